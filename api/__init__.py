@@ -1,0 +1,1 @@
+"""actas domain and runtime."""

@@ -1,0 +1,89 @@
+"""The database: Tortoise configuration, opening and closing, migrations and write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from actas.api.settings import Settings
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.migrations.api.migrate import migrate as run_migrations
+from tortoise.transactions import in_transaction
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """Tortoise's configuration for a database URL (``sqlite://path`` or ``postgres://…``)."""
+    connection = expand_db_url(database_url)
+    if database_url.startswith("sqlite://"):
+        connection["engine"] = "actas.api.sqlite_client"
+        connection["credentials"].update(
+            journal_mode="WAL", busy_timeout=SQLITE_BUSY_TIMEOUT_MS, synchronous="NORMAL"
+        )
+    return {
+        "connections": {"default": connection},
+        "apps": {
+            "models": {
+                "models": ["actas.api.models"],
+                "default_connection": "default",
+                "migrations": "actas.api.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def open_database(settings: Settings) -> None:
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+
+
+async def close_database() -> None:
+    await connections.close_all()
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply every migration not yet applied (``actas db migrate``)."""
+    await run_migrations(config=tortoise_config(settings.database_url))
+    await close_database()
+
+
+@asynccontextmanager
+async def open_migrated(settings: Settings) -> AsyncIterator[None]:
+    """Migrate, then open the database for the duration of the block."""
+    await migrate(settings)
+    await open_database(settings)
+    try:
+        yield
+    finally:
+        await close_database()
+
+
+def connection() -> BaseDBAsyncClient:
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
+
+
+def is_postgres() -> bool:
+    return connection().capabilities.dialect == "postgres"
+
+
+@asynccontextmanager
+async def write_transaction(organisation_id: int | None) -> AsyncIterator[BaseDBAsyncClient]:
+    """One all-or-nothing write. Writes to one organisation are serialised: SQLite takes the
+    database write lock at BEGIN; PostgreSQL locks the organisation's row, so the checks a service
+    makes still hold when it writes, and the organisation's event chain never forks."""
+    async with in_transaction() as transaction:
+        if organisation_id is not None and transaction.capabilities.dialect == "postgres":
+            await transaction.execute_query(
+                "SELECT id FROM organisation WHERE id = $1 FOR UPDATE", [organisation_id]
+            )
+        yield transaction
+
+
+# For Tortoise's own developer CLI (`tortoise makemigrations`), found through pyproject.toml.
+TORTOISE_ORM = tortoise_config("sqlite://actas.sqlite3")

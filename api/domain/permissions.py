@@ -1,0 +1,82 @@
+"""Who may do what. Seeing comes first (``visibility``); these rules apply to what one can see.
+
+- Observers read and never write; a read-scoped token never writes either.
+- Admins manage their organisation: its settings, units and memberships.
+- Authors (or admins) edit, revise and open their proposals; only authors withdraw them.
+- Deciders (or admins) abandon; deciders record outcomes, and admins may too unless the rule is
+  ``decider``.
+- Members who can see an open proposal argue; all of them except ``informed`` participants take
+  positions. Only an argument's author edits it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actas.api.domain.errors import Forbidden
+from actas.api.domain.lifecycle import Action
+from actas.api.domain.visibility import MemberScope, Viewer
+from actas.api.domain.vocabulary import ParticipantRole, RuleKind, TokenScope
+
+
+@dataclass(frozen=True)
+class ProposalActor:
+    """The viewer in relation to one proposal they can see."""
+
+    user_id: int
+    member: MemberScope
+    is_author: bool
+    participant_role: ParticipantRole | None
+
+    @property
+    def is_decider(self) -> bool:
+        return self.participant_role is ParticipantRole.DECIDER
+
+
+def ensure_writer(viewer: Viewer, member: MemberScope) -> None:
+    if viewer.scope is not TokenScope.WRITE:
+        raise Forbidden("This token is read-only.")
+    if not member.can_write:
+        raise Forbidden("Observers can read but not write.")
+
+
+def ensure_admin(viewer: Viewer, member: MemberScope) -> None:
+    ensure_writer(viewer, member)
+    if not member.is_admin:
+        raise Forbidden("Only an admin of the organisation can do this.")
+
+
+def ensure_may_edit_proposal(actor: ProposalActor) -> None:
+    if not (actor.is_author or actor.member.is_admin):
+        raise Forbidden("Only the proposal's author or an admin can change it.")
+
+
+def ensure_may_transition(actor: ProposalActor, action: Action, rule: RuleKind) -> None:
+    allowed = {
+        Action.OPEN: actor.is_author or actor.member.is_admin,
+        Action.WITHDRAW: actor.is_author,
+        Action.ABANDON: actor.is_decider or actor.member.is_admin,
+        Action.ACCEPT: actor.is_decider or (actor.member.is_admin and rule is not RuleKind.DECIDER),
+        Action.REJECT: actor.is_decider or (actor.member.is_admin and rule is not RuleKind.DECIDER),
+    }[action]
+    if not allowed:
+        raise Forbidden(_TRANSITION_REFUSALS[action])
+
+
+_TRANSITION_REFUSALS = {
+    Action.OPEN: "Only the proposal's author or an admin can open it.",
+    Action.WITHDRAW: "Only the proposal's author can withdraw it.",
+    Action.ABANDON: "Only a decider of the proposal or an admin can abandon it.",
+    Action.ACCEPT: "Only a decider (or an admin, unless the deciders decide) can decide.",
+    Action.REJECT: "Only a decider (or an admin, unless the deciders decide) can decide.",
+}
+
+
+def ensure_may_take_position(actor: ProposalActor) -> None:
+    if actor.participant_role is ParticipantRole.INFORMED:
+        raise Forbidden("Informed participants follow the debate but take no position.")
+
+
+def ensure_may_edit_argument(user_id: int, argument_author_id: int) -> None:
+    if user_id != argument_author_id:
+        raise Forbidden("Only its author can edit an argument.")

@@ -1,0 +1,187 @@
+"""Decision rules: the tally of positions and the outcome each rule allows.
+
+Who counts. The *eligible voters* are the proposal's voting participants (decider, required,
+consulted) when it names any; otherwise every member of its audience who may take a position.
+Other people's positions are recorded and counted in ``counts`` but carry no weight.
+
+- ``decider``: the deciders record either outcome; the tally is advisory.
+- ``consent``: accepted unless a required voice (a decider or required participant) blocks.
+- ``majority``: needs a quorum (weight of eligible voters with any position ≥ quorum * eligible
+  weight); then accepted when agree / (agree + disagree + block) ≥ threshold. Abstentions count
+  towards the quorum, not the share.
+- ``unanimity``: rejected as soon as an eligible voter disagrees or blocks; accepted once every
+  eligible voter has a position, none against, and at least one agrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+
+import orjson
+from actas.api.domain.errors import InvalidTransition, ValidationFailed
+from actas.api.domain.vocabulary import (
+    REQUIRED_VOICES,
+    ParticipantRole,
+    PositionStance,
+    ProposalState,
+    RuleKind,
+)
+
+ACCEPTED, REJECTED = ProposalState.ACCEPTED, ProposalState.REJECTED
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    kind: RuleKind
+    threshold: float = 0.5
+    quorum: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= 1:
+            raise ValidationFailed(
+                "The threshold must be above 0 and at most 1.", field="threshold"
+            )
+        if not 0 <= self.quorum <= 1:
+            raise ValidationFailed("The quorum must be between 0 and 1.", field="quorum")
+
+
+@dataclass(frozen=True)
+class Voter:
+    """An eligible voter: whose position carries ``weight``."""
+
+    user_id: int
+    weight: int
+    participant_role: ParticipantRole | None = None
+
+
+@dataclass(frozen=True)
+class Tally:
+    rule: RuleKind
+    threshold: float
+    quorum: float
+    eligible_count: int
+    eligible_weight: int
+    weights: dict[str, int]  # eligible voters' weight per stance
+    counts: dict[str, int]  # everyone's positions per stance
+    participated_weight: int
+    quorum_reached: bool
+    agree_share: float | None
+    blocked_by: tuple[int, ...] = ()  # required voices who block
+    missing_voices: tuple[int, ...] = ()  # required voices without a position
+    silent_voters: tuple[int, ...] = ()  # eligible voters without a position
+    verdict: ProposalState | None = None  # what the rule decides now; None = no verdict yet
+    reason: str = field(default="")  # the verdict in words
+
+    def to_json(self) -> str:
+        return orjson.dumps(asdict(self), option=orjson.OPT_SORT_KEYS).decode()
+
+    @classmethod
+    def from_json(cls, text: str) -> Tally:
+        data = orjson.loads(text)
+        data["rule"] = RuleKind(data["rule"])
+        data["verdict"] = ProposalState(data["verdict"]) if data["verdict"] else None
+        for name in ("blocked_by", "missing_voices", "silent_voters"):
+            data[name] = tuple(data[name])
+        return cls(**data)
+
+
+def compute_tally(
+    rule: DecisionRule, voters: Iterable[Voter], positions: Mapping[int, PositionStance]
+) -> Tally:
+    """Tally ``positions`` (user id → stance) of everyone against the eligible ``voters``."""
+    voters = list(voters)
+    weights = dict.fromkeys((s.value for s in PositionStance), 0)
+    counts = dict.fromkeys((s.value for s in PositionStance), 0)
+    for stance in positions.values():
+        counts[stance.value] += 1
+    for voter in voters:
+        if voter.user_id in positions:
+            weights[positions[voter.user_id].value] += voter.weight
+    eligible_weight = sum(voter.weight for voter in voters)
+    participated = sum(weights.values())
+    decisive = weights["agree"] + weights["disagree"] + weights["block"]
+    required = [v for v in voters if v.participant_role in REQUIRED_VOICES]
+    quorum_reached = participated > 0 and participated >= rule.quorum * eligible_weight
+    tally = Tally(
+        rule=rule.kind,
+        threshold=rule.threshold,
+        quorum=rule.quorum,
+        eligible_count=len(voters),
+        eligible_weight=eligible_weight,
+        weights=weights,
+        counts=counts,
+        participated_weight=participated,
+        quorum_reached=quorum_reached,
+        agree_share=round(weights["agree"] / decisive, 6) if decisive else None,
+        blocked_by=tuple(
+            v.user_id for v in required if positions.get(v.user_id) is PositionStance.BLOCK
+        ),
+        missing_voices=tuple(v.user_id for v in required if v.user_id not in positions),
+        silent_voters=tuple(v.user_id for v in voters if v.user_id not in positions),
+    )
+    verdict, reason = _VERDICTS[rule.kind](tally)
+    return replace(tally, verdict=verdict, reason=reason)
+
+
+def _decider_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
+    return None, "The deciders record the outcome; the tally is advisory."
+
+
+def _consent_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
+    if tally.blocked_by:
+        return REJECTED, f"Blocked by {len(tally.blocked_by)} required voice(s)."
+    return ACCEPTED, "No required voice blocks."
+
+
+def _majority_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
+    if not tally.quorum_reached:
+        return None, (
+            f"Quorum not reached: {tally.participated_weight} of {tally.eligible_weight} eligible "
+            f"weight took a position, {_percent(tally.quorum)} needed."
+        )
+    share = tally.agree_share or 0.0
+    if tally.agree_share is not None and share >= tally.threshold:
+        return ACCEPTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
+    return REJECTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
+
+
+def _unanimity_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
+    against = tally.weights["disagree"] + tally.weights["block"]
+    if against:
+        return REJECTED, "An eligible voter disagrees or blocks."
+    if tally.silent_voters:
+        return None, f"{len(tally.silent_voters)} eligible voter(s) have not taken a position."
+    if not tally.weights["agree"]:
+        return None, "Nobody agrees yet."
+    return ACCEPTED, "Every eligible voter agrees or abstains."
+
+
+_VERDICTS = {
+    RuleKind.DECIDER: _decider_verdict,
+    RuleKind.CONSENT: _consent_verdict,
+    RuleKind.MAJORITY: _majority_verdict,
+    RuleKind.UNANIMITY: _unanimity_verdict,
+}
+
+
+def check_outcome_allowed(tally: Tally, outcome: ProposalState) -> None:
+    """Raise unless the proposal's rule allows closing with ``outcome`` given ``tally``."""
+    if outcome not in (ACCEPTED, REJECTED):
+        raise ValidationFailed("An outcome is accepted or rejected.", field="outcome")
+    if tally.rule is RuleKind.DECIDER or tally.verdict is outcome:
+        return
+    state = ProposalState.OPEN.value
+    if tally.verdict is None:
+        raise InvalidTransition(
+            f"Under {tally.rule.value} the proposal cannot be {outcome.value} yet: {tally.reason}",
+            state=state,
+        )
+    raise InvalidTransition(
+        f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: {tally.reason}",
+        state=state,
+    )
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f} %"

@@ -1,0 +1,106 @@
+"""Input cleaning shared by every service: one message per kind of bad input."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from actas.api.domain.errors import ValidationFailed
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_TAGS = 10
+MAX_BODY = 100_000
+
+
+def text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
+    """Trimmed text within ``max_length``; empty only when not ``required``."""
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise ValidationFailed(f"The {_label(field)} cannot be empty.", field=field)
+    if len(cleaned) > max_length:
+        raise ValidationFailed(
+            f"The {_label(field)} is {len(cleaned)} characters long; at most {max_length} fit.",
+            field=field,
+        )
+    return cleaned
+
+
+def optional_text(value: str | None, *, field: str, max_length: int) -> str | None:
+    if value is None:
+        return None
+    return text(value, field=field, max_length=max_length, required=False) or None
+
+
+def slug(value: str) -> str:
+    cleaned = value.strip().lower()
+    if not 2 <= len(cleaned) <= 40 or not SLUG.match(cleaned):
+        raise ValidationFailed(
+            "A slug is 2 to 40 lowercase letters, digits and single hyphens, starting with a "
+            f"letter; {value!r} is not.",
+            field="slug",
+        )
+    return cleaned
+
+
+def email(value: str) -> str:
+    cleaned = value.strip().lower()
+    if len(cleaned) > 254 or not EMAIL.match(cleaned):
+        raise ValidationFailed(f"{value!r} is not an email address.", field="email")
+    return cleaned
+
+
+def tags(values: Iterable[str]) -> list[str]:
+    cleaned = sorted({value.strip().lower() for value in values if value.strip()})
+    for tag in cleaned:
+        if not TAG.match(tag):
+            raise ValidationFailed(
+                f"A tag is up to 50 lowercase letters, digits and hyphens; {tag!r} is not.",
+                field="tags",
+            )
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationFailed(f"At most {MAX_TAGS} tags fit on a proposal.", field="tags")
+    return cleaned
+
+
+def weight(value: int) -> int:
+    if not 0 <= value <= 1000:
+        raise ValidationFailed(
+            "A decision weight is a whole number from 0 to 1000.", field="weight"
+        )
+    return value
+
+
+def future(moment: datetime | None, *, now: datetime, field: str) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValidationFailed(f"The {_label(field)} needs a time zone.", field=field)
+    if moment <= now:
+        raise ValidationFailed(f"The {_label(field)} must be in the future.", field=field)
+    return moment
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The expected impact on a metric; every part is optional."""
+
+    metric: str | None = None
+    baseline: str | None = None
+    target: str | None = None
+    by: date | None = None
+
+    def cleaned(self) -> Impact:
+        return Impact(
+            metric=optional_text(self.metric, field="impact.metric", max_length=200),
+            baseline=optional_text(self.baseline, field="impact.baseline", max_length=100),
+            target=optional_text(self.target, field="impact.target", max_length=100),
+            by=self.by,
+        )
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ").replace(".", " ")

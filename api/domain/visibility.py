@@ -1,0 +1,124 @@
+"""Who may see what. Every read path (lists, ``node(id:)``, search, nested fields, the archive,
+notifications) goes through this module, so a hidden item looks exactly like a missing one.
+
+A proposal is visible to a member of its organisation who
+- wrote it or is one of its participants (drafts are visible to nobody else); or
+- for ``organisation`` visibility: is any member; or
+- for ``unit`` visibility: belongs to the owning unit or a unit below it, or heads the owning
+  unit or a unit above it.
+Members of other organisations see nothing of it. Everything attached to a proposal (versions,
+arguments, positions, decision, links, events) is visible exactly when the proposal is.
+
+The rule exists in two forms that must agree (a test checks they do on generated organisations):
+``can_see_proposal`` for one proposal in memory and ``visible_proposals`` for a database query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
+from actas.api.models import Participant, Proposal
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+
+@dataclass(frozen=True)
+class MemberScope:
+    """What one membership lets its holder see and do in one organisation."""
+
+    organisation_id: int
+    membership_id: int
+    role: Role
+    unit_id: int | None
+    weight: int
+    # Units whose ``unit`` proposals this member sees.
+    unit_audience: frozenset[int]
+
+    @property
+    def can_write(self) -> bool:
+        return self.role is not Role.OBSERVER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    memberships: Mapping[int, MemberScope]  # by organisation id
+    scope: TokenScope = TokenScope.WRITE
+
+    def member_of(self, organisation_id: int) -> MemberScope | None:
+        return self.memberships.get(organisation_id)
+
+
+@dataclass(frozen=True)
+class ProposalAudience:
+    """The facts about a proposal that decide who sees it."""
+
+    organisation_id: int
+    state: ProposalState
+    visibility: Visibility
+    unit_id: int | None
+    author_id: int
+    participant_ids: frozenset[int]
+
+
+def unit_audience(
+    unit_id: int | None, headed_unit_ids: Iterable[int], parents: Mapping[int, int | None]
+) -> frozenset[int]:
+    """Units whose ``unit`` proposals a member sees: their own unit and every unit above it, and
+    every unit in the subtree of a unit they head. ``parents`` maps each unit to its parent."""
+    visible: set[int] = set(_lineage(unit_id, parents))
+    headed = set(headed_unit_ids)
+    for unit in parents:
+        if headed.intersection(_lineage(unit, parents)):
+            visible.add(unit)
+    return frozenset(visible)
+
+
+def _lineage(unit_id: int | None, parents: Mapping[int, int | None]) -> list[int]:
+    """The unit and its ancestors, nearest first (cycles are refused when units are saved)."""
+    chain: list[int] = []
+    while unit_id is not None and unit_id not in chain:
+        chain.append(unit_id)
+        unit_id = parents.get(unit_id)
+    return chain
+
+
+def can_see_proposal(user_id: int, member: MemberScope | None, proposal: ProposalAudience) -> bool:
+    if member is None or member.organisation_id != proposal.organisation_id:
+        return False
+    if user_id == proposal.author_id or user_id in proposal.participant_ids:
+        return True
+    if proposal.state is ProposalState.DRAFT:
+        return False
+    if proposal.visibility is Visibility.ORGANISATION:
+        return True
+    if proposal.visibility is Visibility.UNIT:
+        return proposal.unit_id in member.unit_audience
+    return False
+
+
+def visible_proposals(viewer: Viewer, organisation_id: int | None = None) -> QuerySet[Proposal]:
+    """The proposals ``viewer`` may see, optionally within one organisation, as a query."""
+    involved = Q(author_id=viewer.user_id) | Q(
+        id__in=Subquery(Participant.filter(user_id=viewer.user_id).values("proposal_id"))
+    )
+    clauses = []
+    for member in viewer.memberships.values():
+        if organisation_id is not None and member.organisation_id != organisation_id:
+            continue
+        published = Q(visibility=Visibility.ORGANISATION) | Q(
+            visibility=Visibility.UNIT, unit_id__in=sorted(member.unit_audience) or [0]
+        )
+        clauses.append(
+            Q(organisation_id=member.organisation_id)
+            & (involved | (~Q(state=ProposalState.DRAFT) & published))
+        )
+    if not clauses:
+        return Proposal.filter(id__in=[])
+    return Proposal.filter(Q(*clauses, join_type="OR"))

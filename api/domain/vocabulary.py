@@ -1,0 +1,85 @@
+"""The words of the domain: every closed set of values actas stores or accepts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    ES = "es"
+    EN = "en"
+
+
+class Role(StrEnum):
+    """A member's role in an organisation."""
+
+    ADMIN = "admin"  # manages the organisation, its units and members
+    MEMBER = "member"  # proposes, argues, takes positions
+    OBSERVER = "observer"  # reads, never writes
+
+
+class ParticipantRole(StrEnum):
+    """A person's role on one proposal (MADR's decision-makers / consulted / informed, enforced)."""
+
+    DECIDER = "decider"  # records the outcome
+    REQUIRED = "required"  # whose voice is required; may block under consent
+    CONSULTED = "consulted"  # asked for their position
+    INFORMED = "informed"  # kept informed; may comment but takes no position
+
+
+VOTING_ROLES = frozenset(
+    {ParticipantRole.DECIDER, ParticipantRole.REQUIRED, ParticipantRole.CONSULTED}
+)
+REQUIRED_VOICES = frozenset({ParticipantRole.DECIDER, ParticipantRole.REQUIRED})
+
+
+class Visibility(StrEnum):
+    ORGANISATION = "organisation"
+    UNIT = "unit"
+    PARTICIPANTS = "participants"
+
+
+class ProposalState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    ABANDONED = "abandoned"
+
+    @property
+    def is_closed(self) -> bool:
+        return self not in {ProposalState.DRAFT, ProposalState.OPEN}
+
+
+class Stance(StrEnum):
+    """The stance of an argument in a debate."""
+
+    FOR = "for"
+    AGAINST = "against"
+    QUESTION = "question"
+    COMMENT = "comment"
+
+
+class PositionStance(StrEnum):
+    AGREE = "agree"
+    ABSTAIN = "abstain"
+    DISAGREE = "disagree"
+    BLOCK = "block"
+
+
+class RuleKind(StrEnum):
+    DECIDER = "decider"
+    CONSENT = "consent"
+    MAJORITY = "majority"
+    UNANIMITY = "unanimity"
+
+
+class TokenScope(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class LinkKind(StrEnum):
+    SUPERSEDES = "supersedes"
+    RELATED = "related"

@@ -1,0 +1,92 @@
+"""Turning stored memberships and units into what a person may see (``visibility.MemberScope``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from actas.api.domain.errors import NotFound
+from actas.api.domain.visibility import MemberScope, ProposalAudience, Viewer, unit_audience
+from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
+from actas.api.models import Membership, Participant, Proposal, Unit
+
+
+def member_scopes(
+    memberships: Iterable[Mapping[str, Any]], units: Iterable[Mapping[str, Any]]
+) -> dict[tuple[int, int], MemberScope]:
+    """Scopes by (organisation id, user id) from membership rows and their organisations' units."""
+    parents: dict[int, dict[int, int | None]] = {}
+    headed: dict[tuple[int, int], list[int]] = {}
+    for unit in units:
+        parents.setdefault(unit["organisation_id"], {})[unit["id"]] = unit["parent_id"]
+        if unit["head_id"] is not None:
+            headed.setdefault((unit["organisation_id"], unit["head_id"]), []).append(unit["id"])
+    scopes: dict[tuple[int, int], MemberScope] = {}
+    for row in memberships:
+        key = (row["organisation_id"], row["user_id"])
+        scopes[key] = MemberScope(
+            organisation_id=row["organisation_id"],
+            membership_id=row["id"],
+            role=Role(row["role"]),
+            unit_id=row["unit_id"],
+            weight=row["weight"],
+            unit_audience=unit_audience(
+                row["unit_id"], headed.get(key, ()), parents.get(row["organisation_id"], {})
+            ),
+        )
+    return scopes
+
+
+MEMBERSHIP_COLUMNS = ("id", "organisation_id", "user_id", "unit_id", "role", "weight")
+UNIT_COLUMNS = ("id", "organisation_id", "parent_id", "head_id")
+
+
+async def load_viewer(user_id: int, scope: TokenScope = TokenScope.WRITE) -> Viewer:
+    memberships = await Membership.filter(user_id=user_id).values(*MEMBERSHIP_COLUMNS)
+    organisation_ids = [row["organisation_id"] for row in memberships]
+    units = await Unit.filter(organisation_id__in=organisation_ids).values(*UNIT_COLUMNS)
+    scopes = member_scopes(memberships, units)
+    return Viewer(
+        user_id=user_id,
+        memberships={org: member for (org, _), member in scopes.items()},
+        scope=scope,
+    )
+
+
+async def organisation_scopes(organisation_id: int) -> dict[int, MemberScope]:
+    """Every member's scope in one organisation, by user id."""
+    memberships = await Membership.filter(organisation_id=organisation_id).values(
+        *MEMBERSHIP_COLUMNS
+    )
+    units = await Unit.filter(organisation_id=organisation_id).values(*UNIT_COLUMNS)
+    return {user: member for (_, user), member in member_scopes(memberships, units).items()}
+
+
+def require_member(viewer: Viewer, organisation_id: int) -> MemberScope:
+    """The viewer's scope in an organisation; outsiders learn nothing, not even that it exists."""
+    member = viewer.member_of(organisation_id)
+    if member is None:
+        raise NotFound("organisation", organisation_id)
+    return member
+
+
+async def proposal_audiences(proposals: Iterable[Proposal]) -> dict[int, ProposalAudience]:
+    """The visibility facts of already loaded proposals (one query for their participants)."""
+    proposals = list(proposals)
+    participants: dict[int, set[int]] = {p.id: set() for p in proposals}
+    rows = await Participant.filter(proposal_id__in=list(participants)).values_list(
+        "proposal_id", "user_id"
+    )
+    for proposal_id, user_id in rows:
+        participants[proposal_id].add(user_id)
+    return {
+        p.id: ProposalAudience(
+            organisation_id=p.organisation_id,
+            state=ProposalState(p.state),
+            visibility=Visibility(p.visibility),
+            unit_id=p.unit_id,
+            author_id=p.author_id,
+            participant_ids=frozenset(participants[p.id]),
+        )
+        for p in proposals
+    }

@@ -1,0 +1,145 @@
+"""The debate on an open proposal: threaded arguments and members' positions."""
+
+from __future__ import annotations
+
+from actas.api.domain import validation as clean
+from actas.api.domain.errors import NotFound, ValidationFailed
+from actas.api.domain.events import EventType
+from actas.api.domain.lifecycle import ensure_open
+from actas.api.domain.permissions import ensure_may_edit_argument, ensure_may_take_position
+from actas.api.domain.visibility import Viewer
+from actas.api.domain.vocabulary import PositionStance, ProposalState, Stance
+from actas.api.models import Argument, ArgumentRevision, Position, PositionChange
+from actas.api.services.proposals import proposal_change
+from actas.api.services.tallies import refresh_tallies
+
+MAX_REASON = 5_000
+# Objections must be explained; agreeing or abstaining may go without words.
+REASON_REQUIRED = frozenset({PositionStance.DISAGREE, PositionStance.BLOCK})
+
+
+async def add_argument(
+    viewer: Viewer, proposal_id: int, *, stance: Stance, body: str, parent_id: int | None = None
+) -> Argument:
+    """An argument on the proposal's current version, or a reply to another argument."""
+    body = clean.text(body, field="body", max_length=clean.MAX_BODY)
+    async with proposal_change(viewer, proposal_id) as (work, proposal, _actor):
+        ensure_open(ProposalState(proposal.state), "arguing")
+        if parent_id is not None and not await Argument.exists(
+            id=parent_id, proposal_id=proposal.id
+        ):
+            raise ValidationFailed(
+                "A reply must answer an argument of the same proposal.", field="parent"
+            )
+        argument = await Argument.create(
+            organisation_id=proposal.organisation_id,
+            proposal_id=proposal.id,
+            parent_id=parent_id,
+            stance=stance,
+            body=body,
+            author_id=viewer.user_id,
+            proposal_version=proposal.version,
+            created_at=work.at,
+        )
+        work.record(
+            EventType.ARGUMENT_ADDED,
+            {
+                "argument": argument.id,
+                "parent": parent_id,
+                "stance": stance.value,
+                "body": body,
+                "proposal_version": proposal.version,
+            },
+            proposal_id=proposal.id,
+        )
+    return argument
+
+
+async def edit_argument(
+    viewer: Viewer, argument_id: int, *, body: str, stance: Stance | None = None
+) -> Argument:
+    """Its author corrects an argument; the earlier text is kept."""
+    body = clean.text(body, field="body", max_length=clean.MAX_BODY)
+    found = await Argument.filter(id=argument_id).first().values("proposal_id")
+    if found is None:
+        raise NotFound("argument", argument_id)
+    async with proposal_change(viewer, found["proposal_id"]) as (work, proposal, _actor):
+        ensure_open(ProposalState(proposal.state), "editing an argument")
+        argument = await Argument.get(id=argument_id)
+        ensure_may_edit_argument(viewer.user_id, argument.author_id)
+        new_stance = stance or Stance(argument.stance)
+        if body == argument.body and new_stance == argument.stance:
+            raise ValidationFailed("The edit changes nothing.", field="body")
+        await ArgumentRevision.create(
+            organisation_id=argument.organisation_id,
+            argument=argument,
+            revision=argument.revision,
+            stance=argument.stance,
+            body=argument.body,
+            created_at=argument.edited_at or argument.created_at,
+        )
+        argument.update_from_dict(
+            {
+                "body": body,
+                "stance": new_stance,
+                "revision": argument.revision + 1,
+                "edited_at": work.at,
+            }
+        )
+        await argument.save(update_fields=["body", "stance", "revision", "edited_at"])
+        work.record(
+            EventType.ARGUMENT_EDITED,
+            {
+                "argument": argument.id,
+                "revision": argument.revision,
+                "stance": new_stance.value,
+                "body": body,
+            },
+            proposal_id=proposal.id,
+        )
+    return argument
+
+
+async def take_position(
+    viewer: Viewer, proposal_id: int, *, stance: PositionStance, reason: str = ""
+) -> Position:
+    """Set the viewer's one current position on an open proposal; every change is kept."""
+    reason = clean.text(
+        reason, field="reason", max_length=MAX_REASON, required=stance in REASON_REQUIRED
+    )
+    async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
+        ensure_open(ProposalState(proposal.state), "taking a position")
+        ensure_may_take_position(actor)
+        position = await Position.get_or_none(proposal_id=proposal.id, user_id=viewer.user_id)
+        if position is None:
+            position = Position(
+                organisation_id=proposal.organisation_id,
+                proposal_id=proposal.id,
+                user_id=viewer.user_id,
+                created_at=work.at,
+            )
+        position.update_from_dict(
+            {
+                "stance": stance,
+                "reason": reason,
+                "proposal_version": proposal.version,
+                "updated_at": work.at,
+            }
+        )
+        await position.save()
+        await PositionChange.create(
+            organisation_id=proposal.organisation_id,
+            proposal_id=proposal.id,
+            user_id=viewer.user_id,
+            stance=stance,
+            reason=reason,
+            proposal_version=proposal.version,
+            created_at=work.at,
+        )
+        work.record(
+            EventType.POSITION_TAKEN,
+            {"stance": stance.value, "reason": reason, "proposal_version": proposal.version},
+            proposal_id=proposal.id,
+        )
+        await refresh_tallies(proposal.organisation_id, [proposal.id])
+    return position

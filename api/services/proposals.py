@@ -1,0 +1,578 @@
+"""Proposals: drafting, editing, revising, participants, links and every lifecycle transition."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from actas.api.domain import validation as clean
+from actas.api.domain.errors import NotFound, ValidationFailed, VersionConflict
+from actas.api.domain.events import EventType
+from actas.api.domain.lifecycle import OUTCOME_ACTIONS, Action, ensure_editable, transition
+from actas.api.domain.permissions import (
+    ProposalActor,
+    ensure_may_edit_proposal,
+    ensure_may_transition,
+    ensure_writer,
+)
+from actas.api.domain.references import format_reference
+from actas.api.domain.rules import DecisionRule, Tally, check_outcome_allowed
+from actas.api.domain.visibility import Viewer, visible_proposals
+from actas.api.domain.vocabulary import (
+    LinkKind,
+    ParticipantRole,
+    ProposalState,
+    Role,
+    RuleKind,
+    Visibility,
+)
+from actas.api.models import (
+    Argument,
+    Decision,
+    DecisionCitation,
+    Membership,
+    Organisation,
+    Participant,
+    Proposal,
+    ProposalLink,
+    ProposalTag,
+    ProposalVersion,
+    Unit,
+)
+from actas.api.services.access import require_member
+from actas.api.services.recording import Change, change
+from actas.api.services.tallies import current_tally, refresh_tallies
+
+MAX_TITLE, MAX_SUMMARY, MAX_NOTE = 300, 2_000, 2_000
+
+EVENT_OF_ACTION = {
+    Action.OPEN: EventType.PROPOSAL_OPENED,
+    Action.WITHDRAW: EventType.PROPOSAL_WITHDRAWN,
+    Action.ABANDON: EventType.PROPOSAL_ABANDONED,
+    Action.ACCEPT: EventType.PROPOSAL_ACCEPTED,
+    Action.REJECT: EventType.PROPOSAL_REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class ProposalDraft:
+    title: str
+    summary: str
+    body: str
+    unit_id: int | None = None
+    visibility: Visibility = Visibility.ORGANISATION
+    impact: clean.Impact = field(default_factory=clean.Impact)
+    tags: Sequence[str] = ()
+    deadline: datetime | None = None
+    rule: RuleKind | None = None
+    threshold: float | None = None
+    quorum: float | None = None
+    participants: Mapping[int, ParticipantRole] = field(default_factory=dict)
+
+
+async def draft_proposal(viewer: Viewer, organisation_id: int, draft: ProposalDraft) -> Proposal:
+    member = require_member(viewer, organisation_id)
+    ensure_writer(viewer, member)
+    title = clean.text(draft.title, field="title", max_length=MAX_TITLE)
+    summary = clean.text(draft.summary, field="summary", max_length=MAX_SUMMARY)
+    body = clean.text(draft.body, field="body", max_length=clean.MAX_BODY, required=False)
+    impact = draft.impact.cleaned()
+    tags = clean.tags(draft.tags)
+    async with change(organisation_id, viewer.user_id) as work:
+        organisation = await Organisation.get(id=organisation_id)
+        rule = DecisionRule(
+            draft.rule or RuleKind(organisation.default_rule),
+            _first(draft.threshold, organisation.majority_threshold),
+            _first(draft.quorum, organisation.quorum),
+        )
+        await _check_audience(organisation_id, draft.unit_id, draft.visibility)
+        await _check_participants(organisation_id, draft.participants)
+        deadline = clean.future(draft.deadline, now=work.at, field="deadline")
+        number = await _next_number(organisation_id)
+        proposal = await Proposal.create(
+            organisation_id=organisation_id,
+            number=number,
+            title=title,
+            summary=summary,
+            body=body,
+            impact_metric=impact.metric,
+            impact_baseline=impact.baseline,
+            impact_target=impact.target,
+            impact_by=impact.by,
+            author_id=viewer.user_id,
+            unit_id=draft.unit_id,
+            visibility=draft.visibility,
+            deadline=deadline,
+            rule=rule.kind,
+            threshold=rule.threshold,
+            quorum=rule.quorum,
+            created_at=work.at,
+            updated_at=work.at,
+        )
+        await ProposalVersion.create(
+            organisation_id=organisation_id,
+            proposal=proposal,
+            number=1,
+            title=title,
+            summary=summary,
+            body=body,
+            change_note="First draft.",
+            author_id=viewer.user_id,
+            created_at=work.at,
+        )
+        await _save_tags(proposal, tags)
+        await Participant.bulk_create(
+            [
+                Participant(
+                    organisation_id=organisation_id,
+                    proposal=proposal,
+                    user_id=user,
+                    role=role,
+                    created_at=work.at,
+                )
+                for user, role in sorted(draft.participants.items())
+            ]
+        )
+        work.record(
+            EventType.PROPOSAL_DRAFTED,
+            {
+                "reference": format_reference(organisation.slug, number),
+                "title": title,
+                "summary": summary,
+                "body": body,
+                **_metadata_payload(proposal, tags),
+                "participants": {str(u): r.value for u, r in sorted(draft.participants.items())},
+            },
+            proposal_id=proposal.id,
+        )
+        await refresh_tallies(organisation_id, [proposal.id])
+    return proposal
+
+
+@dataclass(frozen=True)
+class ProposalChanges:
+    """Metadata changes; ``None`` leaves a field as it is. Unit, visibility and rule change only
+    while the proposal is a draft (changing them during the debate would move the goalposts)."""
+
+    unit_id: int | None = None
+    clear_unit: bool = False
+    visibility: Visibility | None = None
+    impact: clean.Impact | None = None
+    tags: Sequence[str] | None = None
+    deadline: datetime | None = None
+    clear_deadline: bool = False
+    rule: RuleKind | None = None
+    threshold: float | None = None
+    quorum: float | None = None
+
+
+async def update_proposal(viewer: Viewer, proposal_id: int, changes: ProposalChanges) -> Proposal:
+    async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
+        ensure_editable(ProposalState(proposal.state), "changing it")
+        ensure_may_edit_proposal(actor)
+        updates: dict[str, object] = {}
+        draft_only = (
+            changes.unit_id is not None
+            or changes.clear_unit
+            or changes.visibility is not None
+            or changes.rule is not None
+            or changes.threshold is not None
+            or changes.quorum is not None
+        )
+        if draft_only:
+            if proposal.state != ProposalState.DRAFT:
+                raise ValidationFailed(
+                    "Unit, visibility and decision rule can only change while the proposal is a "
+                    "draft.",
+                    field="state",
+                )
+            unit_id = None if changes.clear_unit else (changes.unit_id or proposal.unit_id)
+            visibility = changes.visibility or Visibility(proposal.visibility)
+            await _check_audience(proposal.organisation_id, unit_id, visibility)
+            rule = DecisionRule(
+                changes.rule or RuleKind(proposal.rule),
+                _first(changes.threshold, proposal.threshold),
+                _first(changes.quorum, proposal.quorum),
+            )
+            updates.update(
+                unit_id=unit_id,
+                visibility=visibility,
+                rule=rule.kind,
+                threshold=rule.threshold,
+                quorum=rule.quorum,
+            )
+        if changes.impact is not None:
+            impact = changes.impact.cleaned()
+            updates.update(
+                impact_metric=impact.metric,
+                impact_baseline=impact.baseline,
+                impact_target=impact.target,
+                impact_by=impact.by,
+            )
+        if changes.clear_deadline:
+            updates["deadline"] = None
+        elif changes.deadline is not None:
+            updates["deadline"] = clean.future(changes.deadline, now=work.at, field="deadline")
+        updates = {k: v for k, v in updates.items() if getattr(proposal, k) != v}
+        tags = None if changes.tags is None else clean.tags(changes.tags)
+        old_tags = await _tags_of(proposal.id)
+        if tags == old_tags:
+            tags = None
+        if not updates and tags is None:
+            return proposal
+        proposal.update_from_dict({**updates, "updated_at": work.at})
+        await proposal.save()
+        if tags is not None:
+            await ProposalTag.filter(proposal_id=proposal.id).delete()
+            await _save_tags(proposal, tags)
+        work.record(
+            EventType.PROPOSAL_UPDATED,
+            _metadata_payload(proposal, tags if tags is not None else old_tags),
+            proposal_id=proposal.id,
+        )
+        await refresh_tallies(proposal.organisation_id, [proposal.id])
+    return proposal
+
+
+async def revise_proposal(
+    viewer: Viewer,
+    proposal_id: int,
+    *,
+    expected_version: int,
+    change_note: str,
+    title: str | None = None,
+    summary: str | None = None,
+    body: str | None = None,
+) -> Proposal:
+    """A new version of the text. ``expected_version`` is the version the client last saw; if
+    someone revised it since, nothing is saved and the client gets a conflict to resolve."""
+    note = clean.text(change_note, field="change_note", max_length=MAX_NOTE)
+    async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
+        ensure_editable(ProposalState(proposal.state), "revising it")
+        ensure_may_edit_proposal(actor)
+        if proposal.version != expected_version:
+            raise VersionConflict(expected=expected_version, current=proposal.version)
+        text = {
+            "title": proposal.title
+            if title is None
+            else clean.text(title, field="title", max_length=MAX_TITLE),
+            "summary": proposal.summary
+            if summary is None
+            else clean.text(summary, field="summary", max_length=MAX_SUMMARY),
+            "body": proposal.body
+            if body is None
+            else clean.text(body, field="body", max_length=clean.MAX_BODY, required=False),
+        }
+        if all(getattr(proposal, k) == v for k, v in text.items()):
+            raise ValidationFailed("The revision changes nothing.", field="body")
+        version = expected_version + 1
+        # Conditional on the version read, so no writer can ever overwrite an unseen revision.
+        updated = await Proposal.filter(id=proposal.id, version=expected_version).update(
+            **text, version=version, updated_at=work.at
+        )
+        if not updated:
+            current = await Proposal.get(id=proposal.id)
+            raise VersionConflict(expected=expected_version, current=current.version)
+        await ProposalVersion.create(
+            organisation_id=proposal.organisation_id,
+            proposal_id=proposal.id,
+            number=version,
+            change_note=note,
+            author_id=viewer.user_id,
+            created_at=work.at,
+            title=text["title"],
+            summary=text["summary"],
+            body=text["body"],
+        )
+        work.record(
+            EventType.PROPOSAL_REVISED,
+            {"version": version, "change_note": note, **text},
+            proposal_id=proposal.id,
+        )
+        proposal.update_from_dict({**text, "version": version, "updated_at": work.at})
+    return proposal
+
+
+async def set_participant(
+    viewer: Viewer, proposal_id: int, user_id: int, role: ParticipantRole | None
+) -> Proposal:
+    """Give a member a role on the proposal, change it, or (``None``) remove them."""
+    async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
+        ensure_editable(ProposalState(proposal.state), "changing its participants")
+        ensure_may_edit_proposal(actor)
+        existing = await Participant.get_or_none(proposal_id=proposal.id, user_id=user_id)
+        if role is None:
+            if existing is None:
+                raise NotFound("participant", user_id)
+            await existing.delete()
+            work.record(EventType.PARTICIPANT_REMOVED, {"user": user_id}, proposal_id=proposal.id)
+        else:
+            await _check_participants(proposal.organisation_id, {user_id: role})
+            if existing is not None and existing.role == role:
+                return proposal
+            if existing is None:
+                await Participant.create(
+                    organisation_id=proposal.organisation_id,
+                    proposal_id=proposal.id,
+                    user_id=user_id,
+                    role=role,
+                    created_at=work.at,
+                )
+            else:
+                await Participant.filter(id=existing.id).update(role=role)
+            work.record(
+                EventType.PARTICIPANT_SET,
+                {"user": user_id, "role": role.value},
+                proposal_id=proposal.id,
+            )
+        await refresh_tallies(proposal.organisation_id, [proposal.id])
+    return proposal
+
+
+async def open_proposal(viewer: Viewer, proposal_id: int, reason: str | None = None) -> Proposal:
+    async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
+        transition(ProposalState(proposal.state), Action.OPEN, reason)
+        ensure_may_transition(actor, Action.OPEN, RuleKind(proposal.rule))
+        if proposal.rule == RuleKind.DECIDER and not await Participant.exists(
+            proposal_id=proposal.id, role=ParticipantRole.DECIDER
+        ):
+            raise ValidationFailed(
+                "Under the decider rule a proposal needs at least one decider before it opens.",
+                field="participants",
+            )
+        if proposal.deadline is not None:
+            clean.future(proposal.deadline, now=work.at, field="deadline")
+        proposal.state = ProposalState.OPEN
+        proposal.opened_at = work.at
+        proposal.updated_at = work.at
+        await proposal.save(update_fields=["state", "opened_at", "updated_at"])
+        work.record(
+            EventType.PROPOSAL_OPENED,
+            {"from": ProposalState.DRAFT.value, "reason": (reason or "").strip()},
+            proposal_id=proposal.id,
+        )
+        await refresh_tallies(proposal.organisation_id, [proposal.id])
+    return proposal
+
+
+async def withdraw_proposal(viewer: Viewer, proposal_id: int, reason: str) -> Proposal:
+    return await _close(viewer, proposal_id, Action.WITHDRAW, reason)
+
+
+async def abandon_proposal(viewer: Viewer, proposal_id: int, reason: str) -> Proposal:
+    return await _close(viewer, proposal_id, Action.ABANDON, reason)
+
+
+async def decide_proposal(
+    viewer: Viewer,
+    proposal_id: int,
+    *,
+    outcome: ProposalState,
+    statement: str,
+    cited_argument_ids: Sequence[int] = (),
+) -> Proposal:
+    """Record the decision: accepted or rejected, why, and which arguments were decisive."""
+    action = OUTCOME_ACTIONS.get(outcome)
+    if action is None:
+        raise ValidationFailed("A decision is accepted or rejected.", field="outcome")
+    return await _close(viewer, proposal_id, action, statement, cited_argument_ids)
+
+
+async def _close(
+    viewer: Viewer,
+    proposal_id: int,
+    action: Action,
+    statement: str,
+    cited_argument_ids: Sequence[int] = (),
+) -> Proposal:
+    async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
+        previous = ProposalState(proposal.state)
+        outcome = transition(previous, action, statement)
+        ensure_may_transition(actor, action, RuleKind(proposal.rule))
+        statement = clean.text(statement, field="statement", max_length=clean.MAX_BODY)
+        tally = await current_tally(proposal)
+        if action in (Action.ACCEPT, Action.REJECT):
+            check_outcome_allowed(tally, outcome)
+        cited = sorted(set(cited_argument_ids))
+        found = await Argument.filter(proposal_id=proposal.id, id__in=cited).count()
+        if found != len(cited):
+            raise ValidationFailed(
+                "A decision can only cite arguments of its own proposal.", field="citedArguments"
+            )
+        proposal.state = outcome
+        proposal.closed_at = proposal.updated_at = work.at
+        await proposal.save(update_fields=["state", "closed_at", "updated_at"])
+        decision = await Decision.create(
+            organisation_id=proposal.organisation_id,
+            proposal=proposal,
+            outcome=outcome,
+            statement=statement,
+            decided_by_id=viewer.user_id,
+            decided_at=work.at,
+            rule=proposal.rule,
+            tally=tally.to_json(),
+        )
+        await DecisionCitation.bulk_create(
+            [
+                DecisionCitation(
+                    organisation_id=proposal.organisation_id, decision=decision, argument_id=a
+                )
+                for a in cited
+            ]
+        )
+        work.record(
+            EVENT_OF_ACTION[action],
+            {
+                "from": previous.value,
+                "statement": statement,
+                "cited_arguments": cited,
+                "tally": _tally_summary(tally),
+            },
+            proposal_id=proposal.id,
+        )
+    return proposal
+
+
+async def link_proposals(
+    viewer: Viewer, source_id: int, target_id: int, kind: LinkKind
+) -> ProposalLink:
+    """Link ``source`` to another proposal of its organisation: it supersedes it or relates to it.
+    Only the source changes, so the target may be closed (a new proposal may supersede a decided
+    one)."""
+    async with proposal_change(viewer, source_id) as (work, source, actor):
+        ensure_editable(ProposalState(source.state), "linking it")
+        ensure_may_edit_proposal(actor)
+        target = await visible_proposals(viewer, source.organisation_id).get_or_none(id=target_id)
+        if target is None:
+            raise NotFound("proposal", target_id)
+        if target.id == source.id:
+            raise ValidationFailed("A proposal cannot link to itself.", field="target")
+        if await ProposalLink.exists(source_id=source.id, target_id=target.id, kind=kind):
+            raise ValidationFailed("These proposals are already linked that way.", field="target")
+        if kind is LinkKind.SUPERSEDES and await ProposalLink.exists(
+            source_id=target.id, target_id=source.id, kind=LinkKind.SUPERSEDES
+        ):
+            raise ValidationFailed("Two proposals cannot supersede each other.", field="target")
+        link = await ProposalLink.create(
+            organisation_id=source.organisation_id,
+            source=source,
+            target=target,
+            kind=kind,
+            created_by_id=viewer.user_id,
+            created_at=work.at,
+        )
+        work.record(
+            EventType.PROPOSAL_LINKED,
+            {"target": target.id, "kind": kind.value},
+            proposal_id=source.id,
+        )
+    return link
+
+
+@asynccontextmanager
+async def proposal_change(
+    viewer: Viewer, proposal_id: int
+) -> AsyncIterator[tuple[Change, Proposal, ProposalActor]]:
+    """One write to a proposal the viewer can see and may write to, with their role on it."""
+    found = await Proposal.filter(id=proposal_id).first().values("organisation_id")
+    if found is None:
+        raise NotFound("proposal", proposal_id)
+    organisation: int = found["organisation_id"]
+    async with change(organisation, viewer.user_id) as work:
+        proposal = await visible_proposals(viewer, organisation).get_or_none(id=proposal_id)
+        member = viewer.member_of(organisation)
+        if proposal is None or member is None:
+            raise NotFound("proposal", proposal_id)
+        ensure_writer(viewer, member)
+        participant = await Participant.get_or_none(proposal_id=proposal_id, user_id=viewer.user_id)
+        actor = ProposalActor(
+            user_id=viewer.user_id,
+            member=member,
+            is_author=proposal.author_id == viewer.user_id,
+            participant_role=ParticipantRole(participant.role) if participant else None,
+        )
+        yield work, proposal, actor
+
+
+async def _next_number(organisation_id: int) -> int:
+    """Numbers are never reused: proposals are never deleted, and the organisation is locked."""
+    last = await Proposal.filter(organisation_id=organisation_id).order_by("-number").first()
+    return last.number + 1 if last else 1
+
+
+async def _check_audience(
+    organisation_id: int, unit_id: int | None, visibility: Visibility
+) -> None:
+    if unit_id is not None and not await Unit.exists(id=unit_id, organisation_id=organisation_id):
+        raise ValidationFailed("That unit is not in this organisation.", field="unit")
+    if visibility is Visibility.UNIT and unit_id is None:
+        raise ValidationFailed("A proposal visible to a unit needs an owning unit.", field="unit")
+
+
+async def _check_participants(
+    organisation_id: int, participants: Mapping[int, ParticipantRole]
+) -> None:
+    if not participants:
+        return
+    roles = dict(
+        await Membership.filter(
+            organisation_id=organisation_id, user_id__in=list(participants)
+        ).values_list("user_id", "role")
+    )
+    for user, role in participants.items():
+        if user not in roles:
+            raise ValidationFailed("Every participant must be a member.", field="participants")
+        if roles[user] == Role.OBSERVER and role is not ParticipantRole.INFORMED:
+            raise ValidationFailed(
+                "An observer can only be an informed participant.", field="participants"
+            )
+
+
+async def _save_tags(proposal: Proposal, tags: Sequence[str]) -> None:
+    await ProposalTag.bulk_create(
+        [
+            ProposalTag(organisation_id=proposal.organisation_id, proposal=proposal, tag=t)
+            for t in tags
+        ]
+    )
+
+
+async def _tags_of(proposal_id: int) -> list[str]:
+    return sorted(
+        row["tag"] for row in await ProposalTag.filter(proposal_id=proposal_id).values("tag")
+    )
+
+
+def _metadata_payload(proposal: Proposal, tags: Sequence[str]) -> dict[str, object]:
+    return {
+        "unit": proposal.unit_id,
+        "visibility": Visibility(proposal.visibility).value,
+        "impact": {
+            "metric": proposal.impact_metric,
+            "baseline": proposal.impact_baseline,
+            "target": proposal.impact_target,
+            "by": proposal.impact_by.isoformat() if proposal.impact_by else None,
+        },
+        "tags": list(tags),
+        "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
+        "rule": {
+            "kind": RuleKind(proposal.rule).value,
+            "threshold": proposal.threshold,
+            "quorum": proposal.quorum,
+        },
+    }
+
+
+def _tally_summary(tally: Tally) -> dict[str, object]:
+    return {
+        "weights": tally.weights,
+        "counts": tally.counts,
+        "eligible_weight": tally.eligible_weight,
+        "verdict": tally.verdict.value if tally.verdict else None,
+    }
+
+
+def _first(value: float | None, default: float) -> float:
+    return default if value is None else value

@@ -1,0 +1,73 @@
+"""Every change is one transaction that also appends its events to the organisation's chain."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from actas.api import clock
+from actas.api.db import write_transaction
+from actas.api.domain.events import GENESIS_HASH, EventType, chain
+from actas.api.models import Event
+
+
+class Change:
+    """The work of one transaction: when it happens, who does it, and what it records."""
+
+    def __init__(self, organisation_id: int | None, actor_id: int | None, at: datetime) -> None:
+        self.organisation_id = organisation_id
+        self.actor_id = actor_id
+        self.at = at
+        self._pending: list[tuple[int | None, int | None, str, Mapping[str, Any], datetime]] = []
+
+    def record(
+        self, type_: EventType, payload: Mapping[str, Any], *, proposal_id: int | None = None
+    ) -> None:
+        self._pending.append((proposal_id, self.actor_id, type_.value, payload, self.at))
+
+    async def _append_events(self) -> None:
+        if not self._pending:
+            return
+        if self.organisation_id is None:
+            raise RuntimeError("A change recorded events without an organisation.")
+        head = (
+            await Event.filter(organisation_id=self.organisation_id)
+            .order_by("-seq")
+            .first()
+            .values("seq", "hash")
+        )
+        linked = chain(
+            organisation_id=self.organisation_id,
+            head_seq=head["seq"] if head else 0,
+            head_hash=head["hash"] if head else GENESIS_HASH,
+            pending=self._pending,
+        )
+        await Event.bulk_create(
+            [
+                Event(
+                    organisation_id=e.event.organisation_id,
+                    seq=e.event.seq,
+                    proposal_id=e.event.proposal_id,
+                    actor_id=e.event.actor_id,
+                    type=e.event.type,
+                    payload=e.event.payload,
+                    created_at=e.event.created_at,
+                    prev_hash=e.event.prev_hash,
+                    hash=e.hash,
+                )
+                for e in linked
+            ]
+        )
+        self._pending.clear()
+
+
+@asynccontextmanager
+async def change(organisation_id: int | None, actor_id: int | None) -> AsyncIterator[Change]:
+    """Run the block as one all-or-nothing write to ``organisation_id``, then append what it
+    recorded. A new organisation passes ``None`` and sets ``organisation_id`` once created."""
+    async with write_transaction(organisation_id):
+        work = Change(organisation_id, actor_id, clock.now())
+        yield work
+        await work._append_events()

@@ -1,0 +1,34 @@
+"""People. A user is global: the same person may belong to several organisations."""
+
+from __future__ import annotations
+
+from actas.api import clock
+from actas.api.domain import validation as clean
+from actas.api.domain.errors import NotFound, ValidationFailed
+from actas.api.domain.vocabulary import Language
+from actas.api.models import User
+
+
+async def find_or_create_user(
+    email: str, *, name: str | None = None, language: Language | None = None
+) -> User:
+    """The user with this email, created (with ``name``) if new."""
+    address = clean.email(email)
+    user = await User.get_or_none(email=address)
+    if user is not None:
+        return user
+    if not name:
+        raise ValidationFailed(f"{address} is new to actas: give their name.", field="name")
+    return await User.create(
+        email=address,
+        name=clean.text(name, field="name", max_length=200),
+        language=language or Language.ES,
+        created_at=clock.now(),
+    )
+
+
+async def user_by_email(email: str) -> User:
+    user = await User.get_or_none(email=clean.email(email))
+    if user is None:
+        raise NotFound("user", email)
+    return user

@@ -1,0 +1,103 @@
+"""Settings, read once from the environment at start-up.
+
+Every setting has a default that suits a developer's machine (`actas demo` needs none). In
+production mode (``ACTAS_ENV=production``) the defaults tighten: no GraphiQL, no introspection,
+no queries over GET, no CORS origins; each may still be switched on explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite://actas.sqlite3"
+
+
+class SettingsError(ValueError):
+    """A setting is present but unusable; raised at start-up, never later."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    production: bool = False
+    graphiql: bool = True
+    introspection: bool = True
+    queries_via_get: bool = True
+    cors_origins: tuple[str, ...] = ()
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_page_size: int = 100
+    max_errors: int = 10
+    archive_dir: Path = field(default_factory=lambda: Path("actas-archive"))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from ``ACTAS_*`` environment variables; fail loudly on a bad value."""
+    env = os.environ if environ is None else environ
+    mode = env.get("ACTAS_ENV", "development")
+    if mode not in {"development", "production"}:
+        raise SettingsError(f"ACTAS_ENV must be development or production, got {mode!r}")
+    production = mode == "production"
+    developer_default = not production
+    url = env.get("ACTAS_DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+        raise SettingsError(
+            "ACTAS_DATABASE_URL must start with sqlite://, postgres:// or postgresql://, "
+            f"got {url!r}"
+        )
+    return Settings(
+        database_url=url,
+        production=production,
+        graphiql=_flag(env, "ACTAS_GRAPHIQL", developer_default),
+        introspection=_flag(env, "ACTAS_INTROSPECTION", developer_default),
+        queries_via_get=_flag(env, "ACTAS_QUERIES_VIA_GET", developer_default),
+        cors_origins=_origins(env.get("ACTAS_CORS_ORIGINS", "")),
+        max_depth=_integer(env, "ACTAS_MAX_DEPTH", 10, upper=10),
+        max_aliases=_integer(env, "ACTAS_MAX_ALIASES", 15, upper=15),
+        max_tokens=_integer(env, "ACTAS_MAX_TOKENS", 2000, upper=100_000),
+        max_page_size=_integer(env, "ACTAS_MAX_PAGE_SIZE", 100, upper=100),
+        archive_dir=Path(env.get("ACTAS_ARCHIVE_DIR", "actas-archive")),
+    )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, *, upper: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if not 1 <= value <= upper:
+        raise SettingsError(f"{name} must be between 1 and {upper}, got {value}")
+    return value
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"ACTAS_CORS_ORIGINS entries must be http(s) origins, got {origin!r}"
+            )
+    return origins
