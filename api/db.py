@@ -11,9 +11,17 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api.migrate import migrate as run_migrations
+from tortoise.migrations.executor import MigrationExecutor
 from tortoise.transactions import in_transaction
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+APPS = {
+    "models": {
+        "models": ["actas.api.models"],
+        "default_connection": "default",
+        "migrations": "actas.api.migrations",
+    }
+}
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
@@ -24,32 +32,35 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         connection["credentials"].update(
             journal_mode="WAL", busy_timeout=SQLITE_BUSY_TIMEOUT_MS, synchronous="NORMAL"
         )
-    return {
-        "connections": {"default": connection},
-        "apps": {
-            "models": {
-                "models": ["actas.api.models"],
-                "default_connection": "default",
-                "migrations": "actas.api.migrations",
-            }
-        },
-        "use_tz": True,
-        "timezone": "UTC",
-    }
+    return {"connections": {"default": connection}, "apps": APPS, "use_tz": True, "timezone": "UTC"}
 
 
 async def open_database(settings: Settings) -> None:
-    await Tortoise.init(config=tortoise_config(settings.database_url))
+    # Global, so every task sees it: ASGI servers run the lifespan and each request in
+    # different tasks, and Tortoise's context otherwise lives in the opening task only.
+    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
 
 
 async def close_database() -> None:
-    await connections.close_all()
+    await Tortoise.close_connections()
 
 
 async def migrate(settings: Settings) -> None:
     """Apply every migration not yet applied (``actas db migrate``)."""
     await run_migrations(config=tortoise_config(settings.database_url))
-    await close_database()
+    await Tortoise.close_connections()
+
+
+class MigrationsPending(RuntimeError):
+    """The database is behind the code: run ``actas db migrate``."""
+
+
+async def ensure_migrated() -> None:
+    """Refuse to serve a database whose schema is behind the code (the app never migrates it)."""
+    plan = await MigrationExecutor(connection(), APPS).plan(None)
+    if plan:
+        names = ", ".join(step.migration.name for step in plan)
+        raise MigrationsPending(f"The database needs migrating ({names}): run `actas db migrate`.")
 
 
 @asynccontextmanager

@@ -155,6 +155,7 @@ class Proposal(Model):
     updated_at = fields.DatetimeField()
     opened_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
+    decision: fields.BackwardOneToOneRelation[Decision]
 
     class Meta:
         table = "proposal"

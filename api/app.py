@@ -1,0 +1,53 @@
+"""The ASGI application: the GraphQL API at /graphql (and, once built, the archive)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from actas.api import db
+from actas.api.settings import Settings, load_settings
+from actas.schema.http import ActasGraphQL
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await db.open_database(settings)
+        await db.ensure_migrated()
+        try:
+            yield
+        finally:
+            await db.close_database()
+
+    async def health(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    return Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", health),
+            Route("/graphql", ActasGraphQL(settings), methods=["GET", "POST"]),
+        ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Accept"],
+                max_age=600,
+            )
+        ],
+        lifespan=lifespan,
+    )

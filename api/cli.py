@@ -1,0 +1,200 @@
+"""The ``actas`` command: serve, db migrate, token create, verify, demo, schema export."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, NoReturn, TypeVar
+from urllib.parse import quote
+
+import typer
+import uvicorn
+
+from actas.api import db
+from actas.api.domain.errors import DomainError
+from actas.api.domain.vocabulary import TokenScope
+from actas.api.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="actas: decide together, asynchronously, and keep the reasons.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+schema_app = typer.Typer(help="The GraphQL contract.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+app.add_typer(schema_app, name="schema")
+
+T = TypeVar("T")
+
+EXAMPLE_QUERY = """{
+  viewer { user { name } organisations { slug name } }
+  organisation(slug: "brisa") {
+    proposals(first: 5, states: [OPEN]) {
+      nodes { reference title deadline tally { verdict reason } }
+    }
+  }
+}"""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        _fail(str(error))
+
+
+def _fail(message: str) -> NoReturn:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=1)
+
+
+def _run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Open the (migrated) database, run ``work``, close it; domain errors end the command."""
+
+    async def run() -> T:
+        await db.open_database(settings)
+        try:
+            await db.ensure_migrated()
+            return await work()
+        finally:
+            await db.close_database()
+
+    try:
+        return asyncio.run(run())
+    except (DomainError, db.MigrationsPending) as error:
+        _fail(str(error))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the GraphQL API (run `actas db migrate` first)."""
+    settings = _settings()
+    if workers > 1:
+        uvicorn.run("actas.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    else:
+        from actas.api.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@db_app.command("migrate")
+def migrate() -> None:
+    """Apply every migration the database does not have yet."""
+    settings = _settings()
+    asyncio.run(db.migrate(settings))
+    typer.echo(f"Database up to date: {_describe(settings)}")
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Option(help="Whose token; created if new (then give --name).")],
+    name: Annotated[str | None, typer.Option(help="Name for a new user.")] = None,
+    scope: Annotated[TokenScope, typer.Option(help="read or write.")] = TokenScope.WRITE,
+    days: Annotated[int, typer.Option(help="Days until it expires (1-366).")] = 90,
+    label: Annotated[str, typer.Option(help="A note to recognise it by.")] = "",
+) -> None:
+    """Print a new API token (it is stored only as a hash; copy it now)."""
+    from actas.api.services.tokens import issue_token
+    from actas.api.services.users import find_or_create_user
+
+    async def create() -> str:
+        user = await find_or_create_user(email, name=name)
+        issued = await issue_token(user.id, scope=scope, days=days, label=label or "cli")
+        return issued.secret
+
+    typer.echo(_run_with_database(_settings(), create))
+
+
+@app.command()
+def verify() -> None:
+    """Walk every organisation's event chain; exit 1 at the first broken link."""
+    from actas.api.services.ledger import verify_chains
+
+    reports = _run_with_database(_settings(), verify_chains)
+    broken = False
+    for report in reports:
+        if report.broken:
+            broken = True
+            typer.secho(f"BROKEN {report.organisation_slug}: {report.broken}", fg=typer.colors.RED)
+        else:
+            typer.echo(f"ok     {report.organisation_slug}: {report.events} events")
+    if broken:
+        raise typer.Exit(code=1)
+    typer.echo(f"All {len(reports)} chains intact.")
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading.")] = True,
+) -> None:
+    """Load a realistic demo organisation, print a token and serve the API with GraphiQL."""
+    from actas.api.demo.load import load_demo
+    from actas.api.services.tokens import issue_token
+
+    settings = _settings()
+    asyncio.run(db.migrate(settings))
+
+    async def load() -> tuple[str, str]:
+        summary = await load_demo()
+        issued = await issue_token(
+            summary.token_user_id, scope=TokenScope.WRITE, days=30, label="actas demo"
+        )
+        states = ", ".join(f"{n} {s.value}" for s, n in summary.proposals_by_state.items() if n)
+        status = "Loaded" if summary.loaded_now else "Found"
+        return issued.secret, (
+            f"{status} the demo organisation '{summary.organisation_slug}': {summary.people} "
+            f"people, {summary.units} units, {summary.proposals} proposals ({states}), "
+            f"{summary.arguments} arguments, {summary.positions} positions."
+        )
+
+    secret, description = _run_with_database(settings, load)
+    url = f"http://127.0.0.1:{port}/graphql"
+    headers = quote(json.dumps({"Authorization": f"Bearer {secret}"}))
+    typer.echo(description)
+    typer.echo(f"\nDatabase: {_describe(settings)}")
+    typer.echo(f"API token (write, 30 days): {secret}")
+    typer.echo(f"GraphiQL, token filled in: {url}?headers={headers}")
+    typer.echo("\nOr from a shell:")
+    typer.echo(
+        f"  curl -s {url} -H 'Authorization: Bearer {secret}' -H 'Content-Type: application/json' "
+        """-d '{"query": "{ viewer { user { name } organisations { slug } } }"}'"""
+    )
+    typer.echo(f"\nTry this query:\n{EXAMPLE_QUERY}\n")
+    if serve_api:
+        from actas.api.app import create_app
+
+        uvicorn.run(create_app(settings), host="127.0.0.1", port=port)
+
+
+@schema_app.command("export")
+def schema_export() -> None:
+    """Write the SDL to schema/schema.graphql (a test fails when it drifts)."""
+    from actas.schema.root import SDL_PATH, export_sdl
+
+    SDL_PATH.write_text(export_sdl(load_settings({})))
+    typer.echo(f"Wrote {SDL_PATH}")
+
+
+def _describe(settings: Settings) -> str:
+    url = settings.database_url
+    if "@" in url:  # never print a password
+        scheme, _, rest = url.partition("://")
+        url = f"{scheme}://…@{rest.rpartition('@')[2]}"
+    return url
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,112 @@
+"""GraphQL over HTTP: bearer-token authentication, content negotiation and status codes.
+
+- Every request needs ``Authorization: Bearer <token>``; without a valid one the answer is 401
+  before any GraphQL runs. Only the GraphiQL page itself (when enabled) loads without one.
+- A client that accepts ``application/graphql-response+json`` gets that media type and the
+  GraphQL-over-HTTP status codes (4xx when the request could not be executed); others get
+  ``application/json`` with status 200, as classic clients expect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from actas.api.services.access import load_viewer
+from actas.api.services.tokens import Credentials, authenticate
+from actas.api.settings import Settings
+from actas.schema.context import Context
+from actas.schema.loaders import Loaders
+from actas.schema.root import build_schema
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class ActasGraphQL(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=settings.queries_via_get,
+            subscription_protocols=(),
+        )
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if self.settings.graphiql and self.should_render_graphql_ide_for(request):
+            await super().__call__(scope, receive, send)
+            return
+        credentials = await authenticate(_bearer(request))
+        if credentials is None:
+            await _unauthorised()(scope, receive, send)
+            return
+        scope.setdefault("state", {})["credentials"] = credentials
+        await super().__call__(scope, receive, send)
+
+    @staticmethod
+    def should_render_graphql_ide_for(request: Request) -> bool:
+        accept = request.headers.get("accept", "")
+        return (
+            request.method == "GET"
+            and "query" not in request.query_params
+            and ("text/html" in accept or "*/*" in accept)
+        )
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        credentials: Credentials = request.state.credentials
+        viewer = await load_viewer(credentials.user_id, credentials.scope)
+        return Context(viewer=viewer, loaders=Loaders(viewer), settings=self.settings)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        accept = request.headers.get("accept", "")
+        sub_response.media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else JSON
+        return sub_response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type = sub_response.media_type or JSON
+        response.headers["content-type"] = media_type
+        if media_type == GRAPHQL_RESPONSE and _not_executed(response_data):
+            response.status_code = 400
+        return response
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+def _not_executed(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    """A parse or validation failure: no data, and only errors that point at no field."""
+    if not isinstance(data, dict) or data.get("data") is not None:
+        return False
+    errors: list[dict[str, object]] = list(data.get("errors") or [])  # type: ignore[arg-type]
+    return bool(errors) and all(not error.get("path") for error in errors)
+
+
+def _bearer(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _unauthorised() -> Response:
+    body: dict[str, Any] = {
+        "errors": [{"message": "Send a valid API token: Authorization: Bearer <token>."}]
+    }
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="actas"'})

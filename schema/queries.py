@@ -1,0 +1,188 @@
+"""Read entry points. Each resolver is one call into a loader or a service."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import strawberry
+from actas.api.models import ApiToken, Membership, Organisation
+from actas.api.services.search import ProposalFilter, find_proposals
+from actas.schema.context import Info
+from actas.schema.errors import ClientError
+from actas.schema.ids import optional_database_id
+from actas.schema.pagination import Connection, page_of
+from actas.schema.types.debate import ArgumentNode, PositionNode
+from actas.schema.types.organisation import MembershipNode, OrganisationNode, _unit
+from actas.schema.types.people import ApiTokenNode, UserNode
+from actas.schema.types.proposal import ProposalNode, ProposalVersionNode
+from actas.schema.types.record import EventNode
+from strawberry import relay
+
+MAX_NODES = 100
+
+
+@strawberry.type(name="Viewer", description="You: the person the token speaks for.")
+class ViewerNode:
+    user_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def user(self, info: Info) -> UserNode:
+        user = await info.context.loaders.user.load(self.user_id)
+        assert user is not None
+        return UserNode.from_model(user)
+
+    @strawberry.field(description="The organisations you belong to.")
+    async def organisations(self, info: Info) -> list[OrganisationNode]:
+        rows = await Organisation.filter(id__in=list(info.context.viewer.memberships)).order_by(
+            "name"
+        )
+        return [OrganisationNode.from_model(o) for o in rows]
+
+    @strawberry.field(description="Your memberships, one per organisation.")
+    async def memberships(self, info: Info) -> list[MembershipNode]:
+        rows = await Membership.filter(user_id=self.user_id).order_by("id")
+        return [MembershipNode.from_model(m) for m in rows]
+
+    @strawberry.field(description="Your API tokens, newest first.")
+    async def tokens(self, info: Info) -> list[ApiTokenNode]:
+        rows = await ApiToken.filter(user_id=self.user_id).order_by("-id")
+        return [ApiTokenNode.from_model(t) for t in rows]
+
+
+@strawberry.type(description="A proposal found by a search, with the arguments that matched.")
+class SearchHit:
+    proposal: ProposalNode
+    text: strawberry.Private[str]
+
+    @strawberry.field(description="Arguments of this proposal that contain the words.")
+    async def arguments(self, info: Info) -> list[ArgumentNode]:
+        rows = await info.context.loaders.matching_arguments.load((self.proposal.id, self.text))
+        return [ArgumentNode.from_model(a) for a in rows]
+
+
+async def _node(info: Info, global_id: relay.GlobalID) -> relay.Node | None:
+    resolve = NODE_RESOLVERS.get(global_id.type_name)
+    if resolve is None or not global_id.node_id.isdigit():
+        return None
+    return await resolve(info, int(global_id.node_id))
+
+
+async def _user_node(info: Info, key: int) -> relay.Node | None:
+    user = await info.context.loaders.shared_user.load(key)
+    return UserNode.from_model(user) if user else None
+
+
+async def _organisation_node(info: Info, key: int) -> relay.Node | None:
+    organisation = await info.context.loaders.organisation.load(key)
+    return OrganisationNode.from_model(organisation) if organisation else None
+
+
+async def _unit_node(info: Info, key: int) -> relay.Node | None:
+    unit = await info.context.loaders.unit.load(key)
+    return await _unit(info, unit.organisation_id, unit.id) if unit else None
+
+
+async def _membership_node(info: Info, key: int) -> relay.Node | None:
+    membership = await info.context.loaders.membership.load(key)
+    return MembershipNode.from_model(membership) if membership else None
+
+
+async def _proposal_node(info: Info, key: int) -> relay.Node | None:
+    proposal = await info.context.loaders.proposal.load(key)
+    return ProposalNode.from_model(proposal) if proposal else None
+
+
+async def _version_node(info: Info, key: int) -> relay.Node | None:
+    version = await info.context.loaders.version.load(key)
+    return ProposalVersionNode.from_model(version) if version else None
+
+
+async def _argument_node(info: Info, key: int) -> relay.Node | None:
+    argument = await info.context.loaders.argument.load(key)
+    return ArgumentNode.from_model(argument) if argument else None
+
+
+async def _position_node(info: Info, key: int) -> relay.Node | None:
+    position = await info.context.loaders.position.load(key)
+    return PositionNode.from_model(position) if position else None
+
+
+async def _event_node(info: Info, key: int) -> relay.Node | None:
+    event = await info.context.loaders.event.load(key)
+    return EventNode.from_model(event) if event else None
+
+
+async def _token_node(info: Info, key: int) -> relay.Node | None:
+    token = await ApiToken.get_or_none(id=key, user_id=info.context.viewer.user_id)
+    return ApiTokenNode.from_model(token) if token else None
+
+
+# Every Node type, resolved with the same visibility as everywhere else.
+NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[relay.Node | None]]] = {
+    "User": _user_node,
+    "Organisation": _organisation_node,
+    "Unit": _unit_node,
+    "Membership": _membership_node,
+    "Proposal": _proposal_node,
+    "ProposalVersion": _version_node,
+    "Argument": _argument_node,
+    "Position": _position_node,
+    "Event": _event_node,
+    "ApiToken": _token_node,
+}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="You.")
+    def viewer(self, info: Info) -> ViewerNode:
+        return ViewerNode(user_id=info.context.viewer.user_id)
+
+    @strawberry.field(description="An organisation you belong to, by slug.")
+    async def organisation(self, info: Info, slug: str) -> OrganisationNode | None:
+        organisation = await info.context.loaders.organisation_by_slug.load(slug.strip().lower())
+        return OrganisationNode.from_model(organisation) if organisation else None
+
+    @strawberry.field(description="A proposal by its reference, such as ACME-42.")
+    async def proposal(self, info: Info, reference: str) -> ProposalNode | None:
+        proposal = await info.context.loaders.proposal_by_reference.load(reference)
+        return ProposalNode.from_model(proposal) if proposal else None
+
+    @strawberry.field(description="Any object by its global id; null if you may not see it.")
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        return await _node(info, id)
+
+    @strawberry.field(description="Objects by global id, in order; null for any you may not see.")
+    async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+        if len(ids) > MAX_NODES:
+            raise ClientError(f"At most {MAX_NODES} ids at a time.")
+        # Resolved together so the DataLoaders batch them.
+        return list(await asyncio.gather(*(_node(info, i) for i in ids)))
+
+    @strawberry.field(
+        description="Proposals you may see whose text or arguments hold every word, newest first."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        first: int = 20,
+        after: str | None = None,
+        organisation: relay.GlobalID | None = None,
+    ) -> Connection[SearchHit]:
+        if not text.strip():
+            raise ClientError("Search for at least one word.")
+        query = find_proposals(
+            info.context.viewer,
+            optional_database_id(organisation, "Organisation"),
+            ProposalFilter(text=text),
+        ).select_related("organisation", "author", "decision")
+        return await page_of(
+            query,
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            newest_first=True,
+            convert=lambda p: SearchHit(proposal=ProposalNode.from_model(p), text=text),
+        )

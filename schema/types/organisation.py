@@ -1,0 +1,208 @@
+"""Organisations, their unit tree and their members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from actas.api import models
+from actas.api.domain import vocabulary
+from actas.api.domain.threads import depth_first
+from actas.api.services.search import ProposalFilter, find_proposals
+from actas.schema.context import Info
+from actas.schema.ids import optional_database_id
+from actas.schema.pagination import Connection, page_of
+from actas.schema.types.enums import Language, ProposalState, Role, RuleKind
+from actas.schema.types.people import UserNode
+from strawberry import relay
+
+if TYPE_CHECKING:
+    from actas.schema.types.proposal import ProposalNode
+
+ProposalRef = Annotated["ProposalNode", strawberry.lazy("actas.schema.types.proposal")]
+
+
+@strawberry.type(name="Organisation")
+class OrganisationNode(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    language: Language
+    default_rule: RuleKind
+    majority_threshold: float
+    quorum: float
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, organisation: models.Organisation) -> OrganisationNode:
+        return cls(
+            id=organisation.id,
+            slug=organisation.slug,
+            name=organisation.name,
+            language=vocabulary.Language(organisation.language),
+            default_rule=vocabulary.RuleKind(organisation.default_rule),
+            majority_threshold=organisation.majority_threshold,
+            quorum=organisation.quorum,
+            created_at=organisation.created_at,
+        )
+
+    @strawberry.field(description="Every unit, depth first: each unit follows its parent.")
+    async def units(self, info: Info) -> list[UnitNode]:
+        units = await info.context.loaders.units.load(self.id)
+        return [UnitNode.from_model(u, depth) for u, depth in _tree(units)]
+
+    @strawberry.field(description="The members, optionally of one unit (not its sub-units).")
+    async def members(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        unit: relay.GlobalID | None = None,
+    ) -> Connection[MembershipNode]:
+        query = models.Membership.filter(organisation_id=self.id)
+        if unit is not None:
+            query = query.filter(unit_id=optional_database_id(unit, "Unit"))
+        return await page_of(
+            query,
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            convert=MembershipNode.from_model,
+        )
+
+    @strawberry.field(description="Your membership here.")
+    async def viewer_membership(self, info: Info) -> MembershipNode | None:
+        scope = info.context.viewer.member_of(self.id)
+        if scope is None:
+            return None
+        membership = await info.context.loaders.membership.load(scope.membership_id)
+        return MembershipNode.from_model(membership) if membership else None
+
+    @strawberry.field(description="Proposals you may see, newest first.")
+    async def proposals(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        states: list[ProposalState] | None = None,
+        unit: relay.GlobalID | None = None,
+        tag: str | None = None,
+        participant: relay.GlobalID | None = None,
+        text: str | None = None,
+    ) -> Connection[ProposalRef]:
+        from actas.schema.types.proposal import ProposalNode
+
+        wanted = ProposalFilter(
+            states=[vocabulary.ProposalState(s) for s in states or ()],
+            unit_id=optional_database_id(unit, "Unit"),
+            tag=tag,
+            participant_id=optional_database_id(participant, "User"),
+            text=text,
+        )
+        query = find_proposals(info.context.viewer, self.id, wanted).select_related(
+            "organisation", "author", "decision"
+        )
+        return await page_of(
+            query,
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            newest_first=True,
+            convert=ProposalNode.from_model,
+        )
+
+
+@strawberry.type(name="Unit")
+class UnitNode(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    depth: int
+    organisation_id: strawberry.Private[int]
+    parent_id: strawberry.Private[int | None]
+    head_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, unit: models.Unit, depth: int) -> UnitNode:
+        return cls(
+            id=unit.id,
+            name=unit.name,
+            depth=depth,
+            organisation_id=unit.organisation_id,
+            parent_id=unit.parent_id,
+            head_id=unit.head_id,
+        )
+
+    @strawberry.field
+    async def parent(self, info: Info) -> UnitNode | None:
+        return await _unit(info, self.organisation_id, self.parent_id)
+
+    @strawberry.field
+    async def children(self, info: Info) -> list[UnitNode]:
+        units = await info.context.loaders.units.load(self.organisation_id)
+        return [UnitNode.from_model(u, self.depth + 1) for u in units if u.parent_id == self.id]
+
+    @strawberry.field(description="The member who heads the unit (alerted when its people stall).")
+    async def head(self, info: Info) -> UserNode | None:
+        if self.head_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.head_id)
+        return UserNode.from_model(user) if user else None
+
+
+async def _unit(info: Info, organisation_id: int, unit_id: int | None) -> UnitNode | None:
+    """A unit with its depth, from its organisation's (cached) unit tree."""
+    if unit_id is None:
+        return None
+    units = await info.context.loaders.units.load(organisation_id)
+    for unit, depth in _tree(units):
+        if unit.id == unit_id:
+            return UnitNode.from_model(unit, depth)
+    return None
+
+
+def _tree(units: list[models.Unit]) -> list[tuple[models.Unit, int]]:
+    return depth_first(units, key=lambda u: u.id, parent=lambda u: u.parent_id)
+
+
+@strawberry.type(name="Membership")
+class MembershipNode(relay.Node):
+    id: relay.NodeID[int]
+    title: str
+    role: Role
+    external: bool = strawberry.field(description="A consultant inside a client organisation.")
+    weight: int
+    created_at: datetime
+    organisation_id: strawberry.Private[int]
+    user_id: strawberry.Private[int]
+    unit_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, membership: models.Membership) -> MembershipNode:
+        return cls(
+            id=membership.id,
+            title=membership.title,
+            role=vocabulary.Role(membership.role),
+            external=membership.external,
+            weight=membership.weight,
+            created_at=membership.created_at,
+            organisation_id=membership.organisation_id,
+            user_id=membership.user_id,
+            unit_id=membership.unit_id,
+        )
+
+    @strawberry.field
+    async def user(self, info: Info) -> UserNode:
+        user = await info.context.loaders.user.load(self.user_id)
+        assert user is not None
+        return UserNode.from_model(user)
+
+    @strawberry.field
+    async def unit(self, info: Info) -> UnitNode | None:
+        return await _unit(info, self.organisation_id, self.unit_id)
+
+    @strawberry.field
+    async def organisation(self, info: Info) -> OrganisationNode:
+        organisation = await info.context.loaders.organisation.load(self.organisation_id)
+        assert organisation is not None
+        return OrganisationNode.from_model(organisation)
