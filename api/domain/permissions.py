@@ -33,9 +33,13 @@ class ProposalActor:
         return self.participant_role is ParticipantRole.DECIDER
 
 
-def ensure_writer(viewer: Viewer, member: MemberScope) -> None:
+def ensure_write_scope(viewer: Viewer) -> None:
     if viewer.scope is not TokenScope.WRITE:
         raise Forbidden("This token is read-only.")
+
+
+def ensure_writer(viewer: Viewer, member: MemberScope) -> None:
+    ensure_write_scope(viewer)
     if not member.can_write:
         raise Forbidden("Observers can read but not write.")
 

@@ -10,6 +10,8 @@ from datetime import timedelta
 from actas.api import clock
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound, ValidationFailed
+from actas.api.domain.permissions import ensure_write_scope
+from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import TokenScope
 from actas.api.models import ApiToken
 
@@ -55,6 +57,19 @@ async def revoke_token(user_id: int, token_id: int) -> ApiToken:
         token.revoked_at = clock.now()
         await token.save(update_fields=["revoked_at"])
     return token
+
+
+async def issue_own_token(
+    viewer: Viewer, *, scope: TokenScope, days: int = 90, label: str = ""
+) -> IssuedToken:
+    """A token for the viewer, who needs a write token to mint one."""
+    ensure_write_scope(viewer)
+    return await issue_token(viewer.user_id, scope=scope, days=days, label=label)
+
+
+async def revoke_own_token(viewer: Viewer, token_id: int) -> ApiToken:
+    ensure_write_scope(viewer)
+    return await revoke_token(viewer.user_id, token_id)
 
 
 @dataclass(frozen=True)
