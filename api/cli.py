@@ -135,7 +135,9 @@ def verify() -> None:
 @app.command()
 def demo(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
-    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading.")] = True,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
+    ] = True,
 ) -> None:
     """Load a realistic demo organisation, print a token and serve the API with GraphiQL."""
     from actas.api.demo.load import load_demo

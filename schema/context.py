@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from strawberry.types import Info as StrawberryInfo
+
 from actas.api.domain.visibility import Viewer
 from actas.api.settings import Settings
 from actas.schema.loaders import Loaders
-from strawberry.types import Info as StrawberryInfo
 
 
 @dataclass

@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
 
 import strawberry
-from actas.api.domain import errors as domain
 from graphql import GraphQLError
+
+from actas.api.domain import errors as domain
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -12,18 +12,19 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from actas.api.services.access import load_viewer
-from actas.api.services.tokens import Credentials, authenticate
-from actas.api.settings import Settings
-from actas.schema.context import Context
-from actas.schema.loaders import Loaders
-from actas.schema.root import build_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+
+from actas.api.services.access import load_viewer
+from actas.api.services.tokens import Credentials, authenticate
+from actas.api.settings import Settings
+from actas.schema.context import Context
+from actas.schema.loaders import Loaders
+from actas.schema.root import build_schema
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from actas.api.domain.errors import NotFound
 from strawberry import relay
+
+from actas.api.domain.errors import NotFound
 
 
 def database_id(global_id: relay.GlobalID, type_name: str) -> int:

@@ -9,20 +9,21 @@ import re
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from actas.api.domain.errors import DomainError
-from actas.api.settings import Settings
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
+
+from actas.api.domain.errors import DomainError
+from actas.api.settings import Settings
 
 log = logging.getLogger("actas.graphql")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -67,16 +68,20 @@ class ErrorHygiene(SchemaExtension):
 
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Extension factories (a fresh instance per request; the caches are shared)."""
+    """Extension factories (a fresh instance per request; the caches are shared).
+
+    The validation rules are built once: the validation cache is keyed by the rule classes, and
+    strawberry's depth and alias limiters would make new classes for every request."""
+    rules: list[type[ASTValidationRule]] = [
+        query_depth_limiter.create_validator(settings.max_depth, None),
+        max_aliases.create_validator(settings.max_aliases),
+    ]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     factories: list[Callable[[], SchemaExtension]] = [
         partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(QueryDepthLimiter, max_depth=settings.max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
-    ]
-    if not settings.introspection:
-        factories.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
-    factories += [
+        partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
         partial(MaskUnexpectedErrors, should_mask_error=lambda e: not is_expected(e)),
         partial(

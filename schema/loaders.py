@@ -8,8 +8,11 @@ only through a proposal the viewer could load.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q, Subquery
 
 from actas.api.domain.references import parse_reference
 from actas.api.domain.threads import depth_first
@@ -23,7 +26,6 @@ from actas.api.models import (
     Membership,
     Organisation,
     Participant,
-    Position,
     PositionChange,
     Proposal,
     ProposalLink,
@@ -32,13 +34,12 @@ from actas.api.models import (
     Unit,
     User,
 )
+from actas.api.services import debates
+from actas.api.services.debates import ArgumentRow, Person, PositionRow
 from actas.api.services.search import argument_matches
-from strawberry.dataloader import DataLoader
-from tortoise.expressions import Q, Subquery
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-AttachedModel = TypeVar("AttachedModel", ProposalVersion, Position)
 
 
 def in_key_order(keys: Sequence[K], rows: Iterable[V], key: Callable[[V], K]) -> list[V | None]:
@@ -56,7 +57,7 @@ def grouped(keys: Sequence[K], rows: Iterable[V], key: Callable[[V], K]) -> list
 class Loaders:
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        self.user = DataLoader[int, User | None](self._users)
+        self.user = DataLoader[int, User | Person | None](self._users)
         self.organisation = DataLoader[int, Organisation | None](self._organisations)
         self.organisation_by_slug = DataLoader[str, Organisation | None](
             self._organisations_by_slug
@@ -69,10 +70,10 @@ class Loaders:
         self.tags = DataLoader[int, list[str]](self._tags)
         self.versions = DataLoader[int, list[ProposalVersion]](self._versions)
         self.participants = DataLoader[int, list[Participant]](self._participants)
-        self.arguments = DataLoader[int, list[tuple[Argument, int]]](self._arguments)
-        self.argument = DataLoader[int, Argument | None](self._argument)
+        self.arguments = DataLoader[int, list[tuple[ArgumentRow, int]]](self._arguments)
+        self.argument = DataLoader[int, ArgumentRow | None](self._argument)
         self.argument_revisions = DataLoader[int, list[ArgumentRevision]](self._argument_revisions)
-        self.positions = DataLoader[int, list[Position]](self._positions)
+        self.positions = DataLoader[int, list[PositionRow]](self._positions)
         self.position_history = DataLoader[tuple[int, int], list[PositionChange]](
             self._position_history
         )
@@ -81,17 +82,16 @@ class Loaders:
         self.links = DataLoader[int, list[ProposalLink]](self._links)
         self.events = DataLoader[int, list[Event]](self._events)
         self.shared_user = DataLoader[int, User | None](self._shared_users)
-        self.version = DataLoader[int, ProposalVersion | None](self._attached(ProposalVersion))
-        self.position = DataLoader[int, Position | None](self._attached(Position))
+        self.version = DataLoader[int, ProposalVersion | None](self._version)
+        self.position = DataLoader[int, PositionRow | None](self._position)
         self.event = DataLoader[int, Event | None](self._events_by_id)
-        self.matching_arguments = DataLoader[tuple[int, str], list[Argument]](
-            self._matching_arguments
-        )
+        self.matching_arguments = DataLoader[tuple[int, str], list[int]](self._matching_arguments)
 
     # People and organisations -------------------------------------------------------------
 
-    async def _users(self, ids: Sequence[int]) -> list[User | None]:
-        return in_key_order(ids, await User.filter(id__in=ids), lambda u: u.id)
+    async def _users(self, ids: Sequence[int]) -> list[User | Person | None]:
+        rows: list[User | Person] = list(await User.filter(id__in=ids))
+        return in_key_order(ids, rows, lambda u: u.id)
 
     async def _shared_users(self, ids: Sequence[int]) -> list[User | None]:
         """Users the viewer may look up directly: themselves and members of their organisations."""
@@ -176,24 +176,20 @@ class Loaders:
 
     # The debate -----------------------------------------------------------------------------
 
-    async def _arguments(self, proposal_ids: Sequence[int]) -> list[list[tuple[Argument, int]]]:
-        rows = (
-            await Argument.filter(proposal_id__in=proposal_ids)
-            .select_related("author")
-            .order_by("id")
-        )
+    async def _arguments(self, proposal_ids: Sequence[int]) -> list[list[tuple[ArgumentRow, int]]]:
+        rows = await debates.arguments(proposal_ids=proposal_ids)
         for argument in rows:
             self.argument.prime(argument.id, argument)
-            self.user.prime(argument.author_id, argument.author)
+            self.user.prime(argument.author.id, argument.author)
         return [
             depth_first(group, key=lambda a: a.id, parent=lambda a: a.parent_id)
             for group in grouped(proposal_ids, rows, _proposal_of)
         ]
 
-    async def _argument(self, ids: Sequence[int]) -> list[Argument | None]:
-        rows = await Argument.filter(id__in=ids)
+    async def _argument(self, ids: Sequence[int]) -> list[ArgumentRow | None]:
+        rows = await debates.arguments(ids=ids)
         visible = {p.id for p in await self.proposal.load_many([a.proposal_id for a in rows]) if p}
-        return in_key_order(ids, [a for a in rows if a.proposal_id in visible], lambda a: a.id)
+        return in_key_order(ids, [a for a in rows if a.proposal_id in visible], _key)
 
     async def _argument_revisions(
         self, argument_ids: Sequence[int]
@@ -201,15 +197,16 @@ class Loaders:
         rows = await ArgumentRevision.filter(argument_id__in=argument_ids).order_by("revision")
         return grouped(argument_ids, rows, lambda r: r.argument_id)
 
-    async def _positions(self, proposal_ids: Sequence[int]) -> list[list[Position]]:
-        rows = (
-            await Position.filter(proposal_id__in=proposal_ids)
-            .select_related("user")
-            .order_by("id")
-        )
+    async def _positions(self, proposal_ids: Sequence[int]) -> list[list[PositionRow]]:
+        rows = await debates.positions(proposal_ids=proposal_ids)
         for position in rows:
-            self.user.prime(position.user_id, position.user)
+            self.user.prime(position.user.id, position.user)
         return grouped(proposal_ids, rows, _proposal_of)
+
+    async def _position(self, ids: Sequence[int]) -> list[PositionRow | None]:
+        rows = await debates.positions(ids=ids)
+        visible = {p.id for p in await self.proposal.load_many([r.proposal_id for r in rows]) if p}
+        return in_key_order(ids, [r for r in rows if r.proposal_id in visible], _key)
 
     async def _position_history(
         self, keys: Sequence[tuple[int, int]]
@@ -247,18 +244,10 @@ class Loaders:
                     groups[end].append(link)
         return [groups[p] for p in proposal_ids]
 
-    def _attached(
-        self, model: type[AttachedModel]
-    ) -> Callable[[Sequence[int]], Awaitable[list[AttachedModel | None]]]:
-        """A loader by id for rows of ``model`` attached to a proposal: visible with it."""
-
-        async def load(ids: Sequence[int]) -> list[AttachedModel | None]:
-            rows = await model.filter(id__in=ids)
-            proposals = await self.proposal.load_many([_proposal_of(r) for r in rows])
-            visible = {p.id for p in proposals if p}
-            return in_key_order(ids, [r for r in rows if _proposal_of(r) in visible], _key)
-
-        return load
+    async def _version(self, ids: Sequence[int]) -> list[ProposalVersion | None]:
+        rows = await ProposalVersion.filter(id__in=ids)
+        visible = {p.id for p in await self.proposal.load_many([r.proposal_id for r in rows]) if p}
+        return in_key_order(ids, [r for r in rows if r.proposal_id in visible], _key)
 
     async def _events_by_id(self, ids: Sequence[int]) -> list[Event | None]:
         """Events of visible proposals, or organisation events of the viewer's organisations."""
@@ -269,13 +258,18 @@ class Loaders:
             ids, [e for e in rows if e.proposal_id is None or e.proposal_id in visible], _key
         )
 
-    async def _matching_arguments(self, keys: Sequence[tuple[int, str]]) -> list[list[Argument]]:
-        found: dict[tuple[int, str], list[Argument]] = {key: [] for key in keys}
-        for text in {text for _, text in keys}:
+    async def _matching_arguments(self, keys: Sequence[tuple[int, str]]) -> list[list[int]]:
+        """Ids of the arguments of each (already visible) proposal that match a search text."""
+        found: dict[tuple[int, str], list[int]] = {key: [] for key in keys}
+        for text in {text for _, text in keys}:  # one search text per request in practice
             ids = [proposal for proposal, t in keys if t == text]
-            rows = await Argument.filter(argument_matches(text), proposal_id__in=ids).order_by("id")
-            for argument in rows:
-                found[(argument.proposal_id, text)].append(argument)
+            rows = (
+                await Argument.filter(argument_matches(text), proposal_id__in=ids)
+                .order_by("id")
+                .values("id", "proposal_id")
+            )
+            for row in rows:
+                found[(row["proposal_id"], text)].append(row["id"])
         return [found[key] for key in keys]
 
     async def _events(self, proposal_ids: Sequence[int]) -> list[list[Event]]:

@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from actas.schema.errors import ClientError
 from strawberry import relay
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+
+from actas.schema.errors import ClientError
 
 NodeType = TypeVar("NodeType")
 T = TypeVar("T")

@@ -6,18 +6,19 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import strawberry
+from strawberry import relay
+
 from actas.api.models import ApiToken, Membership, Organisation
 from actas.api.services.search import ProposalFilter, find_proposals
 from actas.schema.context import Info
 from actas.schema.errors import ClientError
 from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
-from actas.schema.types.debate import ArgumentNode, PositionNode
+from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, _unit
 from actas.schema.types.people import ApiTokenNode, UserNode
 from actas.schema.types.proposal import ProposalNode, ProposalVersionNode
 from actas.schema.types.record import EventNode
-from strawberry import relay
 
 MAX_NODES = 100
 
@@ -57,8 +58,8 @@ class SearchHit:
 
     @strawberry.field(description="Arguments of this proposal that contain the words.")
     async def arguments(self, info: Info) -> list[ArgumentNode]:
-        rows = await info.context.loaders.matching_arguments.load((self.proposal.id, self.text))
-        return [ArgumentNode.from_model(a) for a in rows]
+        ids = await info.context.loaders.matching_arguments.load((self.proposal.id, self.text))
+        return await argument_nodes(info, ids)
 
 
 async def _node(info: Info, global_id: relay.GlobalID) -> relay.Node | None:
@@ -99,13 +100,13 @@ async def _version_node(info: Info, key: int) -> relay.Node | None:
 
 
 async def _argument_node(info: Info, key: int) -> relay.Node | None:
-    argument = await info.context.loaders.argument.load(key)
-    return ArgumentNode.from_model(argument) if argument else None
+    nodes = await argument_nodes(info, [key])
+    return nodes[0] if nodes else None
 
 
 async def _position_node(info: Info, key: int) -> relay.Node | None:
     position = await info.context.loaders.position.load(key)
-    return PositionNode.from_model(position) if position else None
+    return PositionNode.from_row(position) if position else None
 
 
 async def _event_node(info: Info, key: int) -> relay.Node | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import strawberry
+
 from actas.api.settings import Settings
 from actas.schema.limits import extensions
 from actas.schema.mutations import Mutation

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.events import EventType
-from actas.api.domain.permissions import ensure_admin
+from actas.api.domain.permissions import ensure_admin, ensure_write_scope
 from actas.api.domain.rules import DecisionRule
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import Language, Role, RuleKind
@@ -29,6 +29,7 @@ async def create_organisation(
     quorum: float = 0.5,
 ) -> Organisation:
     """A new organisation whose first admin is its creator."""
+    ensure_write_scope(viewer)
     slug = clean.slug(slug)
     name = clean.text(name, field="name", max_length=200)
     DecisionRule(default_rule, majority_threshold, quorum)

@@ -4,6 +4,7 @@ typed members of the mutation's result union (see ``schema.errors``)."""
 from __future__ import annotations
 
 import strawberry
+
 from actas.schema.mutations.debate import DebateMutations
 from actas.schema.mutations.organisations import OrganisationMutations
 from actas.schema.mutations.proposals import ProposalMutations

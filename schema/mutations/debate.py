@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
+
 from actas.api.services import debate
 from actas.schema.context import Info
 from actas.schema.errors import returns_errors
@@ -14,7 +16,6 @@ from actas.schema.mutations.results import (
     position_result,
 )
 from actas.schema.types.enums import PositionStance, Stance
-from strawberry import relay
 
 
 @strawberry.input

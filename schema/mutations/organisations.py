@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
+
 from actas.api.domain import vocabulary
 from actas.api.services import organisations
 from actas.schema.context import Info
@@ -17,7 +19,6 @@ from actas.schema.mutations.results import (
     unit_result,
 )
 from actas.schema.types.enums import Language, Role, RuleKind
-from strawberry import relay
 
 
 @strawberry.input

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from enum import Enum
 
 import strawberry
+from strawberry import relay
+
 from actas.api.domain import vocabulary
 from actas.api.domain.validation import Impact
 from actas.api.services import proposals
@@ -14,7 +16,6 @@ from actas.schema.errors import returns_errors
 from actas.schema.ids import database_id, optional_database_id
 from actas.schema.mutations.results import ProposalResult, proposal_result
 from actas.schema.types.enums import ParticipantRole, RuleKind, Visibility
-from strawberry import relay
 
 
 @strawberry.input

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+
 from actas.api.domain.errors import NotFound
 from actas.schema.context import Info, refresh_viewer
 from actas.schema.errors import (
@@ -14,7 +15,7 @@ from actas.schema.errors import (
     ValidationError,
     VersionConflictError,
 )
-from actas.schema.types.debate import ArgumentNode, PositionNode
+from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, UnitNode, _unit
 from actas.schema.types.people import ApiTokenNode, CreatedToken
 from actas.schema.types.proposal import ProposalNode
@@ -67,10 +68,10 @@ async def proposal_result(info: Info, proposal_id: int) -> ProposalNode:
 
 async def argument_result(info: Info, argument_id: int) -> ArgumentNode:
     await refresh_viewer(info)
-    argument = await info.context.loaders.argument.load(argument_id)
-    if argument is None:
+    nodes = await argument_nodes(info, [argument_id])
+    if not nodes:
         raise NotFound("argument", argument_id)
-    return ArgumentNode.from_model(argument)
+    return nodes[0]
 
 
 async def position_result(info: Info, position_id: int) -> PositionNode:
@@ -78,4 +79,4 @@ async def position_result(info: Info, position_id: int) -> PositionNode:
     position = await info.context.loaders.position.load(position_id)
     if position is None:
         raise NotFound("position", position_id)
-    return PositionNode.from_model(position)
+    return PositionNode.from_row(position)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
+
 from actas.api.domain import vocabulary
 from actas.api.services import tokens
 from actas.schema.context import Info
@@ -11,7 +13,6 @@ from actas.schema.ids import database_id
 from actas.schema.mutations.results import CreatedTokenResult, TokenResult
 from actas.schema.types.enums import TokenScope
 from actas.schema.types.people import ApiTokenNode, CreatedToken
-from strawberry import relay
 
 
 @strawberry.input

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from actas.api import models
+from strawberry import relay
+
 from actas.api.domain import vocabulary
+from actas.api.services.debates import ArgumentRow, PositionRow
 from actas.schema.context import Info
 from actas.schema.ids import global_id
 from actas.schema.types.enums import PositionStance, Stance
 from actas.schema.types.people import UserNode
-from strawberry import relay
 
 if TYPE_CHECKING:
     from actas.schema.types.proposal import ProposalNode
@@ -25,54 +27,41 @@ class ArgumentNode(relay.Node):
     id: relay.NodeID[int]
     stance: Stance
     body: str = strawberry.field(description="Markdown.")
+    depth: int = strawberry.field(description="0 for a top-level argument, 1 for a reply, ...")
+    author: UserNode
     proposal_version: int = strawberry.field(description="The proposal version it answers.")
     revision: int = strawberry.field(description="1, plus one per edit.")
     created_at: datetime
     edited_at: datetime | None
     proposal_id: strawberry.Private[int]
-    author_id: strawberry.Private[int]
     parent_key: strawberry.Private[int | None]
-    thread_depth: strawberry.Private[int | None]
 
     @classmethod
-    def from_model(cls, argument: models.Argument, depth: int | None = None) -> ArgumentNode:
+    def from_row(cls, argument: ArgumentRow, depth: int) -> ArgumentNode:
         return cls(
             id=argument.id,
-            stance=vocabulary.Stance(argument.stance),
+            stance=argument.stance,
             body=argument.body,
+            depth=depth,
+            author=UserNode.from_model(argument.author),
             proposal_version=argument.proposal_version,
             revision=argument.revision,
             created_at=argument.created_at,
             edited_at=argument.edited_at,
             proposal_id=argument.proposal_id,
-            author_id=argument.author_id,
             parent_key=argument.parent_id,
-            thread_depth=depth,
         )
 
     @strawberry.field(description="The argument this one replies to.")
     def parent_id(self) -> relay.GlobalID | None:
         return None if self.parent_key is None else global_id("Argument", self.parent_key)
 
-    @strawberry.field(description="0 for a top-level argument, 1 for a reply, and so on.")
-    async def depth(self, info: Info) -> int:
-        if self.thread_depth is not None:
-            return self.thread_depth
-        thread = await info.context.loaders.arguments.load(self.proposal_id)
-        return next((depth for argument, depth in thread if argument.id == self.id), 0)
-
-    @strawberry.field
-    async def author(self, info: Info) -> UserNode:
-        user = await info.context.loaders.user.load(self.author_id)
-        assert user is not None
-        return UserNode.from_model(user)
-
     @strawberry.field
     async def parent(self, info: Info) -> ArgumentNode | None:
         if self.parent_key is None:
             return None
-        parent = await info.context.loaders.argument.load(self.parent_key)
-        return ArgumentNode.from_model(parent) if parent else None
+        nodes = await argument_nodes(info, [self.parent_key])
+        return nodes[0] if nodes else None
 
     @strawberry.field
     async def proposal(self, info: Info) -> ProposalRef:
@@ -96,6 +85,14 @@ class ArgumentNode(relay.Node):
         ]
 
 
+async def argument_nodes(info: Info, ids: Sequence[int]) -> list[ArgumentNode]:
+    """The visible arguments among ``ids``, in order, with their depth in their thread."""
+    rows = [row for row in await info.context.loaders.argument.load_many(list(ids)) if row]
+    threads = await info.context.loaders.arguments.load_many(sorted({r.proposal_id for r in rows}))
+    depths = {argument.id: depth for thread in threads for argument, depth in thread}
+    return [ArgumentNode.from_row(row, depths.get(row.id, 0)) for row in rows]
+
+
 @strawberry.type(description="An earlier text of an argument.")
 class ArgumentRevision:
     revision: int
@@ -109,6 +106,7 @@ class PositionNode(relay.Node):
     id: relay.NodeID[int]
     stance: PositionStance
     reason: str
+    user: UserNode
     proposal_version: int = strawberry.field(description="The proposal version it was taken on.")
     created_at: datetime
     updated_at: datetime
@@ -116,11 +114,12 @@ class PositionNode(relay.Node):
     user_id: strawberry.Private[int]
 
     @classmethod
-    def from_model(cls, position: models.Position) -> PositionNode:
+    def from_row(cls, position: PositionRow) -> PositionNode:
         return cls(
             id=position.id,
-            stance=vocabulary.PositionStance(position.stance),
+            stance=position.stance,
             reason=position.reason,
+            user=UserNode.from_model(position.user),
             proposal_version=position.proposal_version,
             created_at=position.created_at,
             updated_at=position.updated_at,
@@ -128,15 +127,11 @@ class PositionNode(relay.Node):
             user_id=position.user_id,
         )
 
-    @strawberry.field
-    async def user(self, info: Info) -> UserNode:
-        user = await info.context.loaders.user.load(self.user_id)
-        assert user is not None
-        return UserNode.from_model(user)
-
     @strawberry.field(description="Every position this member took here, oldest first.")
     async def history(self, info: Info) -> list[PositionChange]:
-        rows = await info.context.loaders.position_history.load((self.proposal_id, self.user_id))
+        rows = await info.context.loaders.position_history.load(
+            (self.proposal_id, int(self.user.id))
+        )
         return [
             PositionChange(
                 stance=vocabulary.PositionStance(r.stance),

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry import relay
+
 from actas.api import models
 from actas.api.domain import vocabulary
 from actas.api.domain.threads import depth_first
@@ -15,7 +17,6 @@ from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
 from actas.schema.types.enums import Language, ProposalState, Role, RuleKind
 from actas.schema.types.people import UserNode
-from strawberry import relay
 
 if TYPE_CHECKING:
     from actas.schema.types.proposal import ProposalNode

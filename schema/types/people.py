@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
+
 from actas.api import models
 from actas.api.domain import vocabulary
+from actas.api.services.debates import Person
 from actas.schema.types.enums import Language, TokenScope
-from strawberry import relay
 
 
 @strawberry.type(
@@ -21,7 +23,7 @@ class UserNode(relay.Node):
     language: Language
 
     @classmethod
-    def from_model(cls, user: models.User) -> UserNode:
+    def from_model(cls, user: models.User | Person) -> UserNode:
         return cls(
             id=user.id,
             name=user.name,

@@ -6,18 +6,19 @@ from datetime import date, datetime
 from enum import Enum
 
 import strawberry
+from strawberry import relay
+
 from actas.api import models
 from actas.api.domain import vocabulary
 from actas.api.domain.references import format_reference
 from actas.api.domain.rules import Tally
 from actas.schema.context import Info
 from actas.schema.pagination import Connection, slice_loaded
-from actas.schema.types.debate import ArgumentNode, PositionNode
+from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.enums import ParticipantRole, ProposalState, RuleKind, Visibility
 from actas.schema.types.organisation import OrganisationNode, UnitNode, _unit
 from actas.schema.types.people import UserNode
 from actas.schema.types.record import EventNode
-from strawberry import relay
 
 
 @strawberry.type(description="The expected impact on a metric; every part is optional.")
@@ -162,8 +163,7 @@ class DecisionNode:
     @strawberry.field(description="The arguments the statement cites as decisive.")
     async def cited_arguments(self, info: Info) -> list[ArgumentNode]:
         ids = await info.context.loaders.citations.load(self.decision_id)
-        arguments = await info.context.loaders.argument.load_many(ids)
-        return [ArgumentNode.from_model(a) for a in arguments if a]
+        return await argument_nodes(info, ids)
 
 
 @strawberry.enum(description="How another proposal relates to this one.")
@@ -288,7 +288,7 @@ class ProposalNode(relay.Node):
             after=after,
             max_page_size=info.context.settings.max_page_size,
             key=lambda item: item[0].id,
-            convert=lambda item: ArgumentNode.from_model(item[0], item[1]),
+            convert=lambda item: ArgumentNode.from_row(*item),
         )
 
     @strawberry.field(description="Each member's current position.")
@@ -302,7 +302,7 @@ class ProposalNode(relay.Node):
             after=after,
             max_page_size=info.context.settings.max_page_size,
             key=lambda p: p.id,
-            convert=PositionNode.from_model,
+            convert=PositionNode.from_row,
         )
 
     @strawberry.field(description="The tally now (frozen when the proposal closed).")

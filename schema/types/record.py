@@ -6,11 +6,12 @@ from datetime import datetime
 
 import orjson
 import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
 from actas.api import models
 from actas.schema.context import Info
 from actas.schema.types.people import UserNode
-from strawberry import relay
-from strawberry.scalars import JSON
 
 
 @strawberry.type(name="Event", description="One change, as recorded in the organisation's chain.")

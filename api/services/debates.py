@@ -1,0 +1,146 @@
+"""Reading debates fast: arguments and positions with their authors, as plain rows.
+
+A proposal page reads hundreds of arguments. Through the ORM that costs ~8 ms per 200 rows
+(model instances, per-field conversion); one SQL join read into frozen rows costs under 1 ms on
+the same data (measured with bench/api.py). Both the GraphQL loaders and the archive read
+debates through here. Callers check visibility first: these functions take proposal ids the
+viewer may see, or filter argument ids by their proposal afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from actas.api.db import connection, is_postgres
+from actas.api.domain.vocabulary import Language, PositionStance, Stance
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    email: str
+    language: Language
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentRow:
+    id: int
+    proposal_id: int
+    parent_id: int | None
+    stance: Stance
+    body: str
+    proposal_version: int
+    revision: int
+    created_at: datetime
+    edited_at: datetime | None
+    author: Person
+
+    @property
+    def author_id(self) -> int:
+        return self.author.id
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    id: int
+    proposal_id: int
+    stance: PositionStance
+    reason: str
+    proposal_version: int
+    created_at: datetime
+    updated_at: datetime
+    user: Person
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+
+_ARGUMENTS = """
+SELECT a.id, a.proposal_id, a.parent_id, a.stance, a.body, a.proposal_version, a.revision,
+       a.created_at, a.edited_at, u.id AS u_id, u.name AS u_name, u.email AS u_email,
+       u.language AS u_language
+FROM argument a JOIN "user" u ON u.id = a.author_id
+WHERE a.{column} IN ({placeholders})
+ORDER BY a.id
+"""
+
+_POSITIONS = """
+SELECT p.id, p.proposal_id, p.stance, p.reason, p.proposal_version, p.created_at, p.updated_at,
+       u.id AS u_id, u.name AS u_name, u.email AS u_email, u.language AS u_language
+FROM position p JOIN "user" u ON u.id = p.user_id
+WHERE p.{column} IN ({placeholders})
+ORDER BY p.id
+"""
+
+
+async def arguments(
+    *, proposal_ids: Sequence[int] = (), ids: Sequence[int] = ()
+) -> list[ArgumentRow]:
+    """Arguments of the given proposals (or with the given ids), in creation order."""
+    rows = await _select(_ARGUMENTS, proposal_ids, ids)
+    return [
+        ArgumentRow(
+            id=row["id"],
+            proposal_id=row["proposal_id"],
+            parent_id=row["parent_id"],
+            stance=Stance(row["stance"]),
+            body=row["body"],
+            proposal_version=row["proposal_version"],
+            revision=row["revision"],
+            created_at=_moment(row["created_at"]),
+            edited_at=_moment(row["edited_at"]) if row["edited_at"] else None,
+            author=_person(row),
+        )
+        for row in rows
+    ]
+
+
+async def positions(
+    *, proposal_ids: Sequence[int] = (), ids: Sequence[int] = ()
+) -> list[PositionRow]:
+    """Current positions on the given proposals (or with the given ids), in creation order."""
+    rows = await _select(_POSITIONS, proposal_ids, ids)
+    return [
+        PositionRow(
+            id=row["id"],
+            proposal_id=row["proposal_id"],
+            stance=PositionStance(row["stance"]),
+            reason=row["reason"],
+            proposal_version=row["proposal_version"],
+            created_at=_moment(row["created_at"]),
+            updated_at=_moment(row["updated_at"]),
+            user=_person(row),
+        )
+        for row in rows
+    ]
+
+
+async def _select(
+    template: str, proposal_ids: Sequence[int], ids: Sequence[int]
+) -> list[dict[str, Any]]:
+    if bool(proposal_ids) == bool(ids):
+        raise ValueError("give either proposal_ids or ids")
+    column, keys = ("proposal_id", proposal_ids) if proposal_ids else ("id", ids)
+    if is_postgres():
+        marks = ", ".join(f"${n}" for n in range(1, len(keys) + 1))
+    else:
+        marks = ", ".join("?" for _ in keys)
+    sql = template.format(column=column, placeholders=marks)
+    result: list[dict[str, Any]] = await connection().execute_query_dict(
+        sql, [int(k) for k in keys]
+    )
+    return result
+
+
+def _person(row: dict[str, Any]) -> Person:
+    return Person(row["u_id"], row["u_name"], row["u_email"], Language(row["u_language"]))
+
+
+def _moment(value: datetime | str) -> datetime:
+    """PostgreSQL returns datetimes; SQLite returns the ISO text Tortoise stored."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
