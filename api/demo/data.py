@@ -399,9 +399,9 @@ PROPOSALS: list[dict[str, Any]] = [
                 "Rechazada. Nadie discute el problema: tres cifras de clientes activos en el mismo "
                 "comité son inaceptables, y el inventario de Hannah lo confirma. Pero no hay "
                 "unanimidad y las objeciones de Raúl son de fondo: una reunión mensual convierte "
-                "cada definición en una espera de semanas (a2, a4), cuando lo que necesitamos es "
+                "cada definición en una espera de semanas, cuando lo que necesitamos es "
                 "alguien que responda en días. La alternativa de Carmen de propietarios por "
-                "dominio (a7) conserva el glosario sin añadir reuniones. Pido a Nuria que la "
+                "dominio conserva el glosario sin añadir reuniones. Pido a Nuria que la "
                 "prepare como nueva propuesta."
             ),
             "cites": ["a2", "a4", "a7"],
@@ -611,10 +611,10 @@ PROPOSALS: list[dict[str, Any]] = [
             "statement": (
                 "Aceptada. El abandono del 38 % en el paso de identificación justifica probarlo, y "
                 "el riesgo principal quedó acotado: el antifraude puede puntuar sin cuenta y "
-                "limitamos los invitados a pedidos de menos de 300 € (a3). Incorporamos las "
-                "condiciones de Rosa sobre el consentimiento comercial (a4) y el calendario que "
-                "propusieron Diego y Oliver, cuatro semanas completas fuera de Black Friday (a5, "
-                "a6), para que el resultado sea representativo. Marta lanza el test cuando estén "
+                "limitamos los invitados a pedidos de menos de 300 €. Incorporamos las "
+                "condiciones de Rosa sobre el consentimiento comercial y el calendario que "
+                "propusieron Diego y Oliver, cuatro semanas completas fuera de Black Friday, "
+                "para que el resultado sea representativo. Marta lanza el test cuando estén "
                 "listos los eventos de Pablo."
             ),
             "cites": ["a3", "a4", "a5", "a6"],
@@ -787,11 +787,11 @@ PROPOSALS: list[dict[str, Any]] = [
         "close": {
             "by": "carmen",
             "statement": (
-                "Rejected by majority. The parallel run (a6) shows the gaps are real, but moving "
+                "Rejected by majority. The parallel run shows the gaps are real, but moving "
                 "budgets on an unvalidated model in the middle of the peak season would cost us "
-                "year-on-year comparability (a3), the model is hard to explain and trained only on "
-                "the 58 % of consenting visitors (a1), and it ignores the 70 % of revenue made in "
-                "stores (a4). Diego will propose a dual report so we can validate data-driven "
+                "year-on-year comparability, the model is hard to explain and trained only on "
+                "the 58 % of consenting visitors, and it ignores the 70 % of revenue made in "
+                "stores. Diego will propose a dual report so we can validate data-driven "
                 "attribution before any money moves."
             ),
             "cites": ["a1", "a3", "a4", "a6"],
@@ -985,9 +985,9 @@ PROPOSALS: list[dict[str, Any]] = [
                 "by": "nuria",
                 "note": (
                     "Incorporo lo acordado en el debate: los KPIs transversales son del dominio "
-                    "cliente (a3, a4), el plazo pasa a 10 días laborables entre Black Friday y "
-                    "Reyes (a5), BI escribe los borradores (a1) y el glosario vive en el catálogo "
-                    "de datos con la plantilla de Hannah (a2)."
+                    "cliente, el plazo pasa a 10 días laborables entre Black Friday y "
+                    "Reyes, BI escribe los borradores y el glosario vive en el catálogo "
+                    "de datos con la plantilla de Hannah."
                 ),
             },
             {
@@ -1052,9 +1052,9 @@ PROPOSALS: list[dict[str, Any]] = [
             "statement": (
                 "Aceptada por consentimiento, sin bloqueos. Resuelve lo que hizo fracasar el "
                 "comité: cada KPI tiene un único responsable y un plazo, sin reuniones nuevas "
-                "(a1). La regla de que los KPIs transversales pertenecen al dominio cliente (a4) "
+                ". La regla de que los KPIs transversales pertenecen al dominio cliente "
                 "evita las dobles aprobaciones que temía Diego, y el plazo ampliado en campaña "
-                "(a5) hace el compromiso realista. Empezamos por los 25 KPIs del informe de "
+                " hace el compromiso realista. Empezamos por los 25 KPIs del informe de "
                 "dirección y revisaremos el avance dentro de tres meses."
             ),
             "cites": ["a1", "a4", "a5"],
@@ -1307,11 +1307,11 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "pilar",
                 "note": (
-                    "Versión 2. Recojo el bloqueo de Rosa (a6, a8): solo alertas de detractores "
+                    "Versión 2. Recojo el bloqueo de Rosa: solo alertas de detractores "
                     "que pidan contacto, aviso de privacidad revisado y datos mínimos en la "
-                    "alerta. Incorporo el triaje de Elena (a5), que reduce la carga de las "
-                    "tiendas, y el plazo ampliado en campañas que pedía Raúl (a4). El maestro de "
-                    "tiendas lo mantiene tiendas y lo expone BI (a11, a12)."
+                    "alerta. Incorporo el triaje de Elena, que reduce la carga de las "
+                    "tiendas, y el plazo ampliado en campañas que pedía Raúl. El maestro de "
+                    "tiendas lo mantiene tiendas y lo expone BI."
                 ),
             },
             {
@@ -1433,10 +1433,10 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "pilar",
                 "note": (
-                    "Versión 3. Piloto de seis semanas en Levante antes del despliegue (a19), que "
+                    "Versión 3. Piloto de seis semanas en Levante antes del despliegue, que "
                     "sirve de comparación frente a otras zonas en lugar de un grupo de control "
-                    "(a16, a17, a18). El jefe de zona recibe un resumen diario y avisos inmediatos "
-                    "solo para alertas vencidas o puntuaciones de 0 a 2 (a13, a14, a15)."
+                    ". El jefe de zona recibe un resumen diario y avisos inmediatos "
+                    "solo para alertas vencidas o puntuaciones de 0 a 2."
                 ),
             },
             {
@@ -1485,12 +1485,12 @@ PROPOSALS: list[dict[str, Any]] = [
         "close": {
             "by": "lucia",
             "statement": (
-                "Aceptada. El debate ha mejorado mucho la propuesta. El bloqueo de Rosa (a8) se "
+                "Aceptada. El debate ha mejorado mucho la propuesta. El bloqueo de Rosa se "
                 "resolvió con la casilla de contacto y datos mínimos en la alerta; el triaje al "
-                "contact center (a5) y el cálculo de Pablo (a9) dejan la carga en tres o cuatro "
+                "contact center y el cálculo de Pablo dejan la carga en tres o cuatro "
                 "alertas semanales por tienda grande, que era la objeción de Raúl. El resumen "
-                "diario para el jefe de zona (a14, a15) da el patrón sin ruido, y el piloto en "
-                "Levante (a19) nos da una comparación honesta sin dejar de llamar a nadie. "
+                "diario para el jefe de zona da el patrón sin ruido, y el piloto en "
+                "Levante nos da una comparación honesta sin dejar de llamar a nadie. "
                 "Revisaremos los resultados al final del piloto."
             ),
             "cites": ["a5", "a8", "a9", "a14", "a15", "a19"],
@@ -1628,7 +1628,7 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "carmen",
             "statement": (
                 "Abandonada. Se acordó probar antes la mejora de los emails de envío y de la "
-                "página de seguimiento (a4, a6), y el plazo venció sin que nadie pidiera decidir "
+                "página de seguimiento, y el plazo venció sin que nadie pidiera decidir "
                 "sobre el chatbot. Si los contactos por estado de pedido no bajan lo suficiente, "
                 "Javier puede reabrirla con los datos nuevos."
             ),
@@ -1779,9 +1779,9 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "diego",
                 "note": (
-                    "Añado el test geográfico de redes sociales de pago en dos regiones (a1), que "
-                    "además responde en parte a la objeción de Nuria sobre las tiendas (a5, a6), y "
-                    "el indicador de conversiones modeladas por canal (a4)."
+                    "Añado el test geográfico de redes sociales de pago en dos regiones, que "
+                    "además responde en parte a la objeción de Nuria sobre las tiendas, y "
+                    "el indicador de conversiones modeladas por canal."
                 ),
             },
             {
@@ -1831,9 +1831,9 @@ PROPOSALS: list[dict[str, Any]] = [
             "statement": (
                 "Aceptada por mayoría: 7 de 9 en peso a favor. Mantener los presupuestos en último "
                 "clic mientras publicamos ambos modelos responde a lo que hizo rechazar la "
-                "propuesta anterior, y el coste para el equipo de Marta es mínimo (a3). El test "
-                "geográfico de Oliver (a1) es clave porque mide también las tiendas, que era la "
-                "objeción de Nuria (a5), y el indicador de conversiones modeladas (a4) evita sacar "
+                "propuesta anterior, y el coste para el equipo de Marta es mínimo. El test "
+                "geográfico de Oliver es clave porque mide también las tiendas, que era la "
+                "objeción de Nuria, y el indicador de conversiones modeladas evita sacar "
                 "conclusiones de canales con pocos datos observados. Revisamos dentro de seis "
                 "meses."
             ),
@@ -1979,9 +1979,9 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "raul",
             "statement": (
                 "Aceptada. El formato móvil responde al motivo real por el que no se abre el Excel "
-                "(a1). Mostraremos «sin contador» en lugar de estimar el tráfico (a3), y la "
+                ". Mostraremos «sin contador» en lugar de estimar el tráfico, y la "
                 "comparación será con la mediana de tiendas similares, sin nombres ni ranking "
-                "(a6), que era mi reparo. Diego lo lanza primero con las tiendas de Levante y lo "
+                ", que era mi reparo. Diego lo lanza primero con las tiendas de Levante y lo "
                 "extendemos a toda la red si la consulta semanal supera el 70 %."
             ),
             "cites": ["a1", "a3", "a6"],
@@ -2080,7 +2080,7 @@ PROPOSALS: list[dict[str, Any]] = [
         "close": {
             "by": "diego",
             "statement": (
-                "Abandonada. La pregunta de Carmen sobre los comentarios del analista (a4) quedó "
+                "Abandonada. La pregunta de Carmen sobre los comentarios del analista quedó "
                 "sin respuesta y el plazo venció. El valor del informe está en esos comentarios, "
                 "no en las gráficas, y mientras no tengamos una forma de conservarlos la propuesta "
                 "no avanza. Pablo puede reabrirla con un formato que los incluya."
@@ -2305,11 +2305,11 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "hannah",
                 "note": (
-                    "Switched to basic mode after Rosa's objection (a4): no tag loads and nothing "
-                    "is sent before consent. Because basic mode gives up GA4 modelling (a5), the "
+                    "Switched to basic mode after Rosa's objection: no tag loads and nothing "
+                    "is sent before consent. Because basic mode gives up GA4 modelling, the "
                     "daily ERP reconciliation becomes the main fix, and tests read purchases from "
-                    "the ERP (a6). Added the removal of 11 obsolete tags (a7, a8). Meta and TikTok "
-                    "stay out of scope (a11)."
+                    "the ERP. Added the removal of 11 obsolete tags. Meta and TikTok "
+                    "stay out of scope."
                 ),
             },
             {
@@ -2390,12 +2390,12 @@ PROPOSALS: list[dict[str, Any]] = [
         "close": {
             "by": "diego",
             "statement": (
-                "Accepted. Rosa's objection (a4) was decisive: advanced mode sends data of users "
-                "who rejected cookies, so we go with basic mode. As Pablo explained (a5), that "
+                "Accepted. Rosa's objection was decisive: advanced mode sends data of users "
+                "who rejected cookies, so we go with basic mode. As Pablo explained, that "
                 "gives up GA4 modelling, so the daily ERP reconciliation becomes the fix that "
-                "brings trust back, and test read-outs use ERP orders (a6). Removing the 11 "
-                "obsolete tags (a8) leaves the page lighter than today. Banner wording tests may "
-                "follow, under the conditions Rosa set (a13)."
+                "brings trust back, and test read-outs use ERP orders. Removing the 11 "
+                "obsolete tags leaves the page lighter than today. Banner wording tests may "
+                "follow, under the conditions Rosa set."
             ),
             "cites": ["a4", "a5", "a6", "a8", "a13"],
         },
@@ -2531,9 +2531,9 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "pablo",
                 "note": (
-                    "Añado los parámetros `consent_state` y `schema_version` (a3), `experiment_id` "
-                    "y `variant` (a5) y la nomenclatura de promociones alineada con marketing "
-                    "(a4). El plan pasa de 28 a 30 eventos."
+                    "Añado los parámetros `consent_state` y `schema_version`, `experiment_id` "
+                    "y `variant` y la nomenclatura de promociones alineada con marketing "
+                    ". El plan pasa de 28 a 30 eventos."
                 ),
             },
             {
@@ -2579,9 +2579,9 @@ PROPOSALS: list[dict[str, Any]] = [
             "statement": (
                 "Aceptada sin objeciones. El plan resuelve la falta de datos de producto en la app "
                 "y sale reforzado del debate: estado de consentimiento y versión del esquema en "
-                "cada evento (a3), identificador de experimento para los tests (a5) y nombres de "
-                "promoción comunes con marketing (a4). El compromiso de Datalia de mantener las "
-                "pruebas automáticas durante seis meses (a6, a7) resuelve la falta de capacidad de "
+                "cada evento, identificador de experimento para los tests y nombres de "
+                "promoción comunes con marketing. El compromiso de Datalia de mantener las "
+                "pruebas automáticas durante seis meses resuelve la falta de capacidad de "
                 "tecnología."
             ),
             "cites": ["a3", "a4", "a5", "a7"],
@@ -2730,10 +2730,10 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "pilar",
             "statement": (
                 "Rechazada. La capacidad del contact center debe ir primero a los detractores que "
-                "han pedido contacto (a1), que es el compromiso que adquirimos con las alertas. "
-                "Además, no tenemos evidencia de que llamar a promotores mejore la recompra (a5), "
+                "han pedido contacto, que es el compromiso que adquirimos con las alertas. "
+                "Además, no tenemos evidencia de que llamar a promotores mejore la recompra, "
                 "y pedir reseñas solo a clientes satisfechos choca con las políticas de Google "
-                "(a2, a3). La idea de un email de agradecimiento (a6, a7) puede plantearla "
+                ". La idea de un email de agradecimiento puede plantearla "
                 "marketing por separado."
             ),
             "cites": ["a1", "a2", "a3", "a5"],
@@ -2887,9 +2887,9 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "carmen",
                 "note": (
-                    "Incorporo la distinción de Ana (a5): se congela el mensaje paraguas doce días "
-                    "antes (a3) y las ofertas tácticas online pueden cambiar a diario con la "
-                    "etiqueta «solo online» (a4, a6)."
+                    "Incorporo la distinción de Ana: se congela el mensaje paraguas doce días "
+                    "antes y las ofertas tácticas online pueden cambiar a diario con la "
+                    "etiqueta «solo online»."
                 ),
             },
             {
@@ -2944,11 +2944,11 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "lucia",
             "statement": (
                 "Aceptada. Las 1.300 llamadas de las últimas rebajas muestran el coste de no "
-                "coordinar, y las preguntas frecuentes previas (a1) atacan directamente ese "
-                "problema. La congelación del mensaje paraguas doce días antes (a3) protege a las "
+                "coordinar, y las preguntas frecuentes previas atacan directamente ese "
+                "problema. La congelación del mensaje paraguas doce días antes protege a las "
                 "tiendas, y la distinción de Ana entre mensaje paraguas y ofertas tácticas «solo "
-                "online» (a5) mantiene la agilidad que pedía Marta. Incluimos además la tabla de "
-                "promociones por canal que pide Elena (a8)."
+                "online» mantiene la agilidad que pedía Marta. Incluimos además la tabla de "
+                "promociones por canal que pide Elena."
             ),
             "cites": ["a1", "a3", "a5", "a8"],
         },
@@ -3052,7 +3052,7 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "lucia",
             "statement": (
                 "Abandonada. La gestión de redes se está reorganizando dentro de marketing y la "
-                "pregunta de quién responde (a2, a3) no tendrá respuesta hasta que haya un nuevo "
+                "pregunta de quién responde no tendrá respuesta hasta que haya un nuevo "
                 "responsable. El plazo venció sin quórum. Pilar puede volver a plantearla cuando "
                 "el equipo esté definido."
             ),
@@ -3211,10 +3211,10 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "oliver",
                 "note": (
-                    "Clarified that bug fixes and copy corrections are not experiments (a6, a7), "
+                    "Clarified that bug fixes and copy corrections are not experiments, "
                     "and added the rule for low-traffic pages: test templates or accept a larger "
-                    "effect, never a shorter duration (a4, a5). Pablo's pre-registration template "
-                    "is now part of the policy (a3)."
+                    "effect, never a shorter duration. Pablo's pre-registration template "
+                    "is now part of the policy."
                 ),
             },
             {
@@ -3236,11 +3236,11 @@ PROPOSALS: list[dict[str, Any]] = [
         "close": {
             "by": "diego",
             "statement": (
-                "Accepted unanimously. Oliver's point (a2) convinced us: the rule rarely adds "
+                "Accepted unanimously. Oliver's point convinced us: the rule rarely adds "
                 "time, it stops us from cutting tests short and rolling out false winners, which "
                 "already happened twice. Marta's concern about speed is addressed by keeping bug "
-                "fixes outside the policy (a6, a7), and low-traffic pages are tested by template "
-                "(a5). Pablo's pre-registration template (a3) keeps the overhead to minutes per "
+                "fixes outside the policy, and low-traffic pages are tested by template "
+                ". Pablo's pre-registration template keeps the overhead to minutes per "
                 "test."
             ),
             "cites": ["a2", "a3", "a5", "a7"],
@@ -3414,10 +3414,10 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "lucia",
             "statement": (
                 "Rechazada por mayoría. La ampliación general a 60 días tiene un coste estimado de "
-                "1,2 millones al año (a6), sobre todo por la pérdida de valor del producto de moda "
-                "devuelto fuera de temporada (a1), y solo el 6 % de las devoluciones apura hoy el "
-                "plazo (a4). Los datos de otros clientes (a2) no bastan para asumir ese riesgo. La "
-                "prueba en hogar que sugieren Marta y Carmen (a7, a8) puede plantearse como "
+                "1,2 millones al año, sobre todo por la pérdida de valor del producto de moda "
+                "devuelto fuera de temporada, y solo el 6 % de las devoluciones apura hoy el "
+                "plazo. Los datos de otros clientes no bastan para asumir ese riesgo. La "
+                "prueba en hogar que sugieren Marta y Carmen puede plantearse como "
                 "propuesta aparte."
             ),
             "cites": ["a1", "a4", "a6", "a7"],
@@ -3533,9 +3533,9 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "marta",
             "statement": (
                 "La retiro. Con consentimiento comercial de solo el 34 % de los usuarios de la app "
-                "(a1), el alcance sería pequeño, y sin un estado del carrito compartido entre "
-                "herramientas (a3, a4) nos arriesgamos a duplicar mensajes. Tiene más sentido "
-                "incluirla en la orquestación omnicanal que prepara Carmen (a5)."
+                ", el alcance sería pequeño, y sin un estado del carrito compartido entre "
+                "herramientas nos arriesgamos a duplicar mensajes. Tiene más sentido "
+                "incluirla en la orquestación omnicanal que prepara Carmen."
             ),
         },
     },
@@ -3648,8 +3648,8 @@ PROPOSALS: list[dict[str, Any]] = [
             "by": "hannah",
             "statement": (
                 "I'm withdrawing this. Lucía made it clear there is no budget for a licence "
-                "without a business case (a4), and Nuria is right that the data quality work has "
-                "to come first (a1). Nuria is preparing a single customer view proposal; the "
+                "without a business case, and Nuria is right that the data quality work has "
+                "to come first. Nuria is preparing a single customer view proposal; the "
                 "build-or-buy question will be part of its second phase, with real match rates."
             ),
         },
@@ -3942,10 +3942,10 @@ PROPOSALS: list[dict[str, Any]] = [
                 },
                 "by": "marta",
                 "note": (
-                    "Cambio la métrica principal a margen bruto por visitante (a1, a3), añado una "
-                    "parada de seguridad si cae más de un 2 % en un control semanal (a4), "
+                    "Cambio la métrica principal a margen bruto por visitante, añado una "
+                    "parada de seguridad si cae más de un 2 % en un control semanal, "
                     "aleatorización por usuario y la cuota de recogida en tienda como métrica "
-                    "secundaria (a5, a6)."
+                    "secundaria."
                 ),
             },
             {
@@ -4267,12 +4267,11 @@ PROPOSALS: list[dict[str, Any]] = [
                 "by": "nuria",
                 "note": (
                     "Versión 2. Separo la fase 1a (ficha única con datos existentes y evaluación "
-                    "de impacto) de la fase 1b (búsqueda en el TPV), como sugería Pablo (a9), "
-                    "porque el plazo del proveedor no depende de nosotros (a8). En tienda solo se "
-                    "pedirá el teléfono en tickets de más de 30 € y nunca en semanas pico (a4, "
-                    "a5). Añado la regla del último valor verificado (a12, a13), la conservación "
-                    "de consentimientos (a6, a7) y el escenario conservador que pedía Lucía (a14 a "
-                    "a17)."
+                    "de impacto) de la fase 1b (búsqueda en el TPV), como sugería Pablo, "
+                    "porque el plazo del proveedor no depende de nosotros. En tienda solo se "
+                    "pedirá el teléfono en tickets de más de 30 € y nunca en semanas pico. "
+                    "Añado la regla del último valor verificado, la conservación "
+                    "de consentimientos y el escenario conservador que pedía Lucía."
                 ),
             },
             {
@@ -4486,7 +4485,7 @@ PROPOSALS: list[dict[str, Any]] = [
                 "by": "elena",
                 "note": (
                     "Dejo explícito que solo se comunica a los clientes un cambio ya implantado "
-                    "(a6, a7) y hago obligatorio el comentario libre para poder analizarlo (a4)."
+                    " y hago obligatorio el comentario libre para poder analizarlo."
                 ),
             },
             {"position": "agree", "by": "ines", "reason": "Es el paso que le faltaba al piloto."},
