@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from actas.api.domain.visibility import Viewer, visible_proposals
-from actas.api.domain.vocabulary import ProposalState
-from actas.api.models import Argument, Participant, Proposal, ProposalTag
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
+
+from actas.api.domain.visibility import Viewer, visible_proposals
+from actas.api.domain.vocabulary import ProposalState
+from actas.api.models import Argument, Event, Participant, Proposal, ProposalTag
 
 MAX_WORDS = 8
 
@@ -65,3 +66,14 @@ def _word_matches(word: str) -> Q:
 def argument_matches(text: str) -> Q:
     words = text.split()[:MAX_WORDS]
     return Q(*(Q(body__icontains=word) for word in words), join_type="AND") if words else Q()
+
+
+def visible_events(viewer: Viewer, organisation_id: int) -> QuerySet[Event]:
+    """An organisation's events the viewer may read: organisation-level ones, and those of the
+    proposals they may see."""
+    if viewer.member_of(organisation_id) is None:
+        return Event.filter(id__in=[])
+    proposals = visible_proposals(viewer, organisation_id).values("id")
+    return Event.filter(organisation_id=organisation_id).filter(
+        Q(proposal_id__isnull=True) | Q(proposal_id__in=Subquery(proposals))
+    )

@@ -11,12 +11,13 @@ from strawberry import relay
 from actas.api import models
 from actas.api.domain import vocabulary
 from actas.api.domain.threads import depth_first
-from actas.api.services.search import ProposalFilter, find_proposals
+from actas.api.services.search import ProposalFilter, find_proposals, visible_events
 from actas.schema.context import Info
 from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
 from actas.schema.types.enums import Language, ProposalState, Role, RuleKind
 from actas.schema.types.people import UserNode
+from actas.schema.types.record import EventNode
 
 if TYPE_CHECKING:
     from actas.schema.types.proposal import ProposalNode
@@ -111,6 +112,23 @@ class OrganisationNode(relay.Node):
             max_page_size=info.context.settings.max_page_size,
             newest_first=True,
             convert=ProposalNode.from_model,
+        )
+
+
+    @strawberry.field(
+        description="The organisation's record, newest first: its own changes (members, units, "
+        "settings) and those of the proposals you may see."
+    )
+    async def events(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[EventNode]:
+        return await page_of(
+            visible_events(info.context.viewer, self.id),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            newest_first=True,
+            convert=EventNode.from_model,
         )
 
 
