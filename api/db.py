@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from actas.api.settings import Settings
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api.migrate import migrate as run_migrations
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.transactions import in_transaction
+
+from actas.api.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 APPS = {

@@ -6,6 +6,9 @@ organisations. Rows are never deleted; closed proposals never change again.
 
 from __future__ import annotations
 
+from tortoise import fields
+from tortoise.models import Model
+
 from actas.api.domain.vocabulary import (
     Language,
     LinkKind,
@@ -18,8 +21,6 @@ from actas.api.domain.vocabulary import (
     TokenScope,
     Visibility,
 )
-from tortoise import fields
-from tortoise.models import Model
 
 RESTRICT = fields.OnDelete.RESTRICT
 

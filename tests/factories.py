@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actas.api.domain.visibility import Viewer
-from actas.api.domain.vocabulary import ParticipantRole, Role, RuleKind, Visibility
-from actas.api.models import Membership, Organisation, Proposal, Unit, User
+from actas.api.domain.vocabulary import ParticipantRole, Role, RuleKind, TokenScope, Visibility
+from actas.api.models import Event, Membership, Organisation, Proposal, Unit, User
 from actas.api.services import organisations, proposals
 from actas.api.services.access import load_viewer
 from actas.api.services.users import find_or_create_user
@@ -27,11 +27,27 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
 
-    async def viewer(self, person: str) -> Viewer:
-        return await load_viewer(self.users[person].id)
+    async def viewer(self, person: str, scope: TokenScope = TokenScope.WRITE) -> Viewer:
+        return await load_viewer(self.users[person].id, scope)
 
     def id(self, person: str) -> int:
         return self.users[person].id
+
+    async def membership(self, person: str) -> Membership:
+        return await Membership.get(organisation_id=self.organisation.id, user_id=self.id(person))
+
+    async def last_seq(self) -> int:
+        """The sequence number of the organisation's latest event (0 before any)."""
+        head = await Event.filter(organisation_id=self.organisation.id).order_by("-seq").first()
+        return head.seq if head else 0
+
+    async def events_since(self, seq: int) -> list[Event]:
+        """The organisation's events recorded after ``seq``, in order."""
+        return (
+            await Event.filter(organisation_id=self.organisation.id, seq__gt=seq)
+            .order_by("seq")
+            .all()
+        )
 
 
 # (name, parent, head)
@@ -99,7 +115,9 @@ async def build_world(
     for name, _parent, head in units:
         if head:
             await organisations.update_unit(
-                admin_viewer, world.units[name].id, organisations.UnitChanges(head_id=world.id(head))
+                admin_viewer,
+                world.units[name].id,
+                organisations.UnitChanges(head_id=world.id(head)),
             )
     return world
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from fractions import Fraction
 
 import orjson
+
 from actas.api.domain.errors import InvalidTransition, ValidationFailed
 from actas.api.domain.vocabulary import (
     REQUIRED_VOICES,
@@ -29,6 +31,9 @@ from actas.api.domain.vocabulary import (
 )
 
 ACCEPTED, REJECTED = ProposalState.ACCEPTED, ProposalState.REJECTED
+# Thresholds and quorums are read as fractions with denominators up to a million (six decimal
+# places), so 0.7 counts as exactly 7/10 and 1 / 3 as exactly 1/3.
+RATIO_PRECISION = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ def compute_tally(
     participated = sum(weights.values())
     decisive = weights["agree"] + weights["disagree"] + weights["block"]
     required = [v for v in voters if v.participant_role in REQUIRED_VOICES]
-    quorum_reached = participated > 0 and participated >= rule.quorum * eligible_weight
+    quorum_reached = participated > 0 and _reaches(participated, eligible_weight, rule.quorum)
     tally = Tally(
         rule=rule.kind,
         threshold=rule.threshold,
@@ -140,8 +145,10 @@ def _majority_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
             f"Quorum not reached: {tally.participated_weight} of {tally.eligible_weight} eligible "
             f"weight took a position, {_percent(tally.quorum)} needed."
         )
+    agree = tally.weights["agree"]
+    decisive = agree + tally.weights["disagree"] + tally.weights["block"]
     share = tally.agree_share or 0.0
-    if tally.agree_share is not None and share >= tally.threshold:
+    if decisive and _reaches(agree, decisive, tally.threshold):
         return ACCEPTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
     return REJECTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
 
@@ -181,6 +188,13 @@ def check_outcome_allowed(tally: Tally, outcome: ProposalState) -> None:
         f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: {tally.reason}",
         state=state,
     )
+
+
+def _reaches(part: int, whole: int, ratio: float) -> bool:
+    """``part / whole >= ratio``, exact at the edge. Floats miss it both ways (``9 / 14 * 42`` is
+    27.000000000000004; a share rounded to 0.333333 falls short of 1 / 3), so compare fractions,
+    reading the ratio as the simple fraction it stands for (0.7 as 7/10, 1 / 3 as 1/3)."""
+    return Fraction(part) >= Fraction(ratio).limit_denominator(RATIO_PRECISION) * whole
 
 
 def _percent(value: float) -> str:

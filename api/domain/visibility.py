@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
-from actas.api.models import Participant, Proposal
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
+
+from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
+from actas.api.models import Participant, Proposal
 
 
 @dataclass(frozen=True)

@@ -63,40 +63,45 @@ async def edit_argument(
     found = await Argument.filter(id=argument_id).first().values("proposal_id")
     if found is None:
         raise NotFound("argument", argument_id)
-    async with proposal_change(viewer, found["proposal_id"]) as (work, proposal, _actor):
-        ensure_open(ProposalState(proposal.state), "editing an argument")
-        argument = await Argument.get(id=argument_id)
-        ensure_may_edit_argument(viewer.user_id, argument.author_id)
-        new_stance = stance or Stance(argument.stance)
-        if body == argument.body and new_stance == argument.stance:
-            raise ValidationFailed("The edit changes nothing.", field="body")
-        await ArgumentRevision.create(
-            organisation_id=argument.organisation_id,
-            argument=argument,
-            revision=argument.revision,
-            stance=argument.stance,
-            body=argument.body,
-            created_at=argument.edited_at or argument.created_at,
-        )
-        argument.update_from_dict(
-            {
-                "body": body,
-                "stance": new_stance,
-                "revision": argument.revision + 1,
-                "edited_at": work.at,
-            }
-        )
-        await argument.save(update_fields=["body", "stance", "revision", "edited_at"])
-        work.record(
-            EventType.ARGUMENT_EDITED,
-            {
-                "argument": argument.id,
-                "revision": argument.revision,
-                "stance": new_stance.value,
-                "body": body,
-            },
-            proposal_id=proposal.id,
-        )
+    try:
+        async with proposal_change(viewer, found["proposal_id"]) as (work, proposal, _actor):
+            ensure_open(ProposalState(proposal.state), "editing an argument")
+            argument = await Argument.get(id=argument_id)
+            ensure_may_edit_argument(viewer.user_id, argument.author_id)
+            new_stance = stance or Stance(argument.stance)
+            if body == argument.body and new_stance == argument.stance:
+                raise ValidationFailed("The edit changes nothing.", field="body")
+            await ArgumentRevision.create(
+                organisation_id=argument.organisation_id,
+                argument=argument,
+                revision=argument.revision,
+                stance=argument.stance,
+                body=argument.body,
+                created_at=argument.edited_at or argument.created_at,
+            )
+            argument.update_from_dict(
+                {
+                    "body": body,
+                    "stance": new_stance,
+                    "revision": argument.revision + 1,
+                    "edited_at": work.at,
+                }
+            )
+            await argument.save(update_fields=["body", "stance", "revision", "edited_at"])
+            work.record(
+                EventType.ARGUMENT_EDITED,
+                {
+                    "argument": argument.id,
+                    "revision": argument.revision,
+                    "stance": new_stance.value,
+                    "body": body,
+                },
+                proposal_id=proposal.id,
+            )
+    except NotFound:
+        # Its proposal is hidden from the viewer, so the argument is too: say so exactly as for
+        # a missing argument, without naming the proposal.
+        raise NotFound("argument", argument_id) from None
     return argument
 
 

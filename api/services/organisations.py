@@ -10,8 +10,8 @@ from actas.api.domain.events import EventType
 from actas.api.domain.permissions import ensure_admin, ensure_write_scope
 from actas.api.domain.rules import DecisionRule
 from actas.api.domain.visibility import Viewer
-from actas.api.domain.vocabulary import Language, Role, RuleKind
-from actas.api.models import Membership, Organisation, Unit
+from actas.api.domain.vocabulary import VOTING_ROLES, Language, ProposalState, Role, RuleKind
+from actas.api.models import Membership, Organisation, Participant, Unit
 from actas.api.services.access import require_member
 from actas.api.services.recording import change
 from actas.api.services.tallies import refresh_tallies
@@ -241,6 +241,8 @@ async def update_member(
         updates = {k: v for k, v in updates.items() if getattr(membership, k) != v}
         if updates.get("role") not in (None, Role.ADMIN) and membership.role is Role.ADMIN:
             await _keep_one_admin(organisation_id, membership.id)
+        if updates.get("role") is Role.OBSERVER:
+            await _check_holds_no_voice(organisation_id, membership.user_id)
         if updates:
             membership.update_from_dict({**updates, "updated_at": work.at})
             await membership.save()
@@ -297,6 +299,22 @@ async def _keep_one_admin(organisation_id: int, leaving_membership_id: int) -> N
     )
     if not await others.exists():
         raise ValidationFailed("An organisation needs at least one admin.", field="role")
+
+
+async def _check_holds_no_voice(organisation_id: int, user_id: int) -> None:
+    """Observers never decide, nor are required or consulted: a member who still is, on a
+    proposal under way, cannot become one."""
+    if await Participant.filter(
+        organisation_id=organisation_id,
+        user_id=user_id,
+        role__in=sorted(VOTING_ROLES),
+        proposal__state__in=[ProposalState.DRAFT, ProposalState.OPEN],
+    ).exists():
+        raise ValidationFailed(
+            "An observer can only be an informed participant, and this member still has a voice "
+            "on a proposal under way: make them informed there first.",
+            field="role",
+        )
 
 
 def _unit_payload(unit: Unit) -> dict[str, object]:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from actas.api import clock
 from actas.api.demo import data
 from actas.api.demo.load import DemoLoadFailed, DemoSummary, load_demo
