@@ -147,8 +147,10 @@ def _majority_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
         )
     agree = tally.weights["agree"]
     decisive = agree + tally.weights["disagree"] + tally.weights["block"]
+    if not decisive:
+        return None, "Only abstentions so far: nobody agrees or disagrees yet."
     share = tally.agree_share or 0.0
-    if decisive and _reaches(agree, decisive, tally.threshold):
+    if _reaches(agree, decisive, tally.threshold):
         return ACCEPTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
     return REJECTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.exceptions import IntegrityError
+
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.events import EventType
@@ -36,16 +38,19 @@ async def create_organisation(
     async with change(None, viewer.user_id) as work:
         if await Organisation.exists(slug=slug):
             raise ValidationFailed(f"The slug {slug!r} is taken.", field="slug")
-        organisation = await Organisation.create(
-            slug=slug,
-            name=name,
-            language=language,
-            default_rule=default_rule,
-            majority_threshold=majority_threshold,
-            quorum=quorum,
-            created_at=work.at,
-            updated_at=work.at,
-        )
+        try:
+            organisation = await Organisation.create(
+                slug=slug,
+                name=name,
+                language=language,
+                default_rule=default_rule,
+                majority_threshold=majority_threshold,
+                quorum=quorum,
+                created_at=work.at,
+                updated_at=work.at,
+            )
+        except IntegrityError:  # created concurrently since the check above
+            raise ValidationFailed(f"The slug {slug!r} is taken.", field="slug") from None
         work.organisation_id = organisation.id
         membership = await Membership.create(
             organisation=organisation,

@@ -172,37 +172,29 @@ async def update_proposal(viewer: Viewer, proposal_id: int, changes: ProposalCha
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
         ensure_editable(ProposalState(proposal.state), "changing it")
         ensure_may_edit_proposal(actor)
-        updates: dict[str, object] = {}
-        draft_only = (
-            changes.unit_id is not None
-            or changes.clear_unit
-            or changes.visibility is not None
-            or changes.rule is not None
-            or changes.threshold is not None
-            or changes.quorum is not None
+        unit_id = None if changes.clear_unit else (changes.unit_id or proposal.unit_id)
+        visibility = changes.visibility or Visibility(proposal.visibility)
+        rule = DecisionRule(
+            changes.rule or RuleKind(proposal.rule),
+            _first(changes.threshold, proposal.threshold),
+            _first(changes.quorum, proposal.quorum),
         )
-        if draft_only:
+        updates: dict[str, object] = {
+            "unit_id": unit_id,
+            "visibility": visibility,
+            "rule": rule.kind,
+            "threshold": rule.threshold,
+            "quorum": rule.quorum,
+        }
+        if any(getattr(proposal, k) != v for k, v in updates.items()):
+            # A client may send the whole form back: only a real change is refused once open.
             if proposal.state != ProposalState.DRAFT:
                 raise ValidationFailed(
                     "Unit, visibility and decision rule can only change while the proposal is a "
                     "draft.",
                     field="state",
                 )
-            unit_id = None if changes.clear_unit else (changes.unit_id or proposal.unit_id)
-            visibility = changes.visibility or Visibility(proposal.visibility)
             await _check_audience(proposal.organisation_id, unit_id, visibility)
-            rule = DecisionRule(
-                changes.rule or RuleKind(proposal.rule),
-                _first(changes.threshold, proposal.threshold),
-                _first(changes.quorum, proposal.quorum),
-            )
-            updates.update(
-                unit_id=unit_id,
-                visibility=visibility,
-                rule=rule.kind,
-                threshold=rule.threshold,
-                quorum=rule.quorum,
-            )
         if changes.impact is not None:
             impact = changes.impact.cleaned()
             updates.update(
@@ -303,6 +295,12 @@ async def set_participant(
         ensure_editable(ProposalState(proposal.state), "changing its participants")
         ensure_may_edit_proposal(actor)
         existing = await Participant.get_or_none(proposal_id=proposal.id, user_id=user_id)
+        if (
+            existing is not None
+            and existing.role == ParticipantRole.DECIDER
+            and role is not ParticipantRole.DECIDER
+        ):
+            await _keep_a_decider(proposal, leaving_user_id=user_id)
         if role is None:
             if existing is None:
                 raise NotFound("participant", user_id)
@@ -494,6 +492,21 @@ async def proposal_change(
             participant_role=ParticipantRole(participant.role) if participant else None,
         )
         yield work, proposal, actor
+
+
+async def _keep_a_decider(proposal: Proposal, *, leaving_user_id: int) -> None:
+    """An open proposal under the decider rule must keep someone who can decide it."""
+    if proposal.state != ProposalState.OPEN or proposal.rule != RuleKind.DECIDER:
+        return
+    others = Participant.filter(proposal_id=proposal.id, role=ParticipantRole.DECIDER).exclude(
+        user_id=leaving_user_id
+    )
+    if not await others.exists():
+        raise ValidationFailed(
+            "This is the last decider of an open proposal under the decider rule: name another "
+            "decider first.",
+            field="participants",
+        )
 
 
 async def _next_number(organisation_id: int) -> int:

@@ -34,12 +34,13 @@ def eligible_voters(
         return [
             Voter(user, scopes[user].weight, role)
             for user, role in sorted(voting.items())
-            if user in scopes and scopes[user].can_write
+            if user in scopes and scopes[user].can_write and scopes[user].weight > 0
         ]
     return [
         Voter(user, member.weight, participant_roles.get(user))
         for user, member in sorted(scopes.items())
         if member.can_write
+        and member.weight > 0  # a weight of 0 speaks but is not counted
         and participant_roles.get(user) is not ParticipantRole.INFORMED
         and can_see_proposal(user, member, audience)
     ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
 from actas.api import clock
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound, ValidationFailed
@@ -19,12 +22,20 @@ async def find_or_create_user(
         return user
     if not name:
         raise ValidationFailed(f"{address} is new to actas: give their name.", field="name")
-    return await User.create(
-        email=address,
-        name=clean.text(name, field="name", max_length=200),
-        language=language or Language.ES,
-        created_at=clock.now(),
-    )
+    name = clean.text(name, field="name", max_length=200)
+    try:
+        # A savepoint: when someone adds the same new email concurrently (users are global, so
+        # no organisation lock orders the two), the loser takes the winner's user instead of
+        # aborting the caller's whole transaction.
+        async with in_transaction():
+            return await User.create(
+                email=address, name=name, language=language or Language.ES, created_at=clock.now()
+            )
+    except IntegrityError:
+        user = await User.get_or_none(email=address)
+        if user is None:
+            raise
+        return user
 
 
 async def user_by_email(email: str) -> User:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Awaitable
 from pathlib import Path
 
-from actas.api.domain.errors import VersionConflict
+from actas.api.domain.errors import ValidationFailed, VersionConflict
 from actas.api.domain.events import GENESIS_HASH
 from actas.api.domain.rules import Tally
 from actas.api.domain.vocabulary import PositionStance, RuleKind, Stance
@@ -20,6 +20,7 @@ from actas.api.models import (
     PositionChange,
     Proposal,
     ProposalVersion,
+    User,
 )
 from actas.api.services import debate, organisations, proposals
 from actas.api.services.access import load_viewer
@@ -164,3 +165,38 @@ async def test_concurrent_revisions_of_one_version_keep_exactly_one(database: Se
     versions = await ProposalVersion.filter(proposal_id=proposal.id).order_by("number")
     assert [(v.number, v.body) for v in versions] == [(1, proposal.body), (2, winner.body)]
     await assert_chain_is_whole(world, before + 1)
+
+
+async def test_one_new_person_added_to_two_organisations_at_once_is_one_user(
+    database: Settings,
+) -> None:
+    first, second = await build_world(), await build_world()
+    email = f"{unique('newcomer')}@example.org"
+
+    admins = [await world.viewer("admin") for world in (first, second)]
+
+    memberships = await asyncio.gather(
+        *(
+            organisations.add_member(admin, world.organisation.id, email=email, name="Newcomer")
+            for admin, world in zip(admins, (first, second), strict=True)
+        )
+    )
+
+    assert memberships[0].user_id == memberships[1].user_id
+    assert await User.filter(email=email).count() == 1
+
+
+async def test_two_organisations_claiming_one_slug_at_once_leave_one(database: Settings) -> None:
+    world = await build_world()
+    viewer = await world.viewer("admin")
+    slug = unique("race")
+
+    results = await asyncio.gather(
+        *(organisations.create_organisation(viewer, slug=slug, name="Race") for _ in range(4)),
+        return_exceptions=True,
+    )
+
+    created = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(created) == 1
+    assert all(isinstance(r, ValidationFailed) and r.field == "slug" for r in refused)

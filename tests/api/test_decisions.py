@@ -21,10 +21,10 @@ from actas.api.domain.vocabulary import (
     Stance,
     Visibility,
 )
-from actas.api.models import Decision, DecisionCitation, Proposal
+from actas.api.models import Decision, DecisionCitation, Participant, Proposal
 from actas.api.services import debate, organisations, proposals
 from actas.api.settings import Settings
-from tests.factories import World, build_world, opened
+from tests.factories import DEFAULT_PEOPLE, World, build_world, opened
 
 S = ProposalState
 DECIDER, REQUIRED = ParticipantRole.DECIDER, ParticipantRole.REQUIRED
@@ -271,6 +271,34 @@ async def test_without_voting_participants_the_audience_votes(world: World) -> N
         world.id(p) for p in ("admin", "mara", "ana", "ext")
     }
     assert (await tally_of(private)).silent_voters == (world.id("mara"),)
+
+
+async def test_a_member_of_weight_zero_speaks_but_is_not_counted() -> None:
+    people = {**DEFAULT_PEOPLE, "ana": (Role.MEMBER, "analitica", 0)}
+    world = await build_world(people=people)
+    proposal = await opened(world, participants={"mara": CONSULTED, "ana": CONSULTED})
+
+    await position(world, "ana", proposal, PositionStance.DISAGREE)
+
+    tally = await tally_of(proposal)
+    assert tally.eligible_count == 1
+    assert tally.counts["disagree"] == 1
+    assert tally.weights["disagree"] == 0
+
+
+async def test_the_last_decider_of_an_open_decider_proposal_stays() -> None:
+    world = await build_world()
+    proposal = await opened(world, rule=RuleKind.DECIDER, participants={"teo": DECIDER})
+    mara = await world.viewer("mara")
+
+    for role in (None, CONSULTED):
+        with pytest.raises(ValidationFailed) as refused:
+            await proposals.set_participant(mara, proposal.id, world.id("teo"), role)
+        assert refused.value.field == "participants"
+
+    await proposals.set_participant(mara, proposal.id, world.id("ana"), DECIDER)
+    await proposals.set_participant(mara, proposal.id, world.id("teo"), None)
+    assert not await Participant.exists(proposal_id=proposal.id, user_id=world.id("teo"))
 
 
 # --- the tally follows changes to who may vote ---------------------------------------------------

@@ -223,6 +223,23 @@ async def test_audience_and_rule_are_fixed_once_the_debate_opens(
     assert refused.value.field == "state"
 
 
+async def test_an_open_proposal_accepts_its_unchanged_audience_and_rule_back(
+    world: World,
+) -> None:
+    proposal = await opened(world, unit="marketing")
+    same_form = proposals.ProposalChanges(
+        unit_id=world.units["marketing"].id,
+        visibility=Visibility.ORGANISATION,
+        rule=RuleKind(proposal.rule),
+        tags=["checkout"],
+    )
+
+    await proposals.update_proposal(await world.viewer("mara"), proposal.id, same_form)
+
+    tags = await ProposalTag.filter(proposal_id=proposal.id).values_list("tag", flat=True)
+    assert list(tags) == ["checkout"]
+
+
 async def test_a_draft_can_change_its_audience_and_rule(world: World) -> None:
     proposal = await draft(world)
     updated = await proposals.update_proposal(

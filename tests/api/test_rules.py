@@ -251,6 +251,14 @@ def test_abstentions_count_for_the_quorum_but_not_the_share() -> None:
     assert t.verdict is ACCEPTED
 
 
+def test_majority_gives_no_verdict_on_abstentions_alone() -> None:
+    t = tally(RuleKind.MAJORITY, voters(1, 1), {1: ABSTAIN, 2: ABSTAIN})
+
+    assert t.quorum_reached
+    assert t.verdict is None
+    assert "abstentions" in t.reason
+
+
 def test_a_block_counts_against_under_majority() -> None:
     t = tally(RuleKind.MAJORITY, voters(1, 1, 1), {1: AGREE, 2: BLOCK, 3: ABSTAIN})
     assert t.agree_share == 0.5
@@ -390,9 +398,9 @@ def test_majority_follows_exact_arithmetic(
         weight.values()
     )
     assert t.quorum_reached == quorum_reached
-    if not quorum_reached:
+    if not quorum_reached or not decisive:  # no quorum, or only abstentions: no verdict yet
         assert t.verdict is None
-    elif decisive and Fraction(by_stance[AGREE], decisive) >= Fraction(*threshold):
+    elif Fraction(by_stance[AGREE], decisive) >= Fraction(*threshold):
         assert t.verdict is ACCEPTED
     else:
         assert t.verdict is REJECTED
