@@ -48,8 +48,10 @@ async def close_database() -> None:
 
 async def migrate(settings: Settings) -> None:
     """Apply every migration not yet applied (``actas db migrate``)."""
-    await run_migrations(config=tortoise_config(settings.database_url))
-    await Tortoise.close_connections()
+    try:
+        await run_migrations(config=tortoise_config(settings.database_url))
+    finally:
+        await Tortoise.close_connections()
 
 
 class MigrationsPending(RuntimeError):

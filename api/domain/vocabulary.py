@@ -83,3 +83,35 @@ class TokenScope(StrEnum):
 class LinkKind(StrEnum):
     SUPERSEDES = "supersedes"
     RELATED = "related"
+
+
+class EmailMode(StrEnum):
+    """How a member wants email: each notification at once, a daily or weekly digest, or none."""
+
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    OFF = "off"
+
+
+class DeliveryChannel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class OutcomeVerdict(StrEnum):
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
