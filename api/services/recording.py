@@ -11,6 +11,7 @@ from actas.api import clock
 from actas.api.db import write_transaction
 from actas.api.domain.events import GENESIS_HASH, EventType, chain
 from actas.api.models import Event
+from actas.api.services.notify import announce
 
 
 class Change:
@@ -27,9 +28,9 @@ class Change:
     ) -> None:
         self._pending.append((proposal_id, self.actor_id, type_.value, payload, self.at))
 
-    async def _append_events(self) -> None:
+    async def _append_events(self) -> list[Event]:
         if not self._pending:
-            return
+            return []
         if self.organisation_id is None:
             raise RuntimeError("A change recorded events without an organisation.")
         head = (
@@ -61,6 +62,9 @@ class Change:
             ]
         )
         self._pending.clear()
+        return await Event.filter(
+            organisation_id=self.organisation_id, seq__gt=linked[0].event.seq - 1
+        ).order_by("seq")
 
 
 @asynccontextmanager
@@ -70,4 +74,4 @@ async def change(organisation_id: int | None, actor_id: int | None) -> AsyncIter
     async with write_transaction(organisation_id):
         work = Change(organisation_id, actor_id, clock.now())
         yield work
-        await work._append_events()
+        await announce(await work._append_events())

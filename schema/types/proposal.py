@@ -142,7 +142,7 @@ class DecisionNode:
     rule: RuleKind
     tally: TallyNode = strawberry.field(description="The tally at the moment of the decision.")
     decision_id: strawberry.Private[int]
-    decided_by_id: strawberry.Private[int]
+    decided_by_id: strawberry.Private[int | None]
 
     @classmethod
     def from_model(cls, decision: models.Decision) -> DecisionNode:
@@ -156,9 +156,9 @@ class DecisionNode:
             decided_by_id=decision.decided_by_id,
         )
 
-    @strawberry.field
-    async def decided_by(self, info: Info) -> UserNode:
-        return await _user(info, self.decided_by_id)
+    @strawberry.field(description="Who decided; null when the rule decided at the deadline.")
+    async def decided_by(self, info: Info) -> UserNode | None:
+        return None if self.decided_by_id is None else await _user(info, self.decided_by_id)
 
     @strawberry.field(description="The arguments the statement cites as decisive.")
     async def cited_arguments(self, info: Info) -> list[ArgumentNode]:
@@ -196,6 +196,9 @@ class ProposalNode(relay.Node):
     version: int = strawberry.field(description="Send it back with a revision to detect conflicts.")
     state: ProposalState
     visibility: Visibility
+    publishable: bool = strawberry.field(
+        description="Included, once closed, in archives built for the public."
+    )
     deadline: datetime | None
     impact: Impact
     rule: DecisionRule
@@ -220,6 +223,7 @@ class ProposalNode(relay.Node):
             version=proposal.version,
             state=vocabulary.ProposalState(proposal.state),
             visibility=vocabulary.Visibility(proposal.visibility),
+            publishable=proposal.publishable,
             deadline=proposal.deadline,
             impact=Impact(
                 metric=proposal.impact_metric,

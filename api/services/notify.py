@@ -1,0 +1,350 @@
+"""Announcing events: in-app notifications and the outbox, written in the event's transaction.
+
+``announce`` runs inside every change (``recording.change``) right after its events are chained,
+so a change, its events, the notifications it causes and the emails and webhook calls that will
+carry them are committed together or not at all. The worker sends the outbox afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from actas.api.domain.events import EventType, canonical_json, canonical_time
+from actas.api.domain.notifications import (
+    ProposalCircle,
+    Reason,
+    Recipient,
+    handle_of,
+    recipients_of_proposal_event,
+    resolve_mentions,
+    unit_handle,
+)
+from actas.api.domain.references import format_reference
+from actas.api.domain.visibility import MemberScope, ProposalAudience
+from actas.api.domain.vocabulary import (
+    DeliveryChannel,
+    EmailMode,
+    ParticipantRole,
+    ProposalState,
+    Visibility,
+)
+from actas.api.models import (
+    Argument,
+    Delivery,
+    Event,
+    Membership,
+    Notification,
+    Organisation,
+    Participant,
+    Proposal,
+    Subscription,
+    Unit,
+    User,
+    Webhook,
+)
+from actas.api.services.access import organisation_scopes
+
+# Events whose author starts following the proposal.
+FOLLOWING_STARTS = {
+    EventType.PROPOSAL_DRAFTED,
+    EventType.ARGUMENT_ADDED,
+    EventType.POSITION_TAKEN,
+}
+MENTION_FIELDS = ("body", "reason", "statement", "summary", "change_note")
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One event told to one person."""
+
+    event: Event
+    recipient: Recipient
+
+
+async def announce(events: Sequence[Event]) -> list[Announcement]:
+    """Write the notifications and outbox deliveries of freshly chained ``events`` (all of one
+    organisation, inside its transaction)."""
+    if not events:
+        return []
+    organisation_id = events[0].organisation_id
+    await _start_following(events)
+    scopes = await organisation_scopes(organisation_id)
+    circles = await _circles([e.proposal_id for e in events if e.proposal_id is not None])
+    mentions = await _Mentions.load(organisation_id, events)
+    replied_to = await _replied_to(events)
+    announcements: list[Announcement] = []
+    for event in events:
+        for recipient in _recipients(event, scopes, circles, mentions, replied_to):
+            announcements.append(Announcement(event, recipient))
+    await _write(organisation_id, events, announcements, circles)
+    return announcements
+
+
+def _recipients(
+    event: Event,
+    scopes: Mapping[int, MemberScope],
+    circles: Mapping[int, ProposalCircle],
+    mentions: _Mentions,
+    replied_to: Mapping[int, int],
+) -> list[Recipient]:
+    type_ = EventType(event.type)
+    payload = orjson.loads(event.payload)
+    if event.proposal_id is None:
+        if type_ is EventType.MEMBER_ADDED and payload.get("user") != event.actor_id:
+            return [Recipient(int(payload["user"]), Reason.MEMBERSHIP)]
+        return []
+    newly_invited: list[int] = []
+    if type_ is EventType.PARTICIPANT_SET and payload.get("role") in (
+        ParticipantRole.DECIDER,
+        ParticipantRole.REQUIRED,
+    ):
+        newly_invited.append(int(payload["user"]))
+    return recipients_of_proposal_event(
+        type_,
+        actor_id=event.actor_id,
+        circle=circles[event.proposal_id],
+        scopes=scopes,
+        replied_to=replied_to.get(event.id),
+        mentioned=mentions.in_payload(payload),
+        newly_invited=newly_invited
+        if circles[event.proposal_id].audience.state is ProposalState.OPEN
+        else (),
+    )
+
+
+async def _circles(proposal_ids: Iterable[int]) -> dict[int, ProposalCircle]:
+    ids = sorted(set(proposal_ids))
+    if not ids:
+        return {}
+    proposals = await Proposal.filter(id__in=ids)
+    participants: dict[int, dict[int, ParticipantRole]] = {i: {} for i in ids}
+    for pid, user, role in await Participant.filter(proposal_id__in=ids).values_list(
+        "proposal_id", "user_id", "role"
+    ):
+        participants[pid][user] = ParticipantRole(role)
+    followers: dict[int, set[int]] = {i: set() for i in ids}
+    for pid, user in await Subscription.filter(proposal_id__in=ids, following=True).values_list(
+        "proposal_id", "user_id"
+    ):
+        followers[pid].add(user)
+    return {
+        p.id: ProposalCircle(
+            audience=ProposalAudience(
+                organisation_id=p.organisation_id,
+                state=ProposalState(p.state),
+                visibility=Visibility(p.visibility),
+                unit_id=p.unit_id,
+                author_id=p.author_id,
+                participant_ids=frozenset(participants[p.id]),
+            ),
+            participants=participants[p.id],
+            followers=frozenset(followers[p.id]),
+        )
+        for p in proposals
+    }
+
+
+async def _start_following(events: Sequence[Event]) -> None:
+    """Authors and people who argue or take a position follow the proposal (unless they
+    unfollowed it)."""
+    pairs: set[tuple[int, int]] = {
+        (e.proposal_id, e.actor_id)
+        for e in events
+        if EventType(e.type) in FOLLOWING_STARTS
+        and e.proposal_id is not None
+        and e.actor_id is not None
+    }
+    if not pairs:
+        return
+    known = set(
+        await Subscription.filter(proposal_id__in=[p for p, _ in pairs]).values_list(
+            "proposal_id", "user_id"
+        )
+    )
+    await Subscription.bulk_create(
+        [
+            Subscription(
+                organisation_id=events[0].organisation_id,
+                proposal_id=proposal,
+                user_id=user,
+                following=True,
+                updated_at=events[0].created_at,
+            )
+            for proposal, user in sorted(pairs - known)
+        ]
+    )
+
+
+async def _replied_to(events: Sequence[Event]) -> dict[int, int]:
+    """Event id → author of the argument it replies to."""
+    parents = {}
+    for event in events:
+        if event.type == EventType.ARGUMENT_ADDED:
+            parent = orjson.loads(event.payload).get("parent")
+            if parent:
+                parents[event.id] = int(parent)
+    if not parents:
+        return {}
+    authors = dict(
+        await Argument.filter(id__in=list(parents.values())).values_list("id", "author_id")
+    )
+    return {event: authors[parent] for event, parent in parents.items() if parent in authors}
+
+
+@dataclass(frozen=True)
+class _Mentions:
+    people: Mapping[str, int]
+    units: Mapping[str, int]
+    unit_members: Mapping[int, Iterable[int]]
+
+    @classmethod
+    async def load(cls, organisation_id: int, events: Sequence[Event]) -> _Mentions:
+        if not any("@" in e.payload for e in events):
+            return cls({}, {}, {})
+        members = await Membership.filter(organisation_id=organisation_id).values(
+            "user_id", "unit_id", "user__email"
+        )
+        units = await Unit.filter(organisation_id=organisation_id).values("id", "name", "parent_id")
+        parents = {u["id"]: u["parent_id"] for u in units}
+        subtree_members: dict[int, set[int]] = {u["id"]: set() for u in units}
+        for member in members:
+            unit = member["unit_id"]
+            while unit is not None:  # a member of a unit is in every unit above it too
+                subtree_members[unit].add(member["user_id"])
+                unit = parents.get(unit)
+        return cls(
+            people={handle_of(m["user__email"]): m["user_id"] for m in members},
+            units={unit_handle(u["name"]): u["id"] for u in units},
+            unit_members=subtree_members,
+        )
+
+    def in_payload(self, payload: Mapping[str, Any]) -> set[int]:
+        text = " ".join(str(payload.get(name) or "") for name in MENTION_FIELDS)
+        if "@" not in text:
+            return set()
+        return resolve_mentions(
+            text, people=self.people, units=self.units, unit_members=self.unit_members
+        )
+
+
+async def _write(
+    organisation_id: int,
+    events: Sequence[Event],
+    announcements: Sequence[Announcement],
+    circles: Mapping[int, ProposalCircle],
+) -> None:
+    at = events[0].created_at
+    notifications = [
+        Notification(
+            organisation_id=organisation_id,
+            user_id=a.recipient.user_id,
+            event_id=a.event.id,
+            proposal_id=a.event.proposal_id,
+            reason=a.recipient.reason.value,
+            created_at=at,
+        )
+        for a in announcements
+    ]
+    if notifications:
+        await Notification.bulk_create(notifications)
+        await _queue_emails(organisation_id, [a.event.id for a in announcements], at)
+    await _queue_webhooks(organisation_id, events, circles, at)
+
+
+async def _queue_emails(organisation_id: int, event_ids: Sequence[int], at: datetime) -> None:
+    """One email per notification for members who want them at once (digests are sent by the
+    worker's schedule)."""
+    immediate = set(
+        await Membership.filter(
+            organisation_id=organisation_id, email_mode=EmailMode.IMMEDIATE
+        ).values_list("user_id", flat=True)
+    )
+    stored = await Notification.filter(event_id__in=list(event_ids)).values("id", "user_id")
+    await Delivery.bulk_create(
+        [
+            Delivery(
+                organisation_id=organisation_id,
+                channel=DeliveryChannel.EMAIL,
+                key=str(uuid.uuid4()),
+                notification_id=row["id"],
+                recipient_id=row["user_id"],
+                payload=canonical_json({"notification": row["id"]}),
+                next_attempt_at=at,
+                created_at=at,
+            )
+            for row in stored
+            if row["user_id"] in immediate
+        ]
+    )
+
+
+async def _queue_webhooks(
+    organisation_id: int,
+    events: Sequence[Event],
+    circles: Mapping[int, ProposalCircle],
+    at: datetime,
+) -> None:
+    """A webhook speaks to a whole organisation, so it only carries what every member may see:
+    organisation-level events and events of published (non-draft, organisation-wide) proposals."""
+    hooks = await Webhook.filter(organisation_id=organisation_id, active=True)
+    if not hooks:
+        return
+    slug = (await Organisation.get(id=organisation_id)).slug
+    numbers = dict(
+        await Proposal.filter(id__in=list(circles)).values_list("id", "number")
+    )
+    actors = dict(
+        await User.filter(id__in=[e.actor_id for e in events if e.actor_id]).values_list(
+            "id", "name"
+        )
+    )
+    deliveries = []
+    for event in events:
+        if event.proposal_id is not None and not _organisation_wide(circles[event.proposal_id]):
+            continue
+        for hook in hooks:
+            types = {t.strip() for t in hook.event_types.split(",") if t.strip()}
+            if types and event.type not in types:
+                continue
+            key = str(uuid.uuid4())
+            body = {
+                "delivery": key,
+                "organisation": slug,
+                "event": {
+                    "seq": event.seq,
+                    "type": event.type,
+                    "at": canonical_time(event.created_at),
+                    "proposal": format_reference(slug, numbers[event.proposal_id])
+                    if event.proposal_id
+                    else None,
+                    "actor": {"id": event.actor_id, "name": actors.get(event.actor_id)}
+                    if event.actor_id
+                    else None,
+                    "payload": orjson.loads(event.payload),
+                    "hash": event.hash,
+                },
+            }
+            deliveries.append(
+                Delivery(
+                    organisation_id=organisation_id,
+                    channel=DeliveryChannel.WEBHOOK,
+                    key=key,
+                    webhook_id=hook.id,
+                    payload=canonical_json(body),
+                    next_attempt_at=at,
+                    created_at=at,
+                )
+            )
+    await Delivery.bulk_create(deliveries)
+
+
+def _organisation_wide(circle: ProposalCircle) -> bool:
+    audience = circle.audience
+    published = audience.state is not ProposalState.DRAFT
+    return published and audience.visibility is Visibility.ORGANISATION
