@@ -6,7 +6,8 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, NoReturn, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 from urllib.parse import quote
 
 import typer
@@ -16,6 +17,9 @@ from actas.api import db
 from actas.api.domain.errors import DomainError
 from actas.api.domain.vocabulary import TokenScope
 from actas.api.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from actas.archive.build import BuildOptions, BuildReport
 
 app = typer.Typer(
     help="actas: decide together, asynchronously, and keep the reasons.",
@@ -28,6 +32,8 @@ schema_app = typer.Typer(help="The GraphQL contract.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(schema_app, name="schema")
+archive_app = typer.Typer(help="The static archive of closed decisions.", no_args_is_help=True)
+app.add_typer(archive_app, name="archive")
 
 T = TypeVar("T")
 
@@ -115,6 +121,37 @@ def token_create(
 
 
 @app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Run one round and exit (for cron or CI).")] = False,
+) -> None:
+    """Send notifications, emails and webhooks; remind, escalate and act on deadlines."""
+    import logging
+    import signal
+
+    from actas.api.worker import one_round, run_worker
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    async def run() -> None:
+        if once:
+            result = await one_round(settings)
+            typer.echo(
+                f"steps {result.schedule.steps}, sent {result.delivery.sent}, "
+                f"failed {result.delivery.failed}"
+            )
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        typer.echo("actas worker running; Ctrl+C stops it.")
+        await run_worker(settings, stop)
+
+    _run_with_database(settings, run)
+
+
+@app.command()
 def verify() -> None:
     """Walk every organisation's event chain; exit 1 at the first broken link."""
     from actas.api.services.ledger import verify_chains
@@ -160,6 +197,18 @@ def demo(
         )
 
     secret, description = _run_with_database(settings, load)
+    from actas.archive.build import BuildOptions
+    from actas.archive.errors import ArchiveError
+
+    archive_options = BuildOptions(
+        output=settings.archive_dir,
+        organisations=("brisa",),
+        site_url=f"http://127.0.0.1:{port}/archive/",
+    )
+    try:
+        archive = _run_with_database(settings, lambda: build_archive_quietly(archive_options))
+    except ArchiveError as error:
+        _fail(f"the demo's archive could not be built: {error}")
     url = f"http://127.0.0.1:{port}/graphql"
     headers = quote(json.dumps({"Authorization": f"Bearer {secret}"}))
     typer.echo(description)
@@ -172,10 +221,91 @@ def demo(
         """-d '{"query": "{ viewer { user { name } organisations { slug } } }"}'"""
     )
     typer.echo(f"\nTry this query:\n{EXAMPLE_QUERY}\n")
+    typer.echo(
+        f"Archive of closed decisions ({archive.decisions}) in {archive.output}, served at "
+        f"http://127.0.0.1:{port}/archive/ (rebuild with `actas archive build`).\n"
+    )
     if serve_api:
         from actas.api.app import create_app
 
         uvicorn.run(create_app(settings), host="127.0.0.1", port=port)
+
+
+@archive_app.command("build")
+def archive_build(
+    organisation: Annotated[
+        list[str] | None,
+        typer.Option("--organisation", "-o", help="Organisation slug (repeat; default: all)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Output folder (default: ACTAS_ARCHIVE_DIR).")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="es or en (default: the organisation's language).")
+    ] = None,
+    audience: Annotated[
+        str, typer.Option(help="organisation (what every member may see) or public.")
+    ] = "organisation",
+    site_url: Annotated[
+        str, typer.Option(help="Where the archive will be served (for the feed and sitemap).")
+    ] = "http://127.0.0.1:8000/archive/",
+) -> None:
+    """Build the archive of closed decisions as a static site; exit 1 if it cannot."""
+    from actas.archive.audience import Audience
+    from actas.archive.build import BuildOptions
+    from actas.archive.errors import ArchiveError
+
+    settings = _settings()
+    try:
+        chosen = Audience(audience)
+    except ValueError:
+        _fail(f"--audience must be organisation or public, not {audience!r}.")
+    options = BuildOptions(
+        output=output or settings.archive_dir,
+        audience=chosen,
+        organisations=tuple(organisation or ()),
+        language=language,
+        site_url=site_url,
+    )
+    try:
+        report = _build_archive(settings, options)
+    except ArchiveError as error:
+        _fail(str(error))
+    typer.echo(f"Archive in {report.output}: {report}")
+
+
+async def build_archive_quietly(options: BuildOptions) -> BuildReport:
+    from actas.archive.build import build_archive
+
+    return await build_archive(options)
+
+
+def _build_archive(settings: Settings, options: BuildOptions) -> BuildReport:
+    """Build with a progress bar when the output is a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from actas.archive.build import Progress as BuildProgress
+    from actas.archive.build import build_archive
+
+    if not sys.stdout.isatty():
+        return _run_with_database(settings, lambda: build_archive(options))
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Archiving decisions", total=None)
+
+        class Bar(BuildProgress):
+            def start(self, total: int) -> None:
+                bar.update(task, total=total)
+
+            def advance(self, count: int = 1) -> None:
+                bar.advance(task, count)
+
+        return _run_with_database(settings, lambda: build_archive(options, Bar()))
 
 
 @schema_app.command("export")

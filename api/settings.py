@@ -20,6 +20,16 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: str = "none"  # none | starttls | tls
+    username: str = ""
+    password: str = ""
+    sender: str = "actas <actas@localhost>"
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     production: bool = False
@@ -33,6 +43,12 @@ class Settings:
     max_page_size: int = 100
     max_errors: int = 10
     archive_dir: Path = field(default_factory=lambda: Path("actas-archive"))
+    mail: MailSettings = field(default_factory=lambda: MailSettings())
+    # Where an email's link points: a frontend's proposal page, {reference} filled in.
+    link_template: str = "http://127.0.0.1:8000/p/{reference}"
+    worker_interval: float = 2.0  # seconds between the worker's rounds
+    retry_base: float = 30.0  # seconds before the first retry; doubles each time
+    max_attempts: int = 8
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,6 +81,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_tokens=_integer(env, "ACTAS_MAX_TOKENS", 2000, upper=100_000),
         max_page_size=_integer(env, "ACTAS_MAX_PAGE_SIZE", 100, upper=100),
         archive_dir=Path(env.get("ACTAS_ARCHIVE_DIR", "actas-archive")),
+        mail=MailSettings(
+            host=env.get("ACTAS_SMTP_HOST", "127.0.0.1"),
+            port=_integer(env, "ACTAS_SMTP_PORT", 25, upper=65535),
+            security=_choice(env, "ACTAS_SMTP_SECURITY", "none", ("none", "starttls", "tls")),
+            username=env.get("ACTAS_SMTP_USERNAME", ""),
+            password=env.get("ACTAS_SMTP_PASSWORD", ""),
+            sender=env.get("ACTAS_MAIL_FROM", "actas <actas@localhost>"),
+        ),
+        link_template=_link_template(env.get("ACTAS_LINK_TEMPLATE")),
+        worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
+        retry_base=_seconds(env, "ACTAS_RETRY_BASE", 30.0),
+        max_attempts=_integer(env, "ACTAS_MAX_ATTEMPTS", 8, upper=50),
     )
 
 
@@ -101,3 +129,30 @@ def _origins(raw: str) -> tuple[str, ...]:
                 f"ACTAS_CORS_ORIGINS entries must be http(s) origins, got {origin!r}"
             )
     return origins
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name) or default
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= 86_400:
+        raise SettingsError(f"{name} must be above 0 and at most a day, got {value}")
+    return value
+
+
+def _link_template(raw: str | None) -> str:
+    template = raw or "http://127.0.0.1:8000/p/{reference}"
+    if "{reference}" not in template:
+        raise SettingsError("ACTAS_LINK_TEMPLATE must contain {reference}")
+    return template

@@ -37,9 +37,19 @@ class EventType(StrEnum):
     PARTICIPANT_SET = "participant.set"
     PARTICIPANT_REMOVED = "participant.removed"
     PROPOSAL_LINKED = "proposal.linked"
+    PROPOSAL_PUBLISHABLE = "proposal.publishable"
     ARGUMENT_ADDED = "argument.added"
     ARGUMENT_EDITED = "argument.edited"
     POSITION_TAKEN = "position.taken"
+    DEADLINE_APPROACHING = "proposal.deadline_approaching"
+    DEADLINE_PASSED = "proposal.deadline_passed"
+    FOLLOW_UP_ADDED = "follow_up.added"
+    FOLLOW_UP_UPDATED = "follow_up.updated"
+    FOLLOW_UP_DUE = "follow_up.due"
+    OUTCOME_REVIEW_DUE = "outcome.review_due"
+    OUTCOME_RECORDED = "outcome.recorded"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_UPDATED = "webhook.updated"
 
 
 def canonical_json(data: Any) -> str:

@@ -58,6 +58,16 @@ ROLES_TOLD: dict[EventType, frozenset[ParticipantRole]] = {
     EventType.PROPOSAL_REJECTED: EVERY_ROLE,
     EventType.PROPOSAL_WITHDRAWN: EVERY_ROLE,
     EventType.PROPOSAL_ABANDONED: EVERY_ROLE,
+    EventType.FOLLOW_UP_UPDATED: frozenset({DECIDER}),
+    EventType.OUTCOME_RECORDED: EVERY_ROLE,
+}
+# Events addressed to the people their payload names (payload key, reason), not to the circle.
+ADDRESSED: dict[EventType, tuple[tuple[str, Reason], ...]] = {
+    EventType.DEADLINE_APPROACHING: (("remind", Reason.REMINDER), ("escalate", Reason.ESCALATION)),
+    EventType.DEADLINE_PASSED: (("remind", Reason.REMINDER), ("escalate", Reason.ESCALATION)),
+    EventType.FOLLOW_UP_ADDED: (("owner", Reason.FOLLOW_UP),),
+    EventType.FOLLOW_UP_DUE: (("owner", Reason.FOLLOW_UP),),
+    EventType.OUTCOME_REVIEW_DUE: (("ask", Reason.OUTCOME_REVIEW),),
 }
 # Events nobody is told of beyond what the rows above say (drafting is private, links are quiet).
 QUIET = frozenset(
@@ -93,9 +103,12 @@ def recipients_of_proposal_event(
     replied_to: int | None = None,
     mentioned: Iterable[int] = (),
     newly_invited: Iterable[int] = (),
+    addressed: Iterable[Recipient] = (),
 ) -> list[Recipient]:
     """Who hears of ``event`` on a proposal, each once, with the strongest reason."""
     candidates: list[Recipient] = []
+    if event in ADDRESSED:
+        return only_those_who_may_know(addressed, actor_id=actor_id, circle=circle, scopes=scopes)
     if event is EventType.PROPOSAL_OPENED:
         candidates += [
             Recipient(u, Reason.INVITED) for u, r in circle.participants.items() if r in VOICES
@@ -111,6 +124,16 @@ def recipients_of_proposal_event(
         ]
         candidates += [Recipient(u, Reason.FOLLOWING) for u in circle.followers]
     return only_those_who_may_know(candidates, actor_id=actor_id, circle=circle, scopes=scopes)
+
+
+def addressed_in(event: EventType, payload: Mapping[str, object]) -> list[Recipient]:
+    """The people an addressed event names in its payload, with the reason for each."""
+    found: list[Recipient] = []
+    for key, reason in ADDRESSED.get(event, ()):
+        named = payload.get(key)
+        users = named if isinstance(named, list) else [named] if named is not None else []
+        found += [Recipient(int(str(user)), reason) for user in users]
+    return found
 
 
 def only_those_who_may_know(

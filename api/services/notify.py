@@ -20,6 +20,7 @@ from actas.api.domain.notifications import (
     ProposalCircle,
     Reason,
     Recipient,
+    addressed_in,
     handle_of,
     recipients_of_proposal_event,
     resolve_mentions,
@@ -115,6 +116,7 @@ def _recipients(
         newly_invited=newly_invited
         if circles[event.proposal_id].audience.state is ProposalState.OPEN
         else (),
+        addressed=addressed_in(type_, payload),
     )
 
 
@@ -296,9 +298,7 @@ async def _queue_webhooks(
     if not hooks:
         return
     slug = (await Organisation.get(id=organisation_id)).slug
-    numbers = dict(
-        await Proposal.filter(id__in=list(circles)).values_list("id", "number")
-    )
+    numbers = dict(await Proposal.filter(id__in=list(circles)).values_list("id", "number"))
     actors = dict(
         await User.filter(id__in=[e.actor_id for e in events if e.actor_id]).values_list(
             "id", "name"

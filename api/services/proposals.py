@@ -386,51 +386,65 @@ async def _close(
     cited_argument_ids: Sequence[int] = (),
 ) -> Proposal:
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
-        previous = ProposalState(proposal.state)
-        outcome = transition(previous, action, statement)
+        transition(ProposalState(proposal.state), action, statement)
         ensure_may_transition(actor, action, RuleKind(proposal.rule))
-        statement = clean.text(statement, field="statement", max_length=clean.MAX_BODY)
-        tally = await current_tally(proposal)
-        if action in (Action.ACCEPT, Action.REJECT):
-            check_outcome_allowed(tally, outcome)
-        cited = sorted(set(cited_argument_ids))
-        found = await Argument.filter(proposal_id=proposal.id, id__in=cited).count()
-        if found != len(cited):
-            raise ValidationFailed(
-                "A decision can only cite arguments of its own proposal.", field="citedArguments"
-            )
-        proposal.state = outcome
-        proposal.closed_at = proposal.updated_at = work.at
-        await proposal.save(update_fields=["state", "closed_at", "updated_at"])
-        decision = await Decision.create(
-            organisation_id=proposal.organisation_id,
-            proposal=proposal,
-            outcome=outcome,
-            statement=statement,
-            decided_by_id=viewer.user_id,
-            decided_at=work.at,
-            rule=proposal.rule,
-            tally=tally.to_json(),
-        )
-        await DecisionCitation.bulk_create(
-            [
-                DecisionCitation(
-                    organisation_id=proposal.organisation_id, decision=decision, argument_id=a
-                )
-                for a in cited
-            ]
-        )
-        work.record(
-            EVENT_OF_ACTION[action],
-            {
-                "from": previous.value,
-                "statement": statement,
-                "cited_arguments": cited,
-                "tally": _tally_summary(tally),
-            },
-            proposal_id=proposal.id,
-        )
+        await close(work, proposal, action, statement, cited_argument_ids)
     return proposal
+
+
+async def close(
+    work: Change,
+    proposal: Proposal,
+    action: Action,
+    statement: str,
+    cited_argument_ids: Sequence[int] = (),
+) -> Decision:
+    """Close ``proposal`` inside ``work`` as the rule allows, recording the decision (decided by
+    ``work``'s actor; nobody when the rule decides at the deadline)."""
+    previous = ProposalState(proposal.state)
+    outcome = transition(previous, action, statement)
+    statement = clean.text(statement, field="statement", max_length=clean.MAX_BODY)
+    tally = await current_tally(proposal)
+    if action in (Action.ACCEPT, Action.REJECT):
+        check_outcome_allowed(tally, outcome)
+    cited = sorted(set(cited_argument_ids))
+    found = await Argument.filter(proposal_id=proposal.id, id__in=cited).count()
+    if found != len(cited):
+        raise ValidationFailed(
+            "A decision can only cite arguments of its own proposal.", field="citedArguments"
+        )
+    proposal.state = outcome
+    proposal.closed_at = proposal.updated_at = work.at
+    await proposal.save(update_fields=["state", "closed_at", "updated_at"])
+    decision = await Decision.create(
+        organisation_id=proposal.organisation_id,
+        proposal=proposal,
+        outcome=outcome,
+        statement=statement,
+        decided_by_id=work.actor_id,
+        decided_at=work.at,
+        rule=proposal.rule,
+        tally=tally.to_json(),
+    )
+    await DecisionCitation.bulk_create(
+        [
+            DecisionCitation(
+                organisation_id=proposal.organisation_id, decision=decision, argument_id=a
+            )
+            for a in cited
+        ]
+    )
+    work.record(
+        EVENT_OF_ACTION[action],
+        {
+            "from": previous.value,
+            "statement": statement,
+            "cited_arguments": cited,
+            "tally": _tally_summary(tally),
+        },
+        proposal_id=proposal.id,
+    )
+    return decision
 
 
 async def link_proposals(

@@ -1,0 +1,198 @@
+"""Email: what a notification says, in the member's language, and sending it over SMTP."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import aiosmtplib
+
+from actas.api.domain.notifications import Reason
+from actas.api.domain.vocabulary import Language
+from actas.api.settings import MailSettings
+
+# What happened, by event type: "{actor}" is filled in.
+HAPPENED = {
+    Language.ES: {
+        "proposal.opened": "{actor} ha abierto la propuesta a debate",
+        "proposal.revised": "{actor} ha revisado la propuesta",
+        "proposal.updated": "{actor} ha cambiado los datos de la propuesta",
+        "participant.set": "{actor} le ha incluido en la propuesta",
+        "argument.added": "{actor} ha añadido un argumento",
+        "argument.edited": "{actor} ha corregido un argumento",
+        "position.taken": "{actor} ha tomado posición",
+        "proposal.accepted": "La propuesta ha sido aceptada",
+        "proposal.rejected": "La propuesta ha sido rechazada",
+        "proposal.withdrawn": "{actor} ha retirado la propuesta",
+        "proposal.abandoned": "La propuesta ha sido abandonada",
+        "member.added": "{actor} le ha añadido a la organización",
+        "reminder": "Falta su posición y el plazo vence pronto",
+        "escalation": "Alguien de su unidad aún no ha tomado posición y el plazo vence pronto",
+        "follow_up": "Un seguimiento a su cargo vence pronto",
+        "outcome_review": "Es momento de registrar el resultado obtenido",
+    },
+    Language.EN: {
+        "proposal.opened": "{actor} opened the proposal for debate",
+        "proposal.revised": "{actor} revised the proposal",
+        "proposal.updated": "{actor} changed the proposal's details",
+        "participant.set": "{actor} included you in the proposal",
+        "argument.added": "{actor} added an argument",
+        "argument.edited": "{actor} corrected an argument",
+        "position.taken": "{actor} took a position",
+        "proposal.accepted": "The proposal was accepted",
+        "proposal.rejected": "The proposal was rejected",
+        "proposal.withdrawn": "{actor} withdrew the proposal",
+        "proposal.abandoned": "The proposal was abandoned",
+        "member.added": "{actor} added you to the organisation",
+        "reminder": "Your position is missing and the deadline is near",
+        "escalation": "Someone in your unit has not taken a position and the deadline is near",
+        "follow_up": "A follow-up you own is due soon",
+        "outcome_review": "It is time to record the result that was achieved",
+    },
+}
+WHY = {
+    Language.ES: {
+        Reason.INVITED: "Su posición es necesaria en esta propuesta.",
+        Reason.REMINDER: "Su posición es necesaria en esta propuesta.",
+        Reason.ESCALATION: "Le escribimos como responsable de la unidad.",
+        Reason.MENTION: "Le han mencionado.",
+        Reason.REPLY: "Es una respuesta a su argumento.",
+        Reason.PARTICIPANT: "Participa en esta propuesta.",
+        Reason.FOLLOWING: "Sigue esta propuesta.",
+        Reason.FOLLOW_UP: "Es responsable de este seguimiento.",
+        Reason.OUTCOME_REVIEW: "Usted propuso esta decisión o es responsable de su seguimiento.",
+        Reason.MEMBERSHIP: "Ahora es miembro de la organización.",
+    },
+    Language.EN: {
+        Reason.INVITED: "Your position is needed on this proposal.",
+        Reason.REMINDER: "Your position is needed on this proposal.",
+        Reason.ESCALATION: "We are writing to you as the head of the unit.",
+        Reason.MENTION: "You were mentioned.",
+        Reason.REPLY: "It replies to your argument.",
+        Reason.PARTICIPANT: "You take part in this proposal.",
+        Reason.FOLLOWING: "You follow this proposal.",
+        Reason.FOLLOW_UP: "You own this follow-up.",
+        Reason.OUTCOME_REVIEW: "You proposed this decision or own its follow-up.",
+        Reason.MEMBERSHIP: "You are now a member of the organisation.",
+    },
+}
+OPEN_LINK = {Language.ES: "Abrir en actas", Language.EN: "Open in actas"}
+SOMEONE = {Language.ES: "Alguien", Language.EN: "Someone"}
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One email, ready to send."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    message_id: str  # derived from the delivery key: resending it is recognisably the same mail
+
+
+def compose(
+    *,
+    key: str,
+    to: str,
+    language: Language,
+    what: str,
+    reason: Reason,
+    actor: str | None,
+    organisation: str,
+    reference: str | None,
+    title: str | None,
+    excerpt: str,
+    link: str | None,
+) -> Letter:
+    happened = HAPPENED[language].get(what, what).format(actor=actor or SOMEONE[language])
+    subject = f"[{reference}] {happened}: {title}" if reference else f"[{organisation}] {happened}"
+    lines = [happened + ".", "", f"{reference} · {title}" if reference else organisation]
+    if excerpt:
+        lines += ["", _quote(excerpt)]
+    lines += ["", WHY[language][reason]]
+    if link:
+        lines += [f"{OPEN_LINK[language]}: {link}"]
+    body = "\n".join(lines) + "\n"
+    e = html.escape
+    html_parts = [f"<p><strong>{e(happened)}.</strong></p>"]
+    if reference:
+        html_parts.append(f"<p>{e(reference)} · {e(title or '')}</p>")
+    if excerpt:
+        html_parts.append(f"<blockquote>{e(excerpt).replace(chr(10), '<br>')}</blockquote>")
+    html_parts.append(f"<p>{e(WHY[language][reason])}</p>")
+    if link:
+        html_parts.append(f'<p><a href="{e(link, quote=True)}">{e(OPEN_LINK[language])}</a></p>')
+    return Letter(
+        to=to,
+        subject=_one_line(subject),
+        text=body,
+        html="<html><body>" + "".join(html_parts) + "</body></html>",
+        message_id=make_msgid(idstring=key, domain="actas"),
+    )
+
+
+DIGEST = {
+    Language.ES: (
+        "Resumen de {organisation}",
+        "{awaiting} propuestas esperan su posición; {closing_soon} cierran en 48 h. "
+        "{new} avisos nuevos desde el último resumen.",
+    ),
+    Language.EN: (
+        "Your {organisation} digest",
+        "{awaiting} proposals await your position; {closing_soon} close within 48 h. "
+        "{new} new notifications since your last digest.",
+    ),
+}
+
+
+def compose_digest(
+    *, key: str, to: str, language: Language, organisation: str, counts: dict[str, int], link: str
+) -> Letter:
+    """The daily or weekly digest: "3 decisions await you, 2 close within 48 h"."""
+    subject, line = DIGEST[language]
+    text = line.format(**counts)
+    e = html.escape
+    return Letter(
+        to=to,
+        subject=subject.format(organisation=organisation),
+        text=f"{text}\n\n{OPEN_LINK[language]}: {link}\n",
+        html=f'<html><body><p>{e(text)}</p><p><a href="{e(link, quote=True)}">'
+        f"{e(OPEN_LINK[language])}</a></p></body></html>",
+        message_id=make_msgid(idstring=key, domain="actas"),
+    )
+
+
+async def send(letter: Letter, settings: MailSettings) -> None:
+    """Hand one email to the SMTP server; raises when it is not accepted."""
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = letter.to
+    message["Subject"] = letter.subject
+    message["Message-ID"] = letter.message_id
+    message.set_content(letter.text)
+    message.add_alternative(letter.html, subtype="html")
+    await aiosmtplib.send(
+        message,
+        hostname=settings.host,
+        port=settings.port,
+        username=settings.username or None,
+        password=settings.password or None,
+        use_tls=settings.security == "tls",
+        start_tls=settings.security == "starttls",
+        timeout=15,
+    )
+
+
+def _quote(text: str, limit: int = 600) -> str:
+    text = text.strip()
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return "\n".join(f"> {line}" for line in text.splitlines())
+
+
+def _one_line(text: str, limit: int = 180) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,266 @@
+"""Sending the outbox: claim due deliveries, send them, record every attempt, retry with backoff.
+
+Delivery is at least once: a worker claims a batch with a lease, sends, and records the result.
+If it dies in between, the lease runs out and another worker sends again; receivers recognise
+the repeat by the delivery key (webhook header ``X-Actas-Delivery``, email ``Message-ID``). Two
+workers never hold the same delivery: claiming is one atomic UPDATE (``FOR UPDATE SKIP LOCKED``
+on PostgreSQL; SQLite's write lock serialises claims).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import orjson
+
+from actas.api import clock
+from actas.api.db import is_postgres, write_transaction
+from actas.api.domain.notifications import Reason
+from actas.api.domain.references import format_reference
+from actas.api.domain.vocabulary import DeliveryChannel, DeliveryStatus, Language
+from actas.api.models import (
+    Delivery,
+    DeliveryAttempt,
+    Event,
+    Notification,
+    Organisation,
+    Proposal,
+    User,
+    Webhook,
+)
+from actas.api.services import mail
+from actas.api.settings import Settings
+
+LEASE = timedelta(minutes=5)
+SEND_AT_ONCE = 8
+EXCERPT_FIELDS = ("body", "statement", "reason", "change_note", "summary")
+
+_CLAIM = """
+UPDATE delivery SET claimed_until = {lease}
+WHERE id IN (
+    SELECT id FROM delivery
+    WHERE status = 'pending' AND next_attempt_at <= {now}
+      AND (claimed_until IS NULL OR claimed_until < {now})
+    ORDER BY id LIMIT {limit} {lock}
+)
+RETURNING id
+"""
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    sent: int = 0
+    failed: int = 0  # attempts that failed (the delivery will be retried or given up)
+
+
+async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
+    """One round: claim what is due, send it, record each attempt."""
+    ids = await _claim(limit)
+    if not ids:
+        return RoundReport()
+    deliveries = await Delivery.filter(id__in=ids).order_by("id")
+    letters = await _letters(
+        settings, [d for d in deliveries if d.channel == DeliveryChannel.EMAIL]
+    )
+    hooks = {
+        h.id: h
+        for h in await Webhook.filter(id__in=[d.webhook_id for d in deliveries if d.webhook_id])
+    }
+    gate = asyncio.Semaphore(SEND_AT_ONCE)
+
+    async def attempt(delivery: Delivery) -> tuple[Delivery, bool, str]:
+        async with gate:
+            try:
+                if delivery.channel == DeliveryChannel.EMAIL:
+                    letter = letters.get(delivery.id)
+                    if letter is None:
+                        return delivery, True, "nothing to send: the recipient has no email"
+                    await mail.send(letter, settings.mail)
+                    return delivery, True, "accepted by the SMTP server"
+                assert delivery.webhook_id is not None
+                return delivery, *await _post(hooks[delivery.webhook_id], delivery)
+            except Exception as error:  # any failure of the channel is retried
+                return delivery, False, f"{type(error).__name__}: {error}"[:500]
+
+    results = await asyncio.gather(*(attempt(d) for d in deliveries))
+    for delivery, succeeded, detail in results:
+        await _record(settings, delivery, succeeded, detail)
+    sent = sum(1 for _, ok, _ in results if ok)
+    return RoundReport(sent=sent, failed=len(results) - sent)
+
+
+async def _claim(limit: int) -> list[int]:
+    now = clock.now()
+    async with write_transaction(None) as transaction:
+        if is_postgres():
+            sql = _CLAIM.format(
+                lease="$1", now="$2", limit=int(limit), lock="FOR UPDATE SKIP LOCKED"
+            )
+        else:
+            sql = _CLAIM.format(lease="?", now="?", limit=int(limit), lock="")
+        _, rows = await transaction.execute_query(sql, [now + LEASE, now])
+    return sorted(int(row["id"]) for row in rows)
+
+
+async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detail: str) -> None:
+    at = clock.now()
+    number = delivery.attempts + 1
+    if succeeded:
+        status, next_at = DeliveryStatus.SENT, delivery.next_attempt_at
+    elif number >= settings.max_attempts:
+        status, next_at = DeliveryStatus.FAILED, delivery.next_attempt_at
+    else:
+        status, next_at = DeliveryStatus.PENDING, at + backoff(settings, number)
+    async with write_transaction(None):
+        await DeliveryAttempt.create(
+            organisation_id=delivery.organisation_id,
+            delivery_id=delivery.id,
+            number=number,
+            succeeded=succeeded,
+            detail=detail,
+            at=at,
+        )
+        await Delivery.filter(id=delivery.id).update(
+            status=status,
+            attempts=number,
+            next_attempt_at=next_at,
+            claimed_until=None,
+            sent_at=at if succeeded else None,
+            last_error="" if succeeded else detail,
+        )
+
+
+def backoff(settings: Settings, attempts: int) -> timedelta:
+    """Wait before retry ``attempts + 1``: the base, doubling, at most six hours."""
+    return timedelta(seconds=min(settings.retry_base * 2 ** (attempts - 1), 6 * 3600))
+
+
+# Webhooks ---------------------------------------------------------------------------------------
+
+
+def signature(secret: str, body: bytes) -> str:
+    """GitHub-style: ``sha256=`` and the hex HMAC-SHA256 of the body under the webhook's secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+async def _post(hook: Webhook, delivery: Delivery) -> tuple[bool, str]:
+    body = delivery.payload.encode()
+    event_type = orjson.loads(body)["event"]["type"]
+    async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
+        response = await client.post(
+            hook.url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "actas-webhook",
+                "X-Actas-Delivery": delivery.key,
+                "X-Actas-Event": event_type,
+                "X-Actas-Signature-256": signature(hook.secret, body),
+            },
+        )
+    return response.is_success, f"HTTP {response.status_code}"
+
+
+# Email ------------------------------------------------------------------------------------------
+
+
+async def _letters(settings: Settings, deliveries: Sequence[Delivery]) -> dict[int, mail.Letter]:
+    """The email of each delivery: a notification's, or a digest."""
+    letters = await _notification_letters(settings, [d for d in deliveries if d.notification_id])
+    digests = [d for d in deliveries if d.notification_id is None]
+    return letters | await _digest_letters(settings, digests)
+
+
+async def _digest_letters(
+    settings: Settings, deliveries: Sequence[Delivery]
+) -> dict[int, mail.Letter]:
+    if not deliveries:
+        return {}
+    people = {u.id: u for u in await User.filter(id__in=[d.recipient_id for d in deliveries])}
+    organisations = dict(
+        await Organisation.filter(id__in=[d.organisation_id for d in deliveries]).values_list(
+            "id", "name"
+        )
+    )
+    inbox = settings.link_template.format(reference="").rstrip("/")
+    letters = {}
+    for delivery in deliveries:
+        person = people[delivery.recipient_id or 0]
+        letters[delivery.id] = mail.compose_digest(
+            key=delivery.key,
+            to=person.email,
+            language=Language(person.language),
+            organisation=organisations[delivery.organisation_id],
+            counts=orjson.loads(delivery.payload)["digest"],
+            link=inbox,
+        )
+    return letters
+
+
+async def _notification_letters(
+    settings: Settings, deliveries: Sequence[Delivery]
+) -> dict[int, mail.Letter]:
+    """Each notification's email, composed with one query per table."""
+    if not deliveries:
+        return {}
+    notifications = {
+        n.id: n for n in await Notification.filter(id__in=[d.notification_id for d in deliveries])
+    }
+    events = {
+        e.id: e for e in await Event.filter(id__in=[n.event_id for n in notifications.values()])
+    }
+    proposals = {
+        p.id: p
+        for p in await Proposal.filter(
+            id__in=[n.proposal_id for n in notifications.values() if n.proposal_id]
+        ).select_related("organisation")
+    }
+    organisations = dict(
+        await Organisation.filter(id__in=[d.organisation_id for d in deliveries]).values_list(
+            "id", "name"
+        )
+    )
+    people = {
+        u.id: u
+        for u in await User.filter(
+            id__in=[n.user_id for n in notifications.values()]
+            + [e.actor_id for e in events.values() if e.actor_id]
+        )
+    }
+    letters: dict[int, mail.Letter] = {}
+    for delivery in deliveries:
+        notification = notifications[delivery.notification_id or 0]
+        event = events[notification.event_id]
+        recipient = people[notification.user_id]
+        proposal = proposals.get(notification.proposal_id or 0)
+        reference = (
+            format_reference(proposal.organisation.slug, proposal.number) if proposal else None
+        )
+        payload = orjson.loads(event.payload)
+        reason = Reason(notification.reason)
+        letters[delivery.id] = mail.compose(
+            key=delivery.key,
+            to=recipient.email,
+            language=Language(recipient.language),
+            what=_what(event.type, reason),
+            reason=reason,
+            actor=people[event.actor_id].name if event.actor_id in people else None,
+            organisation=organisations[delivery.organisation_id],
+            reference=reference,
+            title=proposal.title if proposal else None,
+            excerpt=next((str(payload[f]) for f in EXCERPT_FIELDS if payload.get(f)), ""),
+            link=settings.link_template.format(reference=reference) if reference else None,
+        )
+    return letters
+
+
+def _what(event_type: str, reason: Reason) -> str:
+    if reason in (Reason.REMINDER, Reason.ESCALATION, Reason.FOLLOW_UP, Reason.OUTCOME_REVIEW):
+        return reason.value
+    return event_type

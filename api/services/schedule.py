@@ -1,0 +1,405 @@
+"""What the worker does on its own, as time passes: remind the silent, escalate to their heads,
+act on deadlines, chase follow-ups and outcome reviews, and send digests.
+
+Every step is taken once: its key goes into ``ScheduledNotice`` (unique) in the same transaction
+as the event that announces it, so however many workers run, a step that lost the race simply
+rolls back. Steps are recorded in the event log like any change (their actor is nobody).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
+
+from actas.api import clock
+from actas.api.db import write_transaction
+from actas.api.domain.events import EventType, canonical_json
+from actas.api.domain.lifecycle import OUTCOME_ACTIONS
+from actas.api.domain.notifications import ReminderPolicy, escalation_head
+from actas.api.domain.rules import Tally
+from actas.api.domain.vocabulary import (
+    REQUIRED_VOICES,
+    DeliveryChannel,
+    EmailMode,
+    FollowUpStatus,
+    Language,
+    ParticipantRole,
+    ProposalState,
+    RuleKind,
+)
+from actas.api.models import (
+    Delivery,
+    FollowUp,
+    Membership,
+    Notification,
+    Organisation,
+    OutcomeReview,
+    Participant,
+    Position,
+    Proposal,
+    ScheduledNotice,
+    Unit,
+)
+from actas.api.services.access import organisation_scopes
+from actas.api.services.proposals import close
+from actas.api.services.recording import Change, change
+from actas.api.services.tallies import current_tally
+
+log = logging.getLogger("actas.schedule")
+
+FOLLOW_UP_WARNING = timedelta(days=2)
+DIGEST_HOUR = 7  # UTC
+
+
+@dataclass
+class ScheduleReport:
+    steps: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.steps[kind] = self.steps.get(kind, 0) + 1
+
+
+async def run_schedule() -> ScheduleReport:
+    """Take every step that is due now."""
+    report = ScheduleReport()
+    now = clock.now()
+    for job in (remind_the_silent, act_on_deadlines, chase_follow_ups, ask_for_outcomes, digests):
+        await job(now, report)
+    return report
+
+
+async def _once(
+    organisation_id: int, keys: Sequence[str], act: Callable[[Change], Awaitable[None]]
+) -> bool:
+    """Take a step in one change with its unique keys (the last is the step; any others are
+    steps missed while no worker ran, taken without being repeated). False if another worker
+    took it first."""
+    try:
+        async with change(organisation_id, None) as work:
+            await ScheduledNotice.bulk_create(
+                [
+                    ScheduledNotice(organisation_id=organisation_id, key=key, created_at=work.at)
+                    for key in keys
+                ]
+            )
+            await act(work)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def _announce(
+    work: Change, *, type_: EventType, payload: dict[str, object], proposal_id: int
+) -> None:
+    work.record(type_, payload, proposal_id=proposal_id)
+
+
+def _announcing(
+    type_: EventType, payload: dict[str, object], proposal_id: int
+) -> Callable[[Change], Awaitable[None]]:
+    act: Callable[[Change], Awaitable[None]] = partial(
+        _announce, type_=type_, payload=payload, proposal_id=proposal_id
+    )
+    return act
+
+
+async def _taken(keys: Sequence[str]) -> set[str]:
+    rows = await ScheduledNotice.filter(key__in=list(keys)).values("key")
+    return {row["key"] for row in rows}
+
+
+# Reminders and escalation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Voices:
+    """The required voices of open proposals, who has spoken, and the organisations' units."""
+
+    required: Mapping[int, list[int]]  # proposal → deciders and required participants
+    deciders: Mapping[int, list[int]]
+    spoken: Mapping[int, set[int]]
+
+    @classmethod
+    async def load(cls, proposal_ids: Sequence[int]) -> _Voices:
+        required: dict[int, list[int]] = {p: [] for p in proposal_ids}
+        deciders: dict[int, list[int]] = {p: [] for p in proposal_ids}
+        for pid, user, role in (
+            await Participant.filter(proposal_id__in=list(proposal_ids))
+            .order_by("user_id")
+            .values_list("proposal_id", "user_id", "role")
+        ):
+            if ParticipantRole(role) in REQUIRED_VOICES:
+                required[pid].append(user)
+            if role == ParticipantRole.DECIDER:
+                deciders[pid].append(user)
+        spoken: dict[int, set[int]] = {p: set() for p in proposal_ids}
+        for pid, user in await Position.filter(proposal_id__in=list(proposal_ids)).values_list(
+            "proposal_id", "user_id"
+        ):
+            spoken[pid].add(user)
+        return cls(required, deciders, spoken)
+
+    def silent(self, proposal_id: int) -> list[int]:
+        return [u for u in self.required[proposal_id] if u not in self.spoken[proposal_id]]
+
+
+async def _heads(organisation_id: int, users: Sequence[int]) -> list[int]:
+    """The heads to alert about ``users`` (each one's unit head, or the next head up)."""
+    if not users:
+        return []
+    scopes = await organisation_scopes(organisation_id)
+    units = await Unit.filter(organisation_id=organisation_id).values("id", "parent_id", "head_id")
+    heads = {u["id"]: u["head_id"] for u in units}
+    parents = {u["id"]: u["parent_id"] for u in units}
+    found = {escalation_head(user, scopes.get(user), heads, parents) for user in users}
+    return sorted(head for head in found if head is not None and head not in users)
+
+
+async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
+    """Before a deadline, remind required voices without a position; at the escalation point
+    alert their unit's head at the same time. Nobody who has spoken is reminded."""
+    proposals = await Proposal.filter(
+        state=ProposalState.OPEN, deadline__isnull=False, deadline__gt=now
+    ).select_related("organisation")
+    if not proposals:
+        return
+    voices = await _Voices.load([p.id for p in proposals])
+    due_steps = {
+        p.id: _policy(p.organisation).due(deadline=p.deadline, now=now)
+        for p in proposals
+        if p.deadline is not None
+    }
+    taken = await _taken(
+        [f"remind:{p}:{step}" for p, steps in due_steps.items() for step, _ in steps]
+    )
+    for proposal in proposals:
+        steps = [
+            (f"remind:{proposal.id}:{step}", escalates)
+            for step, escalates in due_steps[proposal.id]
+        ]
+        new = [(key, escalates) for key, escalates in steps if key not in taken]
+        silent = voices.silent(proposal.id)
+        if not new or not silent:
+            continue
+        escalate = any(up for _, up in new)
+        payload: dict[str, object] = {
+            "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
+            "remind": silent,
+            "escalate": await _heads(proposal.organisation_id, silent) if escalate else [],
+        }
+        act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
+        if await _once(proposal.organisation_id, [key for key, _ in new], act):
+            report.count("escalation" if payload["escalate"] else "reminder")
+
+
+def _policy(organisation: Organisation) -> ReminderPolicy:
+    hours = [int(h) for h in organisation.reminder_hours.split(",") if h.strip().isdigit()]
+    return ReminderPolicy(
+        reminders=tuple(timedelta(hours=h) for h in hours),
+        escalation=timedelta(hours=organisation.escalation_hours),
+    )
+
+
+# Deadlines --------------------------------------------------------------------------------------
+
+STATEMENT = {
+    Language.ES: "Decidido por la regla ({rule}) al vencer el plazo. {reason} A favor: {agree}; "
+    "en contra: {disagree}; bloqueos: {block}; abstenciones: {abstain} (peso de {eligible} "
+    "con derecho a voto).",
+    Language.EN: "Decided by the rule ({rule}) when the deadline passed. {reason} For: {agree}; "
+    "against: {disagree}; blocks: {block}; abstentions: {abstain} (out of {eligible} eligible "
+    "weight).",
+}
+
+
+async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
+    """When an open proposal's deadline passes, a rule that can decide by itself closes it with
+    a statement showing the tally; otherwise (the decider rule, or no verdict yet) the deciders
+    and silent voices are reminded and their heads alerted."""
+    proposals = await Proposal.filter(
+        state=ProposalState.OPEN, deadline__isnull=False, deadline__lte=now
+    ).select_related("organisation")
+    keys = {p.id: f"deadline:{p.id}" for p in proposals}
+    taken = await _taken(list(keys.values()))
+    due = [p for p in proposals if keys[p.id] not in taken]
+    if not due:
+        return
+    voices = await _Voices.load([p.id for p in due])
+    for proposal in due:
+        key = keys[proposal.id]
+        tally = Tally.from_json(proposal.tally)
+        if proposal.rule != RuleKind.DECIDER and tally.verdict is not None:
+            decide = partial(_decide, proposal, Language(proposal.organisation.language))
+            try:
+                if await _once(proposal.organisation_id, [key], decide):
+                    report.count("decided at deadline")
+            except _VerdictVanished:
+                pass
+            continue
+        stalled = sorted(set(voices.silent(proposal.id)) | set(voices.deciders[proposal.id]))
+        payload: dict[str, object] = {
+            "reason": tally.reason,
+            "remind": stalled,
+            "escalate": await _heads(proposal.organisation_id, stalled),
+        }
+        act = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)
+        if await _once(proposal.organisation_id, [key], act):
+            report.count("escalated at deadline")
+
+
+async def _decide(proposal: Proposal, language: Language, work: Change) -> None:
+    """Close as the rule decides, with the tally in the statement."""
+    tally = await current_tally(proposal)
+    if tally.verdict is None:  # positions changed since the round began: escalate next round
+        raise _VerdictVanished
+    await close(work, proposal, OUTCOME_ACTIONS[tally.verdict], _statement(tally, language))
+
+
+class _VerdictVanished(Exception):
+    pass
+
+
+def _statement(tally: Tally, language: Language) -> str:
+    return STATEMENT[language].format(
+        rule=tally.rule.value,
+        reason=tally.reason,
+        eligible=tally.eligible_weight,
+        **tally.weights,
+    )
+
+
+# Following through -----------------------------------------------------------------------------
+
+
+async def chase_follow_ups(now: datetime, report: ScheduleReport) -> None:
+    """Owners hear of an open follow-up two days before it is due, and again once it is late."""
+    today = now.date()
+    follow_ups = await FollowUp.filter(
+        status=FollowUpStatus.OPEN, due__lte=today + FOLLOW_UP_WARNING
+    )
+    keys = {
+        f.id: f"follow-up:{f.id}:{f.due.isoformat()}:{'late' if f.due < today else 'soon'}"
+        for f in follow_ups
+    }
+    taken = await _taken(list(keys.values()))
+    for follow_up in follow_ups:
+        if keys[follow_up.id] in taken:
+            continue
+        overdue = follow_up.due < today
+        payload: dict[str, object] = {
+            "follow_up": follow_up.id,
+            "title": follow_up.title,
+            "owner": follow_up.owner_id,
+            "due": follow_up.due.isoformat(),
+            "overdue": overdue,
+        }
+        act = _announcing(EventType.FOLLOW_UP_DUE, payload, follow_up.proposal_id)
+        if await _once(follow_up.organisation_id, [keys[follow_up.id]], act):
+            report.count("follow-up late" if overdue else "follow-up due")
+
+
+async def ask_for_outcomes(now: datetime, report: ScheduleReport) -> None:
+    """When an accepted decision's expected impact falls due, its author and the owners of its
+    follow-ups are asked to record the observed value."""
+    reviewed = OutcomeReview.all().values("proposal_id")
+    proposals = await Proposal.filter(
+        state=ProposalState.ACCEPTED, impact_by__isnull=False, impact_by__lte=now.date()
+    ).exclude(id__in=Subquery(reviewed))
+    taken = await _taken([f"outcome:{p.id}" for p in proposals])
+    owners: dict[int, set[int]] = {p.id: set() for p in proposals}
+    for row in await FollowUp.filter(proposal_id__in=list(owners)).values(
+        "proposal_id", "owner_id"
+    ):
+        owners[row["proposal_id"]].add(row["owner_id"])
+    for proposal in proposals:
+        key = f"outcome:{proposal.id}"
+        if key in taken:
+            continue
+        payload: dict[str, object] = {
+            "metric": proposal.impact_metric,
+            "baseline": proposal.impact_baseline,
+            "target": proposal.impact_target,
+            "ask": sorted({proposal.author_id, *owners[proposal.id]}),
+        }
+        act = _announcing(EventType.OUTCOME_REVIEW_DUE, payload, proposal.id)
+        if await _once(proposal.organisation_id, [key], act):
+            report.count("outcome review asked")
+
+
+# Digests ----------------------------------------------------------------------------------------
+
+
+async def digests(now: datetime, report: ScheduleReport) -> None:
+    """Members who asked for a daily (or, on Mondays, weekly) digest get one email at 07:00 UTC
+    summing up what is new and what awaits them."""
+    if now.hour < DIGEST_HOUR:
+        return
+    modes = [EmailMode.DAILY] + ([EmailMode.WEEKLY] if now.weekday() == 0 else [])
+    members = await Membership.filter(email_mode__in=modes).values(
+        "id", "organisation_id", "user_id", "email_mode"
+    )
+    keys = {m["id"]: f"digest:{m['id']}:{now.date().isoformat()}" for m in members}
+    taken = await _taken(list(keys.values()))
+    for member in members:
+        key = keys[member["id"]]
+        if key in taken:
+            continue
+        since = now - (
+            timedelta(days=7) if member["email_mode"] == EmailMode.WEEKLY else timedelta(days=1)
+        )
+        summary = await digest_summary(member["organisation_id"], member["user_id"], since, now)
+        if not any(summary.values()):
+            continue
+        try:
+            async with write_transaction(member["organisation_id"]):
+                await ScheduledNotice.create(
+                    organisation_id=member["organisation_id"], key=key, created_at=now
+                )
+                await Delivery.create(
+                    organisation_id=member["organisation_id"],
+                    channel=DeliveryChannel.EMAIL,
+                    key=str(uuid.uuid4()),
+                    recipient_id=member["user_id"],
+                    payload=canonical_json({"digest": summary}),
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+        except IntegrityError:
+            continue
+        report.count("digest")
+
+
+async def digest_summary(
+    organisation_id: int, user_id: int, since: datetime, now: datetime
+) -> dict[str, int]:
+    """ "3 decisions await you, 2 close within 48 h" and what happened since the last digest."""
+    waiting = await waiting_for(user_id, organisation_id)
+    soon = [p for p in waiting if p.deadline and p.deadline <= now + timedelta(hours=48)]
+    new = await Notification.filter(
+        organisation_id=organisation_id, user_id=user_id, created_at__gt=since, read_at__isnull=True
+    ).count()
+    return {"awaiting": len(waiting), "closing_soon": len(soon), "new": new}
+
+
+async def waiting_for(user_id: int, organisation_id: int | None = None) -> list[Proposal]:
+    """Open proposals where the user's position is required and missing, soonest deadline first
+    (no deadline last)."""
+    required = Participant.filter(
+        user_id=user_id, role__in=[ParticipantRole.DECIDER, ParticipantRole.REQUIRED]
+    ).values("proposal_id")
+    spoken = Position.filter(user_id=user_id).values("proposal_id")
+    query = Proposal.filter(state=ProposalState.OPEN, id__in=Subquery(required)).exclude(
+        id__in=Subquery(spoken)
+    )
+    if organisation_id is not None:
+        query = query.filter(organisation_id=organisation_id)
+    proposals = await query.select_related("organisation", "author", "decision")
+    far = datetime.max.replace(tzinfo=clock.now().tzinfo)
+    return sorted(proposals, key=lambda p: (p.deadline or far, p.id))

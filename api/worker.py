@@ -1,0 +1,59 @@
+"""The worker: takes the schedule's due steps and sends the outbox, round after round.
+
+Run as many as you like (``actas worker``): steps are taken once and deliveries claimed with a
+lease, so two workers never send the same message. Each round runs in a fresh task: after a
+PostgreSQL restart, a long-lived task keeps failing on its released connection, a new one
+recovers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from actas.api.services.outbox import RoundReport, deliver_due
+from actas.api.services.schedule import ScheduleReport, run_schedule
+from actas.api.settings import Settings
+
+log = logging.getLogger("actas.worker")
+
+
+@dataclass(frozen=True)
+class Round:
+    schedule: ScheduleReport
+    delivery: RoundReport
+
+
+async def one_round(settings: Settings) -> Round:
+    """Take the due steps, then send what is due (including what those steps just queued)."""
+    try:
+        schedule = await run_schedule()
+    except Exception:
+        log.exception("The schedule failed this round; it is retried next round.")
+        schedule = ScheduleReport()
+    sent = failed = 0
+    try:
+        while True:
+            report = await deliver_due(settings)
+            sent, failed = sent + report.sent, failed + report.failed
+            if report.sent + report.failed == 0 or report.failed:
+                break  # nothing left, or a channel is failing: wait for the next round
+    except Exception:
+        log.exception("Delivery failed this round; it is retried next round.")
+    return Round(schedule, RoundReport(sent=sent, failed=failed))
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        result = await asyncio.create_task(one_round(settings))
+        if result.schedule.steps or result.delivery.sent or result.delivery.failed:
+            log.info(
+                "steps %s, sent %d, failed %d",
+                result.schedule.steps,
+                result.delivery.sent,
+                result.delivery.failed,
+            )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.worker_interval)
