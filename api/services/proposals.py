@@ -483,6 +483,14 @@ async def link_proposals(
     return link
 
 
+async def visible_proposal(viewer: Viewer, proposal_id: int) -> Proposal:
+    """A proposal the viewer may see; a hidden one is not found, exactly like a missing one."""
+    proposal = await visible_proposals(viewer).get_or_none(id=proposal_id)
+    if proposal is None:
+        raise NotFound("proposal", proposal_id)
+    return proposal
+
+
 @asynccontextmanager
 async def proposal_change(
     viewer: Viewer, proposal_id: int
