@@ -22,15 +22,19 @@ from actas.api.models import (
     ArgumentRevision,
     Decision,
     DecisionCitation,
+    DeliveryAttempt,
     Event,
+    FollowUp,
     Membership,
     Organisation,
+    OutcomeReview,
     Participant,
     PositionChange,
     Proposal,
     ProposalLink,
     ProposalTag,
     ProposalVersion,
+    Subscription,
     Unit,
     User,
 )
@@ -54,7 +58,32 @@ def grouped(keys: Sequence[K], rows: Iterable[V], key: Callable[[V], K]) -> list
     return [groups[k] for k in keys]
 
 
-class Loaders:
+class _FollowThroughLoaders:
+    """Relations of following a decision through (mixed into ``Loaders``)."""
+
+    viewer: Viewer
+
+    async def _follow_ups(self, proposal_ids: Sequence[int]) -> list[list[FollowUp]]:
+        rows = await FollowUp.filter(proposal_id__in=proposal_ids).order_by("due", "id")
+        return grouped(proposal_ids, rows, _proposal_of)
+
+    async def _outcome_reviews(self, proposal_ids: Sequence[int]) -> list[OutcomeReview | None]:
+        rows = await OutcomeReview.filter(proposal_id__in=proposal_ids)
+        return in_key_order(proposal_ids, rows, _proposal_of)
+
+    async def _following(self, proposal_ids: Sequence[int]) -> list[bool]:
+        rows = await Subscription.filter(
+            proposal_id__in=proposal_ids, user_id=self.viewer.user_id, following=True
+        ).values("proposal_id")
+        following = {row["proposal_id"] for row in rows}
+        return [p in following for p in proposal_ids]
+
+    async def _delivery_attempts(self, delivery_ids: Sequence[int]) -> list[list[DeliveryAttempt]]:
+        rows = await DeliveryAttempt.filter(delivery_id__in=delivery_ids).order_by("number")
+        return grouped(delivery_ids, rows, lambda r: r.delivery_id)
+
+
+class Loaders(_FollowThroughLoaders):
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
         self.user = DataLoader[int, User | Person | None](self._users)
@@ -85,6 +114,10 @@ class Loaders:
         self.version = DataLoader[int, ProposalVersion | None](self._version)
         self.position = DataLoader[int, PositionRow | None](self._position)
         self.event = DataLoader[int, Event | None](self._events_by_id)
+        self.follow_ups = DataLoader[int, list[FollowUp]](self._follow_ups)
+        self.outcome_review = DataLoader[int, OutcomeReview | None](self._outcome_reviews)
+        self.following = DataLoader[int, bool](self._following)
+        self.delivery_attempts = DataLoader[int, list[DeliveryAttempt]](self._delivery_attempts)
         self.matching_arguments = DataLoader[tuple[int, str], list[int]](self._matching_arguments)
 
     # People and organisations -------------------------------------------------------------

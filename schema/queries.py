@@ -8,13 +8,16 @@ from collections.abc import Awaitable, Callable
 import strawberry
 from strawberry import relay
 
-from actas.api.models import ApiToken, Membership, Organisation
+from actas.api.models import ApiToken, FollowUp, Membership, Organisation, Webhook
+from actas.api.services import inbox
+from actas.api.services.schedule import waiting_for
 from actas.api.services.search import ProposalFilter, find_proposals
 from actas.schema.context import Info
 from actas.schema.errors import ClientError
 from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
+from actas.schema.types.follow_through import FollowUpNode, NotificationNode, WebhookNode
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, _unit
 from actas.schema.types.people import ApiTokenNode, UserNode
 from actas.schema.types.proposal import ProposalNode, ProposalVersionNode
@@ -44,6 +47,30 @@ class ViewerNode:
     async def memberships(self, info: Info) -> list[MembershipNode]:
         rows = await Membership.filter(user_id=self.user_id).order_by("id")
         return [MembershipNode.from_model(m) for m in rows]
+
+    @strawberry.field(description="What you were told, newest first.")
+    async def notifications(
+        self, info: Info, first: int = 20, after: str | None = None, unread_only: bool = False
+    ) -> Connection[NotificationNode]:
+        return await page_of(
+            inbox.notifications(info.context.viewer, unread_only=unread_only),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            newest_first=True,
+            convert=NotificationNode.from_model,
+        )
+
+    @strawberry.field
+    async def unread_notification_count(self, info: Info) -> int:
+        return await inbox.unread_count(info.context.viewer)
+
+    @strawberry.field(
+        description="Open proposals where your position is required and missing, soonest "
+        "deadline first."
+    )
+    async def waiting_for_me(self, info: Info) -> list[ProposalNode]:
+        return [ProposalNode.from_model(p) for p in await waiting_for(self.user_id)]
 
     @strawberry.field(description="Your API tokens, newest first.")
     async def tokens(self, info: Info) -> list[ApiTokenNode]:
@@ -119,6 +146,24 @@ async def _token_node(info: Info, key: int) -> relay.Node | None:
     return ApiTokenNode.from_model(token) if token else None
 
 
+async def _notification_node(info: Info, key: int) -> relay.Node | None:
+    notification = await inbox.notifications(info.context.viewer).get_or_none(id=key)
+    return NotificationNode.from_model(notification) if notification else None
+
+
+async def _follow_up_node(info: Info, key: int) -> relay.Node | None:
+    follow_up = await FollowUp.get_or_none(id=key)
+    if follow_up is None or not await info.context.loaders.proposal.load(follow_up.proposal_id):
+        return None
+    return FollowUpNode.from_model(follow_up)
+
+
+async def _webhook_node(info: Info, key: int) -> relay.Node | None:
+    webhook = await Webhook.get_or_none(id=key)
+    member = info.context.viewer.member_of(webhook.organisation_id) if webhook else None
+    return WebhookNode.from_model(webhook) if webhook and member and member.is_admin else None
+
+
 # Every Node type, resolved with the same visibility as everywhere else.
 NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[relay.Node | None]]] = {
     "User": _user_node,
@@ -131,6 +176,9 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[relay.Node | None]]] =
     "Position": _position_node,
     "Event": _event_node,
     "ApiToken": _token_node,
+    "Notification": _notification_node,
+    "FollowUp": _follow_up_node,
+    "Webhook": _webhook_node,
 }
 
 

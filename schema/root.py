@@ -11,6 +11,7 @@ from actas.schema.limits import extensions
 from actas.schema.mutations import Mutation
 from actas.schema.queries import Query
 from actas.schema.types.debate import ArgumentNode, PositionNode
+from actas.schema.types.follow_through import FollowUpNode, NotificationNode, WebhookNode
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, UnitNode
 from actas.schema.types.people import ApiTokenNode, UserNode
 from actas.schema.types.proposal import ProposalNode, ProposalVersionNode
@@ -30,6 +31,9 @@ NODE_TYPES = [
     ArgumentNode,
     PositionNode,
     EventNode,
+    NotificationNode,
+    FollowUpNode,
+    WebhookNode,
 ]
 
 

@@ -6,11 +6,20 @@ from __future__ import annotations
 import strawberry
 
 from actas.schema.mutations.debate import DebateMutations
+from actas.schema.mutations.follow_through import FollowThroughMutations
 from actas.schema.mutations.organisations import OrganisationMutations
 from actas.schema.mutations.proposals import ProposalMutations
+from actas.schema.mutations.publishing import PublishingMutations
 from actas.schema.mutations.tokens import TokenMutations
 
 
 @strawberry.type
-class Mutation(OrganisationMutations, ProposalMutations, DebateMutations, TokenMutations):
+class Mutation(
+    OrganisationMutations,
+    ProposalMutations,
+    DebateMutations,
+    TokenMutations,
+    PublishingMutations,
+    FollowThroughMutations,
+):
     pass

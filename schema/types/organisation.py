@@ -11,11 +11,14 @@ from strawberry import relay
 from actas.api import models
 from actas.api.domain import vocabulary
 from actas.api.domain.threads import depth_first
+from actas.api.domain.vocabulary import EmailMode
+from actas.api.services.metrics import organisation_metrics
 from actas.api.services.search import ProposalFilter, find_proposals, visible_events
 from actas.schema.context import Info
 from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
 from actas.schema.types.enums import Language, ProposalState, Role, RuleKind
+from actas.schema.types.follow_through import MetricsNode, WebhookNode
 from actas.schema.types.people import UserNode
 from actas.schema.types.record import EventNode
 
@@ -114,7 +117,6 @@ class OrganisationNode(relay.Node):
             convert=ProposalNode.from_model,
         )
 
-
     @strawberry.field(
         description="The organisation's record, newest first: its own changes (members, units, "
         "settings) and those of the proposals you may see."
@@ -130,6 +132,23 @@ class OrganisationNode(relay.Node):
             newest_first=True,
             convert=EventNode.from_model,
         )
+
+    @strawberry.field(
+        description="How decisions flow here (or in a unit and below), over what you may see."
+    )
+    async def metrics(self, info: Info, unit: relay.GlobalID | None = None) -> MetricsNode:
+        metrics = await organisation_metrics(
+            info.context.viewer, self.id, optional_database_id(unit, "Unit")
+        )
+        return MetricsNode.from_metrics(metrics)
+
+    @strawberry.field(description="The organisation's webhooks (admins only; empty otherwise).")
+    async def webhooks(self, info: Info) -> list[WebhookNode]:
+        member = info.context.viewer.member_of(self.id)
+        if member is None or not member.is_admin:
+            return []
+        rows = await models.Webhook.filter(organisation_id=self.id).order_by("id")
+        return [WebhookNode.from_model(w) for w in rows]
 
 
 @strawberry.type(name="Unit")
@@ -195,6 +214,7 @@ class MembershipNode(relay.Node):
     organisation_id: strawberry.Private[int]
     user_id: strawberry.Private[int]
     unit_id: strawberry.Private[int | None]
+    email: strawberry.Private[EmailMode]
 
     @classmethod
     def from_model(cls, membership: models.Membership) -> MembershipNode:
@@ -208,6 +228,7 @@ class MembershipNode(relay.Node):
             organisation_id=membership.organisation_id,
             user_id=membership.user_id,
             unit_id=membership.unit_id,
+            email=EmailMode(membership.email_mode),
         )
 
     @strawberry.field
@@ -219,6 +240,10 @@ class MembershipNode(relay.Node):
     @strawberry.field
     async def unit(self, info: Info) -> UnitNode | None:
         return await _unit(info, self.organisation_id, self.unit_id)
+
+    @strawberry.field(description="How this member wants email (shown to the member only).")
+    def email_mode(self, info: Info) -> EmailMode | None:
+        return self.email if self.user_id == info.context.viewer.user_id else None
 
     @strawberry.field
     async def organisation(self, info: Info) -> OrganisationNode:

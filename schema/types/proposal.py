@@ -16,6 +16,7 @@ from actas.schema.context import Info
 from actas.schema.pagination import Connection, slice_loaded
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.enums import ParticipantRole, ProposalState, RuleKind, Visibility
+from actas.schema.types.follow_through import FollowUpNode, OutcomeReview
 from actas.schema.types.organisation import OrganisationNode, UnitNode, _unit
 from actas.schema.types.people import UserNode
 from actas.schema.types.record import EventNode
@@ -342,6 +343,21 @@ class ProposalNode(relay.Node):
             key=lambda e: e.id,
             convert=EventNode.from_model,
         )
+
+    @strawberry.field(description="Actions that carry the decision through, soonest due first.")
+    async def follow_ups(self, info: Info) -> list[FollowUpNode]:
+        return [
+            FollowUpNode.from_model(f) for f in await info.context.loaders.follow_ups.load(self.id)
+        ]
+
+    @strawberry.field(description="What the decision achieved, once recorded.")
+    async def outcome_review(self, info: Info) -> OutcomeReview | None:
+        review = await info.context.loaders.outcome_review.load(self.id)
+        return OutcomeReview.from_model(review) if review else None
+
+    @strawberry.field(description="Whether you follow this proposal (and hear of its changes).")
+    async def viewer_follows(self, info: Info) -> bool:
+        return await info.context.loaders.following.load(self.id)
 
 
 def _link_kind(link: models.ProposalLink, proposal_id: int) -> LinkKind:
