@@ -184,7 +184,11 @@ def demo(
     asyncio.run(db.migrate(settings))
 
     async def load() -> tuple[str, str]:
+        from actas.api.services.schedule import run_schedule
+
         summary = await load_demo()
+        if summary.loaded_now:
+            await run_schedule()  # today's reminders, escalations and deadlines, as a worker would
         issued = await issue_token(
             summary.token_user_id, scope=TokenScope.WRITE, days=30, label="actas demo"
         )

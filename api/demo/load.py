@@ -26,6 +26,7 @@ from actas.api.domain.errors import DomainError
 from actas.api.domain.validation import Impact
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import (
+    EmailMode,
     Language,
     LinkKind,
     ParticipantRole,
@@ -37,7 +38,7 @@ from actas.api.domain.vocabulary import (
     Visibility,
 )
 from actas.api.models import Argument, Membership, Organisation, Position, Proposal, Unit, User
-from actas.api.services import debate, organisations, proposals
+from actas.api.services import debate, organisations, preferences, proposals
 from actas.api.services.access import load_viewer
 from actas.api.services.users import find_or_create_user
 
@@ -218,6 +219,8 @@ class _DemoLoader:
         # Memberships and units never change after this, so neither does anyone's viewer.
         for key, user_id in self.users.items():
             self.viewers[key] = await load_viewer(user_id)
+            # The demo's people are fictional: nobody gets email (in-app notifications stay).
+            await preferences.set_email_mode(self.viewers[key], self.organisation_id, EmailMode.OFF)
 
     def _plan(self) -> list[_Action]:
         """Every timed action of every proposal, and the links between them."""
