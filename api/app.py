@@ -1,4 +1,4 @@
-"""The ASGI application: the GraphQL API at /graphql (and, once built, the archive)."""
+"""The ASGI application: the GraphQL API at /graphql and, once built, the archive at /archive/."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from actas.api import db
 from actas.api.settings import Settings, load_settings
@@ -45,6 +46,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", home),
             Route("/healthz", health),
             Route("/graphql", ActasGraphQL(settings), methods=["GET", "POST"]),
+            # The static archive (`actas archive build`), served beside the API; looked up at
+            # each request, so a build made while serving shows up without a restart.
+            Mount(
+                "/archive",
+                StaticFiles(directory=settings.archive_dir, html=True, check_dir=False),
+                name="archive",
+            ),
         ],
         middleware=[
             Middleware(

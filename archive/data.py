@@ -1,0 +1,231 @@
+"""The plain data the archive renders: what one audience may read of one closed decision.
+
+Nothing here refers to the database. Arguments are numbered within their proposal in the order
+they were made (arguments are never deleted and closed proposals never change), so
+``#argument-7`` is a stable anchor that reveals nothing about other proposals. People appear by
+name only, never by email.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    metric: str | None = None
+    baseline: str | None = None
+    target: str | None = None
+    by: date | None = None
+
+    @property
+    def any(self) -> bool:
+        return any((self.metric, self.baseline, self.target, self.by))
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    number: int
+    title: str
+    summary: str
+    body: str  # Markdown
+    change_note: str
+    author: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    number: int  # 1, 2, … within the proposal: the anchor ``argument-<number>``
+    parent: int | None  # the number of the argument it answers
+    depth: int
+    stance: str  # vocabulary.Stance
+    author: str
+    created_at: datetime
+    edited: bool
+    proposal_version: int  # the version of the proposal it answered
+    body: str  # Markdown
+    cited: bool  # the decision cites it as decisive
+
+    @property
+    def anchor(self) -> str:
+        return f"argument-{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    person: str
+    stance: str  # vocabulary.PositionStance
+    reason: str  # plain text
+    proposal_version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    person: str
+    role: str  # vocabulary.ParticipantRole
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The tally frozen at the decision."""
+
+    eligible_count: int
+    eligible_weight: int
+    participated_weight: int
+    weights: dict[str, int]
+    counts: dict[str, int]
+    quorum_reached: bool
+    agree_share: float | None
+    verdict: str | None
+    reason: str
+    spoke: int  # eligible voters with a position
+
+    @property
+    def participation(self) -> float | None:
+        return self.spoke / self.eligible_count if self.eligible_count else None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: str  # supersedes | superseded_by | related
+    reference: str
+    title: str
+    state: str
+    in_archive: bool  # the other proposal has a page in this archive
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at: datetime
+    type: str  # events.EventType value
+    actor: str | None
+    # Plain facts for the sentence that describes the event (numbers, names, states).
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One closed proposal as its archive's audience may read it."""
+
+    organisation: str  # slug
+    reference: str
+    number: int
+    title: str
+    summary: str
+    body: str  # Markdown, the final text
+    outcome: str  # vocabulary.ProposalState: accepted, rejected, withdrawn, abandoned
+    unit: str | None
+    unit_slug: str | None
+    tags: tuple[str, ...]
+    author: str
+    drafted_at: datetime
+    opened_at: datetime | None
+    decided_at: datetime
+    decided_by: str | None  # None when the rule itself decided
+    rule: str  # vocabulary.RuleKind
+    threshold: float
+    quorum: float
+    statement: str  # Markdown
+    impact: Impact
+    tally: Tally
+    participants: tuple[Participant, ...]
+    versions: tuple[Version, ...]
+    arguments: tuple[Argument, ...]  # depth first: each reply follows what it answers
+    positions: tuple[Position, ...]
+    links: tuple[Link, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def month(self) -> str:
+        return self.decided_at.strftime("%Y-%m")
+
+    @property
+    def cited_arguments(self) -> tuple[Argument, ...]:
+        return tuple(a for a in self.arguments if a.cited)
+
+    def to_json(self) -> bytes:
+        """The decision as data: canonical (sorted keys, UTC ISO times), so equal data gives
+        equal bytes."""
+        return orjson.dumps(
+            asdict(self), option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_UTC_Z
+        )
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.to_json()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The newest event of an organisation's hash chain when the archive was built."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    slug: str
+    name: str
+    language: str
+    units: tuple[Unit, ...]
+    chain_head: ChainHead | None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the index pages, the feed and the figures need of a decision."""
+
+    organisation: str
+    reference: str
+    number: int
+    title: str
+    summary: str
+    outcome: str
+    unit: str | None
+    unit_slug: str | None
+    tags: tuple[str, ...]
+    opened_at: datetime | None
+    decided_at: datetime
+    argument_count: int
+    participation: float | None
+    spoke: int
+    eligible: int
+    content_hash: str
+
+    @property
+    def month(self) -> str:
+        return self.decided_at.strftime("%Y-%m")
+
+    @classmethod
+    def of(cls, decision: Decision, content_hash: str) -> Summary:
+        return cls(
+            organisation=decision.organisation,
+            reference=decision.reference,
+            number=decision.number,
+            title=decision.title,
+            summary=decision.summary,
+            outcome=decision.outcome,
+            unit=decision.unit,
+            unit_slug=decision.unit_slug,
+            tags=decision.tags,
+            opened_at=decision.opened_at,
+            decided_at=decision.decided_at,
+            argument_count=len(decision.arguments),
+            participation=decision.tally.participation,
+            spoke=decision.tally.spoke,
+            eligible=decision.tally.eligible_count,
+            content_hash=content_hash,
+        )

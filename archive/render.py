@@ -1,0 +1,280 @@
+"""From plain data to text: pages, JSON, the badge, the feed and the sitemap. Pure functions.
+
+Templates live in ``site_templates/`` and run in a Jinja environment with ``StrictUndefined``
+(a missing value is an error, never an empty string) and autoescaping on: plain text is escaped
+wherever it lands, and user Markdown reaches a page only through the ``markdown`` filter
+(``sanitise.markdown``). User text is only ever *data* to a template, never template source.
+
+Links between pages are relative (``root`` leads from a page to the site's root), so an archive
+works wherever it is served: at a domain's root or under ``/archive/``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from actas.archive import data, sanitise
+from actas.archive.texts import Texts
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+PAGE_SIZE = 50
+OUTCOMES = ("accepted", "rejected", "abandoned", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page's own part: set into the theme's frame by ``shell.Frames``."""
+
+    path: str  # inside the site, e.g. ``brisa/BRISA-6/index.html``
+    title: str  # plain text
+    content: str  # HTML of the article
+    toc: tuple[tuple[str, str], ...] = ()  # (anchor, label) for the page's outline
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One facet value's decisions, e.g. tag ``checkout`` of organisation ``brisa``."""
+
+    organisation: data.Organisation
+    kind: str  # decisions | outcome | unit | tag | month
+    value: str  # a path segment ("" for all decisions)
+    label: str  # plain text
+    summaries: tuple[data.Summary, ...]  # newest first
+
+    @property
+    def folder(self) -> str:
+        parts = [self.organisation.slug, self.kind] + ([self.value] if self.value else [])
+        return "/".join(parts)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.summaries) // PAGE_SIZE))
+
+    def page_path(self, number: int) -> str:
+        return f"{self.folder}/" + (f"{number}/" if number > 1 else "")
+
+
+def decision_path(slug: str, reference: str) -> str:
+    return f"{slug}/{reference}/"
+
+
+@dataclass(frozen=True)
+class Figures:
+    decisions: int
+    per_month: tuple[tuple[str, int], ...]  # oldest first
+    median_days: float | None
+    participation: float | None
+    by_outcome: tuple[tuple[str, int], ...]
+
+
+def figures(summaries: Sequence[data.Summary]) -> Figures:
+    """Headline figures: decisions per month, median days from opening to decision (for
+    proposals that were opened), and participation (eligible voters who took a position)."""
+    months = Counter(s.month for s in summaries)
+    days = [(s.decided_at - s.opened_at).total_seconds() / 86400 for s in summaries if s.opened_at]
+    eligible = sum(s.eligible for s in summaries)
+    outcomes = Counter(s.outcome for s in summaries)
+    return Figures(
+        decisions=len(summaries),
+        per_month=tuple(sorted(months.items())),
+        median_days=round(statistics.median(days), 1) if days else None,
+        participation=sum(s.spoke for s in summaries) / eligible if eligible else None,
+        by_outcome=tuple((o, outcomes[o]) for o in OUTCOMES if outcomes[o]),
+    )
+
+
+class Renderer:
+    """Renders for one language, audience and site URL."""
+
+    def __init__(self, *, language: str, audience: str, site_url: str) -> None:
+        self.texts = Texts(language)
+        self.language = language
+        self.audience = audience
+        self.site_url = site_url.rstrip("/") + "/"
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(["html", "xml", "svg", "j2"], default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["markdown"] = sanitise.markdown
+        self.env.filters["date"] = lambda v: self.texts.date(v)
+        self.env.filters["moment"] = lambda v: self.texts.moment(v)
+        self.env.filters["month"] = lambda v: self.texts.month_name(v)
+        self.env.filters["percent"] = _percent
+        self.env.filters["iso"] = lambda v: v.isoformat().replace("+00:00", "Z")
+        self.env.filters["event"] = self.event_text
+        self.env.globals.update(t=self.texts, language=language, audience=audience)
+
+    def event_text(self, event: data.Event) -> str:
+        """What an event did, as plain text (the template escapes it)."""
+        t, detail = self.texts, dict(event.detail)
+        key = f"event.{event.type}"
+        if "publishable" in detail:
+            key += ".true" if detail["publishable"] else ".false"
+        if detail.get("stance"):
+            detail["stance"] = t[f"position.{detail['stance']}"]
+        if detail.get("role"):
+            detail["role"] = t[f"role.{detail['role']}"]
+        try:
+            sentence = t[key]
+        except KeyError:
+            return t["event.other"].format(type=event.type)
+        return sentence.format_map(defaultdict(lambda: "?", detail))
+
+    def _render(self, template: str, **context: object) -> str:
+        return self.env.get_template(template).render(**context)
+
+    # Pages ------------------------------------------------------------------------------
+
+    def decision(self, decision: data.Decision) -> Page:
+        path = decision_path(decision.organisation, decision.reference)
+        url = self.site_url + path
+        toc = [("decision", self.texts.statement), ("proposal", self.texts.proposal)]
+        if decision.versions[:-1]:
+            toc.append(("versions", self.texts.versions))
+        toc += [("debate", self.texts.arguments), ("positions", self.texts.positions)]
+        if decision.links:
+            toc.append(("links", self.texts.links))
+        toc += [("timeline", self.texts.timeline), ("cite", self.texts.cite)]
+        content = self._render(
+            "decision.html.j2",
+            d=decision,
+            root="../../",
+            url=url,
+            citation=self.citation(decision, url),
+            texts_for=_argument_index(decision),
+        )
+        return Page(
+            path + "index.html", f"{decision.reference}: {decision.title}", content, tuple(toc)
+        )
+
+    def citation(self, decision: data.Decision, url: str) -> dict[str, str]:
+        outcome = self.texts[f"outcome.{decision.outcome}"]
+        when = self.texts.date(decision.decided_at)
+        label = f"{decision.reference}: {decision.title}"
+        markdown_label = "".join("\\" + c if c in "\\[]*_`<>" else c for c in label)
+        return {
+            "markdown": f"[{markdown_label}]({url}) ({outcome}, {when})",
+            "html": str(Markup('<a href="{}">{}</a> ({}, {})').format(url, label, outcome, when)),
+        }
+
+    def listing(self, listing: Listing, number: int) -> Page:
+        start = (number - 1) * PAGE_SIZE
+        path = listing.page_path(number)
+        title = f"{listing.label} · {listing.organisation.name}"
+        content = self._render(
+            "listing.html.j2",
+            listing=listing,
+            items=listing.summaries[start : start + PAGE_SIZE],
+            number=number,
+            root="../" * path.count("/"),
+            previous=_relative(path, listing.page_path(number - 1)) if number > 1 else None,
+            next=_relative(path, listing.page_path(number + 1)) if number < listing.pages else None,
+        )
+        return Page(path + "index.html", title, content)
+
+    def organisation(
+        self, organisation: data.Organisation, summaries: Sequence[data.Summary]
+    ) -> Page:
+        units = Counter(s.unit_slug for s in summaries if s.unit_slug)
+        tags = Counter(tag for s in summaries for tag in s.tags)
+        content = self._render(
+            "organisation.html.j2",
+            org=organisation,
+            recent=summaries[:10],
+            figures=figures(summaries),
+            units=[(u, units[u.slug]) for u in organisation.units if units[u.slug]],
+            tags=sorted(tags.items()),
+            root="../",
+        )
+        return Page(f"{organisation.slug}/index.html", organisation.name, content)
+
+    def home(
+        self,
+        organisations: Sequence[data.Organisation],
+        summaries: Mapping[str, Sequence[data.Summary]],
+    ) -> Page:
+        everything = sorted((s for group in summaries.values() for s in group), key=_newest_first)
+        content = self._render(
+            "home.html.j2",
+            organisations=[(o, figures(summaries[o.slug])) for o in organisations],
+            recent=everything[:15],
+            names={o.slug: o.name for o in organisations},
+            root="",
+        )
+        return Page("index.html", self.texts.site_name, content)
+
+    def shell_markdown(self, name: str) -> str:
+        """A page of the mkdocs shell (``site_templates/shell/``): fixed texts only, so no user
+        text ever reaches python-markdown or mkdocs' unescaped title templates."""
+        return self._render(f"shell/{name}.md.j2")
+
+    # Other formats ------------------------------------------------------------------------
+
+    def badge(self, decision: data.Decision) -> str:
+        label = decision.reference
+        value = self.texts[f"outcome.{decision.outcome}"]
+        return self._render(
+            "badge.svg.j2",
+            label=label,
+            value=value,
+            colour=BADGE_COLOURS[decision.outcome],
+            left=_text_width(label),
+            right=_text_width(value),
+        )
+
+    def feed(
+        self, summaries: Sequence[data.Summary], names: dict[str, str], limit: int = 50
+    ) -> str:
+        entries = sorted(summaries, key=_newest_first)[:limit]
+        return self._render("feed.xml.j2", entries=entries, names=names, site_url=self.site_url)
+
+    def sitemap(self, paths: Iterable[str]) -> str:
+        return self._render("sitemap.xml.j2", paths=sorted(paths), site_url=self.site_url)
+
+    def search_document(self, decision: data.Decision) -> str:
+        """What Pagefind indexes of a decision: its words, anchored by argument."""
+        return self._render("search_document.html.j2", d=decision)
+
+
+BADGE_COLOURS = {
+    "accepted": "#2e7d32",
+    "rejected": "#c62828",
+    "withdrawn": "#6d6d6d",
+    "abandoned": "#8d6e63",
+}
+
+
+def _text_width(text: str) -> int:
+    return 10 + 7 * len(text)
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.0f} %"
+
+
+def _newest_first(summary: data.Summary) -> tuple[float, str, int]:
+    return (-summary.decided_at.timestamp(), summary.organisation, -summary.number)
+
+
+def _argument_index(decision: data.Decision) -> dict[int, data.Argument]:
+    return {a.number: a for a in decision.arguments}
+
+
+def _relative(from_folder: str, to_folder: str) -> str:
+    """A relative link between two folders of the site (both end with ``/``)."""
+    return "../" * from_folder.count("/") + to_folder

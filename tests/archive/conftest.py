@@ -1,0 +1,100 @@
+"""Fixtures for the archive's tests: the demo and a hostile organisation, archived once per
+session for each audience, served over HTTP under ``/archive/``, and a headless Chromium.
+
+Browser tests use Debian's ``chromium`` (``apt-get install chromium``) through Playwright; they
+are skipped, loudly, only when neither is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from actas.api.demo.load import load_demo
+from actas.api.settings import Settings
+from actas.archive.audience import Audience
+from actas.archive.build import BuildOptions, BuildReport, build_archive
+from tests.archive.worlds import HostileWorld, hostile_world
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@dataclass
+class Built:
+    path: Path
+    report: BuildReport
+    slug: str  # the hostile organisation's
+
+
+@pytest.fixture(scope="session")
+async def hostile(database: Settings) -> HostileWorld:
+    return await hostile_world()
+
+
+@pytest.fixture(scope="session")
+async def demo_slug(database: Settings) -> str:
+    return (await load_demo()).organisation_slug
+
+
+@pytest.fixture(scope="session")
+async def site(
+    hostile: HostileWorld, demo_slug: str, tmp_path_factory: pytest.TempPathFactory
+) -> Built:
+    """The organisation archive of the demo and the hostile organisation (www/archive/)."""
+    path = tmp_path_factory.mktemp("www") / "archive"
+    options = BuildOptions(output=path, organisations=(demo_slug, hostile.slug), language="es")
+    return Built(path, await build_archive(options), hostile.slug)
+
+
+@pytest.fixture(scope="session")
+async def public_site(hostile: HostileWorld, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    path = tmp_path_factory.mktemp("public") / "archive"
+    options = BuildOptions(
+        output=path, organisations=(hostile.slug,), audience=Audience.PUBLIC, language="en"
+    )
+    return Built(path, await build_archive(options), hostile.slug)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(site: Built) -> Iterator[str]:
+    """The organisation archive at http://127.0.0.1:<port>/archive/ (a stdlib server)."""
+    handler = functools.partial(_QuietHandler, directory=str(site.path.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Module scope: Playwright's sync API keeps an event loop running in this thread while it
+    # is open, which async tests of other modules cannot share.
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

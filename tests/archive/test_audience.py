@@ -1,0 +1,78 @@
+"""An archive never publishes what its audience may not see: not in pages, the search index,
+the JSON, the feed, the sitemap, nor the build's own state."""
+
+from __future__ import annotations
+
+import re
+
+from actas.api.domain.references import format_reference
+from actas.api.domain.visibility import ProposalAudience
+from actas.api.domain.vocabulary import ProposalState, Visibility
+from actas.archive.audience import Audience, may_read
+from tests.archive.conftest import Built
+from tests.archive.scan import every_file, files_containing
+from tests.archive.worlds import NOT_PUBLIC, SECRETS, HostileWorld
+
+
+def facts(
+    state: ProposalState, visibility: Visibility, unit: int | None = None
+) -> ProposalAudience:
+    return ProposalAudience(1, state, visibility, unit, author_id=7, participant_ids=frozenset({8}))
+
+
+def test_the_audience_reads_through_the_one_visibility_rule() -> None:
+    closed = ProposalState.ACCEPTED
+    for audience in Audience:
+        assert not may_read(audience, facts(closed, Visibility.UNIT, 3), publishable=True)
+        assert not may_read(audience, facts(closed, Visibility.PARTICIPANTS), publishable=True)
+        assert not may_read(
+            audience, facts(ProposalState.DRAFT, Visibility.ORGANISATION), publishable=True
+        )
+    assert may_read(
+        Audience.ORGANISATION, facts(closed, Visibility.ORGANISATION), publishable=False
+    )
+    assert not may_read(Audience.PUBLIC, facts(closed, Visibility.ORGANISATION), publishable=False)
+    assert may_read(Audience.PUBLIC, facts(closed, Visibility.ORGANISATION), publishable=True)
+
+
+async def test_nothing_restricted_appears_anywhere_in_either_archive(
+    site: Built, public_site: Built, hostile: HostileWorld
+) -> None:
+    references = [format_reference(hostile.slug, p.number) for p in hostile.restricted]
+    for built in (site, public_site):
+        for secret in SECRETS:
+            assert files_containing(built.path, secret) == [], secret
+        for reference in references:
+            pattern = re.compile(re.escape(reference) + r"(?![0-9])", re.IGNORECASE)
+            leaks = [str(p) for p, text in every_file(built.path) if pattern.search(text)]
+            assert leaks == [], reference
+
+
+async def test_the_organisation_archive_has_every_decision_all_members_may_see(
+    site: Built, hostile: HostileWorld
+) -> None:
+    for proposal in (hostile.published, hostile.internal):
+        reference = format_reference(hostile.slug, proposal.number)
+        assert (site.path / hostile.slug / reference / "index.html").exists()
+        assert (site.path / hostile.slug / f"{reference}.json").exists()
+    assert files_containing(site.path, NOT_PUBLIC)
+
+
+async def test_the_public_archive_has_only_publishable_decisions(
+    public_site: Built, hostile: HostileWorld
+) -> None:
+    published = format_reference(hostile.slug, hostile.published.number)
+    internal = format_reference(hostile.slug, hostile.internal.number)
+    assert (public_site.path / hostile.slug / published / "index.html").exists()
+    assert not (public_site.path / hostile.slug / internal).exists()
+    assert files_containing(public_site.path, NOT_PUBLIC) == []
+    pattern = re.compile(re.escape(internal) + r"(?![0-9])")
+    assert [p for p, text in every_file(public_site.path) if pattern.search(text)] == []
+    feed = (public_site.path / "feed.xml").read_text()
+    sitemap = (public_site.path / "sitemap.xml").read_text()
+    assert published in feed and published in sitemap
+
+
+async def test_people_appear_by_name_never_by_email(site: Built) -> None:
+    assert files_containing(site.path, "@example.org") == []
+    assert files_containing(site.path, "@brisa.example") == []

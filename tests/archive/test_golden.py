@@ -1,0 +1,207 @@
+"""The rendered output of fixed decisions, compared with committed golden files.
+
+Regenerate after an intended change with
+``ACTAS_UPDATE_GOLDEN=1 pytest tests/archive/test_golden.py`` and review the diff like any other.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from actas.archive import data
+from actas.archive.render import Renderer
+
+GOLDEN = Path(__file__).with_name("golden")
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def decision() -> data.Decision:
+    """A decision with a threaded debate, revisions, links and every kind of text."""
+    arguments = (
+        data.Argument(
+            1,
+            None,
+            0,
+            "for",
+            "Diego Navarro",
+            at(3),
+            False,
+            1,
+            "El test A/B de **cuatro semanas** basta: [datos](https://example.org/d).",
+            True,
+        ),
+        data.Argument(
+            2,
+            1,
+            1,
+            "question",
+            "Marta Sáez",
+            at(5),
+            True,
+            1,
+            "¿Y en rebajas?\n\n- tráfico x3\n- conversión distinta",
+            False,
+        ),
+        data.Argument(
+            3,
+            2,
+            2,
+            "comment",
+            "Diego Navarro",
+            at(6),
+            False,
+            2,
+            "Se excluyen las semanas de rebajas (versión 2).",
+            False,
+        ),
+        data.Argument(
+            4,
+            None,
+            0,
+            "against",
+            "Raúl Ortega",
+            at(8),
+            False,
+            2,
+            "# Riesgo\nLas tiendas <b>pierden</b> visibilidad.",
+            True,
+        ),
+    )
+    return data.Decision(
+        organisation="brisa",
+        reference="BRISA-42",
+        number=42,
+        title="Probar el pago con Bizum en el checkout <beta>",
+        summary="Un test A/B de cuatro semanas con Bizum como método de pago.",
+        body=(
+            "Los clientes lo piden en la encuesta de abandono.\n\n"
+            "| semana | grupo |\n|---|---|\n| 1 | A |"
+        ),
+        outcome="accepted",
+        unit="E-commerce",
+        unit_slug="e-commerce",
+        tags=("ab-test", "checkout"),
+        author="Marta Sáez",
+        drafted_at=T0,
+        opened_at=at(2),
+        decided_at=at(24 * 9),
+        decided_by="Lucía Ferrer",
+        rule="majority",
+        threshold=0.6,
+        quorum=0.5,
+        statement="Aceptada: el riesgo del argumento 4 se cubre excluyendo las rebajas.",
+        impact=data.Impact("Conversión del checkout", "2,1 %", "2,4 %", date(2026, 6, 1)),
+        tally=data.Tally(
+            eligible_count=4,
+            eligible_weight=7,
+            participated_weight=6,
+            weights={"agree": 5, "abstain": 0, "disagree": 1, "block": 0},
+            counts={"agree": 3, "abstain": 0, "disagree": 1, "block": 0},
+            quorum_reached=True,
+            agree_share=0.833333,
+            verdict="accepted",
+            reason="83 % agree, 60 % needed.",
+            spoke=3,
+        ),
+        participants=(
+            data.Participant("Lucía Ferrer", "decider"),
+            data.Participant("Raúl Ortega", "consulted"),
+        ),
+        versions=(
+            data.Version(
+                1,
+                "Probar Bizum",
+                "Primera idea.",
+                "Texto *inicial*.",
+                "First draft.",
+                "Marta Sáez",
+                T0,
+            ),
+            data.Version(
+                2,
+                "Probar el pago con Bizum en el checkout <beta>",
+                "Un test A/B…",
+                "Los clientes lo piden.",
+                "Excluir rebajas.",
+                "Marta Sáez",
+                at(5.5),
+            ),
+        ),
+        arguments=arguments,
+        positions=(
+            data.Position("Lucía Ferrer", "agree", "", 2, at(30)),
+            data.Position("Raúl Ortega", "disagree", "Las tiendas <pierden>.", 2, at(31)),
+        ),
+        links=(
+            data.Link("supersedes", "BRISA-7", "Bizum solo en tienda", "rejected", True),
+            data.Link("related", "BRISA-50", "Apple Pay", "open", False),
+        ),
+        events=(
+            data.Event(T0, "proposal.drafted", "Marta Sáez"),
+            data.Event(at(2), "proposal.opened", "Marta Sáez"),
+            data.Event(at(3), "argument.added", "Diego Navarro", {"argument": 1}),
+            data.Event(at(5.5), "proposal.revised", "Marta Sáez", {"version": 2, "note": "x"}),
+            data.Event(
+                at(6),
+                "participant.set",
+                "Marta Sáez",
+                {"person": "Raúl Ortega", "role": "consulted"},
+            ),
+            data.Event(at(30), "position.taken", "Lucía Ferrer", {"stance": "agree"}),
+            data.Event(at(216), "proposal.accepted", "Lucía Ferrer"),
+            data.Event(at(217), "proposal.publishable", "Lucía Ferrer", {"publishable": True}),
+            data.Event(at(218), "follow_up.created", None),
+        ),
+    )
+
+
+def renderer(language: str) -> Renderer:
+    return Renderer(language=language, audience="organisation", site_url="https://archivo.example/")
+
+
+CASES = {
+    "decision.es.html": lambda: renderer("es").decision(decision()).content,
+    "decision.en.html": lambda: renderer("en").decision(decision()).content,
+    "decision.json": lambda: decision().to_json().decode(),
+    "decision.search.html": lambda: renderer("es").search_document(decision()),
+    "decision.svg": lambda: renderer("en").badge(decision()),
+    "feed.xml": lambda: renderer("es").feed(
+        [data.Summary.of(decision(), "0" * 64)], {"brisa": "Almacenes <Brisa> & Co"}
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rendered_output_matches_its_golden_file(name: str) -> None:
+    rendered = CASES[name]()
+    golden = GOLDEN / name
+    if os.environ.get("ACTAS_UPDATE_GOLDEN"):
+        golden.write_text(rendered, encoding="utf-8")
+    assert golden.exists(), f"No golden file {name}: run with ACTAS_UPDATE_GOLDEN=1"
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_the_page_outline_lists_the_sections_the_decision_has() -> None:
+    page = renderer("en").decision(decision())
+    assert page.path == "brisa/BRISA-42/index.html"
+    assert page.title == "BRISA-42: Probar el pago con Bizum en el checkout <beta>"
+    assert [anchor for anchor, _ in page.toc] == [
+        "decision",
+        "proposal",
+        "versions",
+        "debate",
+        "positions",
+        "links",
+        "timeline",
+        "cite",
+    ]
+    for anchor in ("argument-1", "argument-2", "argument-3", "argument-4"):
+        assert f'id="{anchor}"' in page.content
