@@ -38,7 +38,7 @@ from actas.api.domain.vocabulary import (
     Visibility,
 )
 from actas.api.models import Argument, Membership, Organisation, Position, Proposal, Unit, User
-from actas.api.services import debate, organisations, preferences, proposals
+from actas.api.services import debate, inbox, organisations, preferences, proposals
 from actas.api.services.access import load_viewer
 from actas.api.services.users import find_or_create_user
 
@@ -239,6 +239,11 @@ class _DemoLoader:
             timed.append(
                 (starts[source] + LINK_DELAY, label, partial(self._link, source, target, kind))
             )
+        # Everyone caught up with their notifications a few days ago; what came since is unread.
+        caught_up = self._in_office_hours(self.now - DAY * 3)
+        for key in self.users:
+            run = partial(inbox.mark_all_read, self.viewers[key])
+            timed.append((caught_up, f"{key} reads their notifications", run))
         return [_Action(at, n, label, run) for n, (at, label, run) in enumerate(timed)]
 
     def _proposal_plan(self, p: Item, start: datetime) -> list[tuple[datetime, str, Run]]:
