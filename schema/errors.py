@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 
 from actas.api.domain import errors as domain
+from actas.schema.types.enums import ProposalState
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,7 +47,8 @@ class ForbiddenError(Error):
 
 @strawberry.type(description="The proposal's state does not allow this.")
 class InvalidTransitionError(Error):
-    state: str
+    # The enum, as on Proposal, so one query can select both `state`s of a result union.
+    state: ProposalState = strawberry.field(description="The proposal's state now.")
 
 
 @strawberry.type(description="Someone revised the proposal since you loaded it.")
@@ -69,7 +71,9 @@ def as_error(error: domain.DomainError) -> MutationError:
         case domain.Forbidden():
             return ForbiddenError(message=error.message, code=error.code)
         case domain.InvalidTransition():
-            return InvalidTransitionError(message=error.message, code=error.code, state=error.state)
+            return InvalidTransitionError(
+                message=error.message, code=error.code, state=ProposalState(error.state)
+            )
         case domain.VersionConflict():
             return VersionConflictError(
                 message=error.message,

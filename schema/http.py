@@ -46,7 +46,10 @@ class ActasGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         if self.settings.graphiql and self.should_render_graphql_ide_for(request):
-            await super().__call__(scope, receive, send)
+            # Served here: strawberry would build the request context (which needs a token)
+            # before deciding to render the page.
+            page = await self.render_graphql_ide(request)
+            await page(scope, receive, send)
             return
         credentials = await authenticate(_bearer(request))
         if credentials is None:

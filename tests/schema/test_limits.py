@@ -1,0 +1,185 @@
+"""The limits that protect the API, each tried at its edge and just over it: query depth,
+aliases, tokens, page sizes, cursors, ids per ``nodes`` call and the number of errors returned.
+The limits are those of ``api/settings.py`` (depth 10, 15 aliases, 2000 tokens, pages of 1 to
+100, 10 errors)."""
+
+from __future__ import annotations
+
+from graphql.language import Lexer, Source, TokenKind
+
+from actas.api.settings import Settings
+from tests.factories import build_world, opened
+from tests.schema.client import Api, gid, token
+from tests.schema.stories import reference, with_arguments
+
+LIMITS = Settings()
+
+
+def nested(depth: int) -> str:
+    """A valid query whose deepest field is at ``depth`` as the limiter counts it (the root field
+    is at depth 0): the viewer's organisations' units, then their parents again and again."""
+    inner = "id"
+    for _ in range(depth - 3):
+        inner = f"parent {{ {inner} }}"
+    return f"query Deep {{ viewer {{ organisations {{ units {{ {inner} }} }} }} }}"
+
+
+def aliased(count: int) -> str:
+    return "{ " + " ".join(f"a{i}: viewer {{ user {{ id }} }}" for i in range(count)) + " }"
+
+
+def token_count(query: str) -> int:
+    lexer = Lexer(Source(query))
+    count = 0
+    while lexer.advance().kind is not TokenKind.EOF:
+        count += 1
+    return count
+
+
+def with_tokens(total: int, slug: str) -> str:
+    """A valid query of exactly ``total`` tokens: the padding is a long list of states."""
+
+    def query(states: int) -> str:
+        return (
+            f'{{ organisation(slug: "{slug}") {{ proposals(states: [{" OPEN" * states} ]) '
+            "{ nodes { id } } } }"
+        )
+
+    padded = query(total - token_count(query(0)))
+    assert token_count(padded) == total
+    return padded
+
+
+async def test_a_query_ten_levels_deep_runs_and_eleven_is_refused(api: Api) -> None:
+    world = await build_world()
+    secret = await token(world, "ana")
+
+    ten = await api.run(nested(LIMITS.max_depth), token=secret)
+    eleven = await api.errors(nested(LIMITS.max_depth + 1), token=secret)
+
+    assert len(ten["viewer"]["organisations"][0]["units"]) == len(world.units)
+    assert eleven == ["'Deep' exceeds maximum operation depth of 10"]
+
+
+async def test_fifteen_aliases_run_and_sixteen_are_refused(api: Api) -> None:
+    world = await build_world()
+    secret = await token(world, "ana")
+
+    fifteen = await api.run(aliased(LIMITS.max_aliases), token=secret)
+    sixteen = await api.errors(aliased(LIMITS.max_aliases + 1), token=secret)
+
+    assert len(fifteen) == 15
+    assert sixteen == ["16 aliases found. Allowed: 15"]
+
+
+async def test_a_query_of_2000_tokens_runs_and_one_more_token_is_refused(api: Api) -> None:
+    world = await build_world()
+    await opened(world)
+    secret = await token(world, "ana")
+
+    at_limit = await api.run(with_tokens(LIMITS.max_tokens, world.organisation.slug), token=secret)
+    over = await api.errors(
+        with_tokens(LIMITS.max_tokens + 1, world.organisation.slug), token=secret
+    )
+
+    assert len(at_limit["organisation"]["proposals"]["nodes"]) == 1
+    assert over == ["Syntax Error: Document contains more than 2000 tokens. Parsing aborted."]
+
+
+PROPOSALS = """query($slug: String!, $first: Int!, $after: String) {
+  organisation(slug: $slug) { proposals(first: $first, after: $after) { nodes { id } } }
+}"""
+ARGUMENTS = """query($r: String!, $first: Int!, $after: String) {
+  proposal(reference: $r) {
+    arguments(first: $first, after: $after) { pageInfo { endCursor } nodes { id } }
+  }
+}"""
+
+
+async def test_a_page_holds_1_to_100_items(api: Api) -> None:
+    world = await build_world()
+    busy = await with_arguments(world, 101, decided=False)
+    secret = await token(world, "ana")
+    slug, ref = world.organisation.slug, reference(world, busy)
+
+    hundred = await api.run(ARGUMENTS, {"r": ref, "first": 100}, token=secret)
+    zero = await api.body(ARGUMENTS, {"r": ref, "first": 0}, token=secret)
+    too_many = await api.body(ARGUMENTS, {"r": ref, "first": 101}, token=secret)
+    listed = await api.run(PROPOSALS, {"slug": slug, "first": 100}, token=secret)
+    zero_proposals = await api.body(PROPOSALS, {"slug": slug, "first": 0}, token=secret)
+    many_proposals = await api.body(PROPOSALS, {"slug": slug, "first": 101}, token=secret)
+    many_members = await api.errors(
+        "query($slug: String!) { organisation(slug: $slug) { members(first: 101) { nodes { id } } "
+        "} }",
+        {"slug": slug},
+        token=secret,
+    )
+    many_hits = await api.errors(
+        '{ search(text: "x", first: 101) { nodes { proposal { id } } } }', token=secret
+    )
+
+    assert len(hundred["proposal"]["arguments"]["nodes"]) == 100
+    assert len(listed["organisation"]["proposals"]["nodes"]) == 1
+    for refused, got in [
+        (zero, 0),
+        (too_many, 101),
+        (zero_proposals, 0),
+        (many_proposals, 101),
+    ]:
+        assert [e["message"] for e in refused["errors"]] == [
+            f"`first` must be between 1 and 100, got {got}."
+        ]
+    assert zero["data"] == too_many["data"] == {"proposal": None}
+    assert zero_proposals["data"] == many_proposals["data"] == {"organisation": None}
+    assert many_members == many_hits == ["`first` must be between 1 and 100, got 101."]
+
+
+async def test_a_cursor_the_api_did_not_give_out_is_refused(api: Api) -> None:
+    world = await build_world()
+    debated = await with_arguments(world, 3, decided=False)
+    other = await with_arguments(world, 3, decided=False)
+    secret = await token(world, "ana")
+    slug = world.organisation.slug
+    foreign = (await api.run(ARGUMENTS, {"r": reference(world, other), "first": 1}, token=secret))[
+        "proposal"
+    ]["arguments"]["pageInfo"]["endCursor"]
+
+    garbage = await api.errors(
+        PROPOSALS, {"slug": slug, "first": 1, "after": "not a cursor"}, token=secret
+    )
+    forged = await api.errors(PROPOSALS, {"slug": slug, "first": 1, "after": "Yzp4"}, token=secret)
+    elsewhere = await api.errors(
+        ARGUMENTS, {"r": reference(world, debated), "first": 1, "after": foreign}, token=secret
+    )
+
+    assert garbage == ["'not a cursor' is not a cursor this API gave out."]
+    assert forged == ["'Yzp4' is not a cursor this API gave out."]  # base64 of "c:x"
+    assert elsewhere == ["That cursor does not belong to this list."]
+
+
+async def test_nodes_takes_at_most_100_ids(api: Api) -> None:
+    world = await build_world()
+    proposal = await opened(world)
+    secret = await token(world, "ana")
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+
+    hundred = await api.run(query, {"ids": [gid("Proposal", proposal.id)] * 100}, token=secret)
+    too_many = await api.body(query, {"ids": [gid("Proposal", proposal.id)] * 101}, token=secret)
+
+    assert hundred["nodes"] == [{"id": gid("Proposal", proposal.id)}] * 100
+    assert too_many["data"] is None
+    assert [e["message"] for e in too_many["errors"]] == ["At most 100 ids at a time."]
+
+
+async def test_a_flood_of_unknown_directives_or_fields_gets_at_most_ten_errors(api: Api) -> None:
+    world = await build_world()
+    secret = await token(world, "ana")
+    directives = "{ viewer " + " ".join(f"@d{i}" for i in range(60)) + " { user { id } } }"
+    fields = "{ viewer { user { " + " ".join(f"f{i}" for i in range(60)) + " } } }"
+
+    by_directive = await api.errors(directives, token=secret)
+    by_field = await api.errors(fields, token=secret)
+
+    assert by_directive == [f"Unknown directive '@d{i}'." for i in range(LIMITS.max_errors)]
+    assert len(by_field) == LIMITS.max_errors
+    assert all(message.startswith("Cannot query field 'f") for message in by_field)
