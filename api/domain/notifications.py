@@ -4,8 +4,9 @@ An event on a proposal reaches, each at most once and never the person who cause
 - its participants, by role (``ROLES_TOLD``): deciders and required voices hear of everything
   that may change their position, consulted and informed people of the milestones;
 - its followers (authors and people who argued follow automatically; anyone may follow);
-- the author of the argument replied to, and the people and units mentioned (``@handle``,
-  ``@unit-name``);
+- the author of the argument replied to, the people and units mentioned (``@handle``,
+  ``@unit-name``), and someone given a role while the debate is open;
+- or, for the schedule's events (``ADDRESSED``), only the people they name;
 and only people who may see the proposal (``visibility.can_see_proposal``), whatever the reason.
 """
 
@@ -50,7 +51,6 @@ ROLES_TOLD: dict[EventType, frozenset[ParticipantRole]] = {
     EventType.PROPOSAL_OPENED: EVERY_ROLE,
     EventType.PROPOSAL_REVISED: frozenset({DECIDER, REQUIRED, CONSULTED}),
     EventType.PROPOSAL_UPDATED: frozenset({DECIDER, REQUIRED}),
-    EventType.PARTICIPANT_SET: frozenset(),
     EventType.ARGUMENT_ADDED: frozenset({DECIDER, REQUIRED}),
     EventType.ARGUMENT_EDITED: frozenset(),
     EventType.POSITION_TAKEN: frozenset({DECIDER}),
@@ -64,17 +64,24 @@ ROLES_TOLD: dict[EventType, frozenset[ParticipantRole]] = {
 # Events addressed to the people their payload names (payload key, reason), not to the circle.
 ADDRESSED: dict[EventType, tuple[tuple[str, Reason], ...]] = {
     EventType.DEADLINE_APPROACHING: (("remind", Reason.REMINDER), ("escalate", Reason.ESCALATION)),
-    EventType.DEADLINE_PASSED: (("remind", Reason.REMINDER), ("escalate", Reason.ESCALATION)),
+    EventType.DEADLINE_PASSED: (
+        ("remind", Reason.REMINDER),
+        ("escalate", Reason.ESCALATION),
+        ("author", Reason.PARTICIPANT),  # their proposal is stalled
+    ),
     EventType.FOLLOW_UP_ADDED: (("owner", Reason.FOLLOW_UP),),
     EventType.FOLLOW_UP_DUE: (("owner", Reason.FOLLOW_UP),),
     EventType.OUTCOME_REVIEW_DUE: (("ask", Reason.OUTCOME_REVIEW),),
 }
-# Events nobody is told of beyond what the rows above say (drafting is private, links are quiet).
+# Events only their own people hear of (``included``, mentions, replies), never the circle:
+# drafting is private, links are quiet, and a role given is news to the person given it only.
 QUIET = frozenset(
     {
         EventType.PROPOSAL_DRAFTED,
         EventType.PROPOSAL_LINKED,
+        EventType.PARTICIPANT_SET,
         EventType.PARTICIPANT_REMOVED,
+        EventType.PROPOSAL_PUBLISHABLE,  # an admin's choice about archives, nobody's news
     }
 )
 
@@ -102,10 +109,11 @@ def recipients_of_proposal_event(
     scopes: Mapping[int, MemberScope],
     replied_to: int | None = None,
     mentioned: Iterable[int] = (),
-    newly_invited: Iterable[int] = (),
+    included: Iterable[Recipient] = (),
     addressed: Iterable[Recipient] = (),
 ) -> list[Recipient]:
-    """Who hears of ``event`` on a proposal, each once, with the strongest reason."""
+    """Who hears of ``event`` on a proposal, each once, with the strongest reason.
+    ``included``: people just given a role on the open proposal (see ``inclusion``)."""
     candidates: list[Recipient] = []
     if event in ADDRESSED:
         return only_those_who_may_know(addressed, actor_id=actor_id, circle=circle, scopes=scopes)
@@ -113,7 +121,7 @@ def recipients_of_proposal_event(
         candidates += [
             Recipient(u, Reason.INVITED) for u, r in circle.participants.items() if r in VOICES
         ]
-    candidates += [Recipient(u, Reason.INVITED) for u in newly_invited]
+    candidates += included
     candidates += [Recipient(u, Reason.MENTION) for u in mentioned]
     if replied_to is not None:
         candidates.append(Recipient(replied_to, Reason.REPLY))
@@ -124,6 +132,11 @@ def recipients_of_proposal_event(
         ]
         candidates += [Recipient(u, Reason.FOLLOWING) for u in circle.followers]
     return only_those_who_may_know(candidates, actor_id=actor_id, circle=circle, scopes=scopes)
+
+
+def inclusion(user_id: int, role: ParticipantRole) -> Recipient:
+    """Someone given a role while the debate is open: a voice is invited, anyone else told."""
+    return Recipient(user_id, Reason.INVITED if role in VOICES else Reason.PARTICIPANT)
 
 
 def addressed_in(event: EventType, payload: Mapping[str, object]) -> list[Recipient]:
@@ -207,7 +220,8 @@ class ReminderPolicy:
         """The reminder steps reached by ``now``: (step key, escalate?). Keys are stable, so a
         step is recorded once and never sent twice."""
         steps = []
-        for before in sorted(self.reminders, reverse=True):
+        # Each hour once: a step listed twice would share its key, and could never be taken.
+        for before in sorted(set(self.reminders), reverse=True):
             if now >= deadline - before:
                 steps.append((f"before-{int(before.total_seconds() // 3600)}h", False))
         if now >= deadline - self.escalation:

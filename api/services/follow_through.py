@@ -9,9 +9,10 @@ from actas.api.domain import validation as clean
 from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
 from actas.api.domain.events import EventType
 from actas.api.domain.permissions import ProposalActor
-from actas.api.domain.visibility import Viewer
+from actas.api.domain.visibility import Viewer, can_see_proposal, visible_proposals
 from actas.api.domain.vocabulary import FollowUpStatus, OutcomeVerdict, ProposalState
-from actas.api.models import FollowUp, Membership, OutcomeReview, Proposal
+from actas.api.models import FollowUp, OutcomeReview, Proposal
+from actas.api.services.access import organisation_scopes, proposal_audiences
 from actas.api.services.proposals import proposal_change
 
 MAX_TITLE, MAX_NOTE = 300, 5_000
@@ -20,6 +21,16 @@ MAX_TITLE, MAX_NOTE = 300, 5_000
 def _ensure_may_follow_through(actor: ProposalActor) -> None:
     if not (actor.is_author or actor.is_decider or actor.member.is_admin):
         raise Forbidden("Only the author, a decider or an admin follows a decision through.")
+
+
+async def _ensure_owner_may_see(proposal: Proposal, owner_id: int) -> None:
+    """An owner who could not see the decision could never be told about their follow-up."""
+    scopes = await organisation_scopes(proposal.organisation_id)
+    audience = (await proposal_audiences([proposal]))[proposal.id]
+    if not can_see_proposal(owner_id, scopes.get(owner_id), audience):
+        raise ValidationFailed(
+            "The owner must be a member who may see the decision.", field="owner"
+        )
 
 
 def _ensure_accepted(proposal: Proposal) -> None:
@@ -35,8 +46,7 @@ async def add_follow_up(
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
         _ensure_accepted(proposal)
         _ensure_may_follow_through(actor)
-        if not await Membership.exists(organisation_id=proposal.organisation_id, user_id=owner_id):
-            raise ValidationFailed("The owner must be a member.", field="owner")
+        await _ensure_owner_may_see(proposal, owner_id)
         follow_up = await FollowUp.create(
             organisation_id=proposal.organisation_id,
             proposal_id=proposal.id,
@@ -66,9 +76,10 @@ async def update_follow_up(viewer: Viewer, follow_up_id: int, changes: FollowUpC
     """Its owner (or whoever may follow the decision through) marks it done or dropped with a
     note, or moves it."""
     found = await FollowUp.get_or_none(id=follow_up_id)
-    if found is None:
+    # One on a proposal hidden from the viewer is hidden too, and not found in the same words.
+    if found is None or not await visible_proposals(viewer).filter(id=found.proposal_id).exists():
         raise NotFound("follow-up", follow_up_id)
-    async with proposal_change(viewer, found.proposal_id) as (work, _proposal, actor):
+    async with proposal_change(viewer, found.proposal_id) as (work, proposal, actor):
         follow_up = await FollowUp.get(id=follow_up_id)
         if viewer.user_id != follow_up.owner_id:
             _ensure_may_follow_through(actor)
@@ -82,10 +93,7 @@ async def update_follow_up(viewer: Viewer, follow_up_id: int, changes: FollowUpC
         if changes.due is not None:
             updates["due"] = changes.due
         if changes.owner_id is not None:
-            if not await Membership.exists(
-                organisation_id=follow_up.organisation_id, user_id=changes.owner_id
-            ):
-                raise ValidationFailed("The owner must be a member.", field="owner")
+            await _ensure_owner_may_see(proposal, changes.owner_id)
             updates["owner_id"] = changes.owner_id
         if updates.get("status") in (FollowUpStatus.DONE, FollowUpStatus.DROPPED) and not (
             updates.get("note") or follow_up.note

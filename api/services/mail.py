@@ -5,17 +5,20 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime
 
 import aiosmtplib
 
+from actas.api import clock
 from actas.api.domain.notifications import Reason
 from actas.api.domain.vocabulary import Language
 from actas.api.settings import MailSettings
 
-# What happened, by event type: "{actor}" is filled in.
+# What happened, by event type or by the finer key ``outbox.sentence_key`` gives (a reminder, a
+# late follow-up...): "{actor}" is filled in.
 HAPPENED = {
     Language.ES: {
+        "proposal.drafted": "{actor} le ha mencionado en un borrador",
         "proposal.opened": "{actor} ha abierto la propuesta a debate",
         "proposal.revised": "{actor} ha revisado la propuesta",
         "proposal.updated": "{actor} ha cambiado los datos de la propuesta",
@@ -30,10 +33,19 @@ HAPPENED = {
         "member.added": "{actor} le ha añadido a la organización",
         "reminder": "Falta su posición y el plazo vence pronto",
         "escalation": "Alguien de su unidad aún no ha tomado posición y el plazo vence pronto",
+        "deadline_passed": "El plazo ha vencido sin una decisión",
+        "deadline_passed.reminder": "El plazo ha vencido y aún falta su posición o su decisión",
+        "deadline_passed.escalation": "El plazo ha vencido y alguien de su unidad no se ha "
+        "pronunciado",
+        "follow_up.added": "{actor} le ha encargado un seguimiento",
+        "follow_up.updated": "{actor} ha actualizado un seguimiento",
         "follow_up": "Un seguimiento a su cargo vence pronto",
+        "follow_up.late": "Un seguimiento a su cargo ha vencido",
         "outcome_review": "Es momento de registrar el resultado obtenido",
+        "outcome.recorded": "{actor} ha registrado el resultado obtenido",
     },
     Language.EN: {
+        "proposal.drafted": "{actor} mentioned you in a draft",
         "proposal.opened": "{actor} opened the proposal for debate",
         "proposal.revised": "{actor} revised the proposal",
         "proposal.updated": "{actor} changed the proposal's details",
@@ -48,8 +60,17 @@ HAPPENED = {
         "member.added": "{actor} added you to the organisation",
         "reminder": "Your position is missing and the deadline is near",
         "escalation": "Someone in your unit has not taken a position and the deadline is near",
+        "deadline_passed": "The deadline passed without a decision",
+        "deadline_passed.reminder": "The deadline has passed and your position or decision is "
+        "still missing",
+        "deadline_passed.escalation": "The deadline has passed and someone in your unit has not "
+        "spoken",
+        "follow_up.added": "{actor} gave you a follow-up",
+        "follow_up.updated": "{actor} updated a follow-up",
         "follow_up": "A follow-up you own is due soon",
+        "follow_up.late": "A follow-up you own is overdue",
         "outcome_review": "It is time to record the result that was achieved",
+        "outcome.recorded": "{actor} recorded the result that was achieved",
     },
 }
 WHY = {
@@ -130,21 +151,38 @@ def compose(
         subject=_one_line(subject),
         text=body,
         html="<html><body>" + "".join(html_parts) + "</body></html>",
-        message_id=make_msgid(idstring=key, domain="actas"),
+        message_id=message_id(key),
     )
 
 
-DIGEST = {
-    Language.ES: (
-        "Resumen de {organisation}",
-        "{awaiting} propuestas esperan su posición; {closing_soon} cierran en 48 h. "
-        "{new} avisos nuevos desde el último resumen.",
-    ),
-    Language.EN: (
-        "Your {organisation} digest",
-        "{awaiting} proposals await your position; {closing_soon} close within 48 h. "
-        "{new} new notifications since your last digest.",
-    ),
+def message_id(key: str) -> str:
+    """The Message-ID of a delivery: the same every time it is sent, so a repeat is recognised
+    (``make_msgid`` would add the time and a random number)."""
+    return f"<{key}@actas>"
+
+
+DIGEST_SUBJECT = {
+    Language.ES: "Resumen de {organisation}",
+    Language.EN: "Your {organisation} digest",
+}
+# Each count's phrase, singular and plural.
+DIGEST_PHRASES = {
+    Language.ES: {
+        "awaiting": ("{n} propuesta espera su posición", "{n} propuestas esperan su posición"),
+        "closing_soon": ("{n} cierra en 48 h", "{n} cierran en 48 h"),
+        "new": (
+            "{n} aviso nuevo desde el último resumen",
+            "{n} avisos nuevos desde el último resumen",
+        ),
+    },
+    Language.EN: {
+        "awaiting": ("{n} proposal awaits your position", "{n} proposals await your position"),
+        "closing_soon": ("{n} closes within 48 h", "{n} close within 48 h"),
+        "new": (
+            "{n} new notification since your last digest",
+            "{n} new notifications since your last digest",
+        ),
+    },
 }
 
 
@@ -152,22 +190,26 @@ def compose_digest(
     *, key: str, to: str, language: Language, organisation: str, counts: dict[str, int], link: str
 ) -> Letter:
     """The daily or weekly digest: "3 decisions await you, 2 close within 48 h"."""
-    subject, line = DIGEST[language]
-    text = line.format(**counts)
+    phrases = {
+        name: forms[counts[name] != 1].format(n=counts[name])
+        for name, forms in DIGEST_PHRASES[language].items()
+    }
+    text = f"{phrases['awaiting']}; {phrases['closing_soon']}. {phrases['new']}."
     e = html.escape
     return Letter(
         to=to,
-        subject=subject.format(organisation=organisation),
+        subject=DIGEST_SUBJECT[language].format(organisation=organisation),
         text=f"{text}\n\n{OPEN_LINK[language]}: {link}\n",
         html=f'<html><body><p>{e(text)}</p><p><a href="{e(link, quote=True)}">'
         f"{e(OPEN_LINK[language])}</a></p></body></html>",
-        message_id=make_msgid(idstring=key, domain="actas"),
+        message_id=message_id(key),
     )
 
 
 async def send(letter: Letter, settings: MailSettings) -> None:
     """Hand one email to the SMTP server; raises when it is not accepted."""
     message = EmailMessage()
+    message["Date"] = format_datetime(clock.now())
     message["From"] = settings.sender
     message["To"] = letter.to
     message["Subject"] = letter.subject

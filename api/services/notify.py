@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import orjson
 
@@ -22,6 +21,7 @@ from actas.api.domain.notifications import (
     Recipient,
     addressed_in,
     handle_of,
+    inclusion,
     recipients_of_proposal_event,
     resolve_mentions,
     unit_handle,
@@ -77,11 +77,13 @@ async def announce(events: Sequence[Event]) -> list[Announcement]:
     await _start_following(events)
     scopes = await organisation_scopes(organisation_id)
     circles = await _circles([e.proposal_id for e in events if e.proposal_id is not None])
-    mentions = await _Mentions.load(organisation_id, events)
+    texts = await _mention_texts(events)
+    mentions = await _Mentions.load(organisation_id, texts.values())
     replied_to = await _replied_to(events)
     announcements: list[Announcement] = []
     for event in events:
-        for recipient in _recipients(event, scopes, circles, mentions, replied_to):
+        mentioned = mentions.in_text(texts[event.id])
+        for recipient in _recipients(event, scopes, circles, mentioned, replied_to):
             announcements.append(Announcement(event, recipient))
     await _write(organisation_id, events, announcements, circles)
     return announcements
@@ -91,7 +93,7 @@ def _recipients(
     event: Event,
     scopes: Mapping[int, MemberScope],
     circles: Mapping[int, ProposalCircle],
-    mentions: _Mentions,
+    mentioned: set[int],
     replied_to: Mapping[int, int],
 ) -> list[Recipient]:
     type_ = EventType(event.type)
@@ -100,22 +102,18 @@ def _recipients(
         if type_ is EventType.MEMBER_ADDED and payload.get("user") != event.actor_id:
             return [Recipient(int(payload["user"]), Reason.MEMBERSHIP)]
         return []
-    newly_invited: list[int] = []
-    if type_ is EventType.PARTICIPANT_SET and payload.get("role") in (
-        ParticipantRole.DECIDER,
-        ParticipantRole.REQUIRED,
-    ):
-        newly_invited.append(int(payload["user"]))
+    circle = circles[event.proposal_id]
+    included: list[Recipient] = []
+    if type_ is EventType.PARTICIPANT_SET and circle.audience.state is ProposalState.OPEN:
+        included.append(inclusion(int(payload["user"]), ParticipantRole(payload["role"])))
     return recipients_of_proposal_event(
         type_,
         actor_id=event.actor_id,
-        circle=circles[event.proposal_id],
+        circle=circle,
         scopes=scopes,
         replied_to=replied_to.get(event.id),
-        mentioned=mentions.in_payload(payload),
-        newly_invited=newly_invited
-        if circles[event.proposal_id].audience.state is ProposalState.OPEN
-        else (),
+        mentioned=mentioned,
+        included=included,
         addressed=addressed_in(type_, payload),
     )
 
@@ -206,8 +204,8 @@ class _Mentions:
     unit_members: Mapping[int, Iterable[int]]
 
     @classmethod
-    async def load(cls, organisation_id: int, events: Sequence[Event]) -> _Mentions:
-        if not any("@" in e.payload for e in events):
+    async def load(cls, organisation_id: int, texts: Iterable[str]) -> _Mentions:
+        if not any("@" in text for text in texts):
             return cls({}, {}, {})
         members = await Membership.filter(organisation_id=organisation_id).values(
             "user_id", "unit_id", "user__email"
@@ -226,13 +224,34 @@ class _Mentions:
             unit_members=subtree_members,
         )
 
-    def in_payload(self, payload: Mapping[str, Any]) -> set[int]:
-        text = " ".join(str(payload.get(name) or "") for name in MENTION_FIELDS)
+    def in_text(self, text: str) -> set[int]:
         if "@" not in text:
             return set()
         return resolve_mentions(
             text, people=self.people, units=self.units, unit_members=self.unit_members
         )
+
+
+async def _mention_texts(events: Sequence[Event]) -> dict[int, str]:
+    """Event id → the text whose mentions it announces: what the event wrote, and, as a
+    proposal opens, its summary and body (written while it was a draft, seen by few)."""
+    opened = [e.proposal_id for e in events if e.type == EventType.PROPOSAL_OPENED]
+    bodies = (
+        {
+            row["id"]: f"{row['summary']} {row['body']}"
+            for row in await Proposal.filter(id__in=opened).values("id", "summary", "body")
+        }
+        if opened
+        else {}
+    )
+    texts = {}
+    for event in events:
+        payload = orjson.loads(event.payload)
+        written = " ".join(str(payload.get(name) or "") for name in MENTION_FIELDS)
+        if event.type == EventType.PROPOSAL_OPENED and event.proposal_id in bodies:
+            written += " " + bodies[event.proposal_id]
+        texts[event.id] = written
+    return texts
 
 
 async def _write(
@@ -293,12 +312,20 @@ async def _queue_webhooks(
     at: datetime,
 ) -> None:
     """A webhook speaks to a whole organisation, so it only carries what every member may see:
-    organisation-level events and events of published (non-draft, organisation-wide) proposals."""
+    organisation-level events and events of published proposals (organisation-wide, and opened:
+    a draft withdrawn unopened stays unpublished). Webhooks never hear of each other: an address
+    may itself be a credential."""
     hooks = await Webhook.filter(organisation_id=organisation_id, active=True)
     if not hooks:
         return
     slug = (await Organisation.get(id=organisation_id)).slug
-    numbers = dict(await Proposal.filter(id__in=list(circles)).values_list("id", "number"))
+    numbers, published = {}, {}
+    for pid, number, opened_at in await Proposal.filter(id__in=list(circles)).values_list(
+        "id", "number", "opened_at"
+    ):
+        numbers[pid] = number
+        visibility = circles[pid].audience.visibility
+        published[pid] = opened_at is not None and visibility is Visibility.ORGANISATION
     actors = dict(
         await User.filter(id__in=[e.actor_id for e in events if e.actor_id]).values_list(
             "id", "name"
@@ -306,7 +333,9 @@ async def _queue_webhooks(
     )
     deliveries = []
     for event in events:
-        if event.proposal_id is not None and not _organisation_wide(circles[event.proposal_id]):
+        if event.type.startswith("webhook.") or (
+            event.proposal_id is not None and not published[event.proposal_id]
+        ):
             continue
         for hook in hooks:
             types = {t.strip() for t in hook.event_types.split(",") if t.strip()}
@@ -342,9 +371,3 @@ async def _queue_webhooks(
                 )
             )
     await Delivery.bulk_create(deliveries)
-
-
-def _organisation_wide(circle: ProposalCircle) -> bool:
-    audience = circle.audience
-    published = audience.state is not ProposalState.DRAFT
-    return published and audience.visibility is Visibility.ORGANISATION

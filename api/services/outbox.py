@@ -1,10 +1,11 @@
 """Sending the outbox: claim due deliveries, send them, record every attempt, retry with backoff.
 
 Delivery is at least once: a worker claims a batch with a lease, sends, and records the result.
-If it dies in between, the lease runs out and another worker sends again; receivers recognise
-the repeat by the delivery key (webhook header ``X-Actas-Delivery``, email ``Message-ID``). Two
-workers never hold the same delivery: claiming is one atomic UPDATE (``FOR UPDATE SKIP LOCKED``
-on PostgreSQL; SQLite's write lock serialises claims).
+If it dies in between (or is slower than its lease), the lease runs out and another worker sends
+again; receivers recognise the repeat by the delivery key (webhook header ``X-Actas-Delivery``,
+email ``Message-ID``), and the first result recorded stands. Two workers never hold the same
+live lease: claiming is one atomic UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's
+write lock serialises claims).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ import orjson
 
 from actas.api import clock
 from actas.api.db import is_postgres, write_transaction
+from actas.api.domain.events import EventType
 from actas.api.domain.notifications import Reason
 from actas.api.domain.references import format_reference
 from actas.api.domain.vocabulary import DeliveryChannel, DeliveryStatus, Language
@@ -39,7 +41,17 @@ from actas.api.settings import Settings
 
 LEASE = timedelta(minutes=5)
 SEND_AT_ONCE = 8
-EXCERPT_FIELDS = ("body", "statement", "reason", "change_note", "summary")
+# The payload field quoted in an email, the first present (a follow-up's, its note or title).
+EXCERPT_FIELDS = (
+    "body",
+    "statement",
+    "reason",
+    "change_note",
+    "summary",
+    "comment",
+    "note",
+    "title",
+)
 
 _CLAIM = """
 UPDATE delivery SET claimed_until = {lease}
@@ -74,25 +86,30 @@ async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
     }
     gate = asyncio.Semaphore(SEND_AT_ONCE)
 
-    async def attempt(delivery: Delivery) -> tuple[Delivery, bool, str]:
+    async def send(delivery: Delivery) -> tuple[bool, str]:
+        try:
+            if delivery.channel == DeliveryChannel.EMAIL:
+                letter = letters.get(delivery.id)
+                if letter is None:
+                    return True, "nothing to send: the recipient has no email"
+                await mail.send(letter, settings.mail)
+                return True, "accepted by the SMTP server"
+            assert delivery.webhook_id is not None
+            return await _post(hooks[delivery.webhook_id], delivery)
+        except Exception as error:  # any failure of the channel is retried
+            return False, f"{type(error).__name__}: {error}"[:500]
+
+    async def attempt(delivery: Delivery) -> bool | None:
         async with gate:
-            try:
-                if delivery.channel == DeliveryChannel.EMAIL:
-                    letter = letters.get(delivery.id)
-                    if letter is None:
-                        return delivery, True, "nothing to send: the recipient has no email"
-                    await mail.send(letter, settings.mail)
-                    return delivery, True, "accepted by the SMTP server"
-                assert delivery.webhook_id is not None
-                return delivery, *await _post(hooks[delivery.webhook_id], delivery)
-            except Exception as error:  # any failure of the channel is retried
-                return delivery, False, f"{type(error).__name__}: {error}"[:500]
+            succeeded, detail = await send(delivery)
+        # Recorded at once, not after the whole batch: a slow send must not keep the others'
+        # results unrecorded until their leases run out.
+        return succeeded if await _record(settings, delivery, succeeded, detail) else None
 
     results = await asyncio.gather(*(attempt(d) for d in deliveries))
-    for delivery, succeeded, detail in results:
-        await _record(settings, delivery, succeeded, detail)
-    sent = sum(1 for _, ok, _ in results if ok)
-    return RoundReport(sent=sent, failed=len(results) - sent)
+    return RoundReport(
+        sent=sum(1 for ok in results if ok is True), failed=sum(1 for ok in results if ok is False)
+    )
 
 
 async def _claim(limit: int) -> list[int]:
@@ -103,12 +120,17 @@ async def _claim(limit: int) -> list[int]:
                 lease="$1", now="$2", limit=int(limit), lock="FOR UPDATE SKIP LOCKED"
             )
         else:
-            sql = _CLAIM.format(lease="?", now="?", limit=int(limit), lock="")
-        _, rows = await transaction.execute_query(sql, [now + LEASE, now])
+            # Numbered, because ``now`` appears twice (plain ``?`` binds by position).
+            sql = _CLAIM.format(lease="?1", now="?2", limit=int(limit), lock="")
+        # Not ``execute_query``: on PostgreSQL it runs an UPDATE without fetching, so RETURNING
+        # would come back empty and the claimed rows would never be sent.
+        rows = await transaction.execute_query_dict(sql, [now + LEASE, now])
     return sorted(int(row["id"]) for row in rows)
 
 
-async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detail: str) -> None:
+async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detail: str) -> bool:
+    """Log the attempt and set what comes next. False, and nothing written, when this worker's
+    lease ran out and another worker has recorded an attempt since: theirs stands."""
     at = clock.now()
     number = delivery.attempts + 1
     if succeeded:
@@ -118,6 +140,18 @@ async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detai
     else:
         status, next_at = DeliveryStatus.PENDING, at + backoff(settings, number)
     async with write_transaction(None):
+        recorded = await Delivery.filter(
+            id=delivery.id, attempts=delivery.attempts, status=DeliveryStatus.PENDING
+        ).update(
+            status=status,
+            attempts=number,
+            next_attempt_at=next_at,
+            claimed_until=None,
+            sent_at=at if succeeded else None,
+            last_error="" if succeeded else detail,
+        )
+        if not recorded:
+            return False
         await DeliveryAttempt.create(
             organisation_id=delivery.organisation_id,
             delivery_id=delivery.id,
@@ -126,14 +160,7 @@ async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detai
             detail=detail,
             at=at,
         )
-        await Delivery.filter(id=delivery.id).update(
-            status=status,
-            attempts=number,
-            next_attempt_at=next_at,
-            claimed_until=None,
-            sent_at=at if succeeded else None,
-            last_error="" if succeeded else detail,
-        )
+    return True
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
@@ -248,7 +275,7 @@ async def _notification_letters(
             key=delivery.key,
             to=recipient.email,
             language=Language(recipient.language),
-            what=_what(event.type, reason),
+            what=sentence_key(event.type, reason, payload),
             reason=reason,
             actor=people[event.actor_id].name if event.actor_id in people else None,
             organisation=organisations[delivery.organisation_id],
@@ -260,7 +287,15 @@ async def _notification_letters(
     return letters
 
 
-def _what(event_type: str, reason: Reason) -> str:
-    if reason in (Reason.REMINDER, Reason.ESCALATION, Reason.FOLLOW_UP, Reason.OUTCOME_REVIEW):
-        return reason.value
+def sentence_key(event_type: str, reason: Reason, payload: Mapping[str, object]) -> str:
+    """Which of ``mail.HAPPENED``'s sentences says what happened to this recipient."""
+    if event_type == EventType.DEADLINE_APPROACHING:
+        return reason.value  # reminder | escalation
+    if event_type == EventType.DEADLINE_PASSED:
+        told = reason if reason in (Reason.REMINDER, Reason.ESCALATION) else None
+        return f"deadline_passed.{told.value}" if told else "deadline_passed"
+    if event_type == EventType.FOLLOW_UP_DUE:
+        return "follow_up.late" if payload.get("overdue") else "follow_up"
+    if event_type == EventType.OUTCOME_REVIEW_DUE:
+        return "outcome_review"
     return event_type

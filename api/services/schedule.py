@@ -90,9 +90,13 @@ async def _once(
                 ]
             )
             await act(work)
-    except IntegrityError:
+    except (IntegrityError, _NoLongerDue):
         return False
     return True
+
+
+class _NoLongerDue(Exception):
+    """Raised inside a step whose reason went away since the round began; it rolls back."""
 
 
 async def _announce(
@@ -176,14 +180,13 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
         for p in proposals
         if p.deadline is not None
     }
-    taken = await _taken(
-        [f"remind:{p}:{step}" for p, steps in due_steps.items() for step, _ in steps]
-    )
+    keys = {
+        p.id: [(f"remind:{_deadline_key(p)}:{step}", up) for step, up in due_steps[p.id]]
+        for p in proposals
+    }
+    taken = await _taken([key for steps in keys.values() for key, _ in steps])
     for proposal in proposals:
-        steps = [
-            (f"remind:{proposal.id}:{step}", escalates)
-            for step, escalates in due_steps[proposal.id]
-        ]
+        steps = keys[proposal.id]
         new = [(key, escalates) for key, escalates in steps if key not in taken]
         silent = voices.silent(proposal.id)
         if not new or not silent:
@@ -197,6 +200,12 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
         act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
         if await _once(proposal.organisation_id, [key for key, _ in new], act):
             report.count("escalation" if payload["escalate"] else "reminder")
+
+
+def _deadline_key(proposal: Proposal) -> str:
+    """The proposal and its current deadline: a moved deadline brings its own steps."""
+    assert proposal.deadline is not None
+    return f"{proposal.id}:{int(proposal.deadline.timestamp())}"
 
 
 def _policy(organisation: Organisation) -> ReminderPolicy:
@@ -226,7 +235,7 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
     proposals = await Proposal.filter(
         state=ProposalState.OPEN, deadline__isnull=False, deadline__lte=now
     ).select_related("organisation")
-    keys = {p.id: f"deadline:{p.id}" for p in proposals}
+    keys = {p.id: f"deadline:{_deadline_key(p)}" for p in proposals}
     taken = await _taken(list(keys.values()))
     due = [p for p in proposals if keys[p.id] not in taken]
     if not due:
@@ -237,33 +246,47 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
         tally = Tally.from_json(proposal.tally)
         if proposal.rule != RuleKind.DECIDER and tally.verdict is not None:
             decide = partial(_decide, proposal, Language(proposal.organisation.language))
-            try:
-                if await _once(proposal.organisation_id, [key], decide):
-                    report.count("decided at deadline")
-            except _VerdictVanished:
-                pass
+            if await _once(proposal.organisation_id, [key], decide):
+                report.count("decided at deadline")
             continue
-        stalled = sorted(set(voices.silent(proposal.id)) | set(voices.deciders[proposal.id]))
+        # The silent, and under the decider rule the deciders, whose decision is what is missing
+        # (under the other rules a decider who has spoken has done their part).
+        deciding = voices.deciders[proposal.id] if proposal.rule == RuleKind.DECIDER else []
+        stalled = sorted(set(voices.silent(proposal.id)) | set(deciding))
         payload: dict[str, object] = {
             "reason": tally.reason,
             "remind": stalled,
             "escalate": await _heads(proposal.organisation_id, stalled),
+            "author": proposal.author_id,
         }
-        act = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)
-        if await _once(proposal.organisation_id, [key], act):
+        announce = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)
+        if await _once(proposal.organisation_id, [key], partial(_escalate, proposal, announce)):
             report.count("escalated at deadline")
+
+
+async def _still_due(proposal: Proposal) -> Proposal:
+    """The proposal as it is now, inside the step's transaction (the organisation is locked):
+    still open, with the deadline the round saw."""
+    current = await Proposal.get(id=proposal.id)
+    if current.state != ProposalState.OPEN or current.deadline != proposal.deadline:
+        raise _NoLongerDue  # closed, or its deadline moved, since the round began
+    return current
 
 
 async def _decide(proposal: Proposal, language: Language, work: Change) -> None:
     """Close as the rule decides, with the tally in the statement."""
-    tally = await current_tally(proposal)
+    current = await _still_due(proposal)
+    tally = await current_tally(current)
     if tally.verdict is None:  # positions changed since the round began: escalate next round
-        raise _VerdictVanished
-    await close(work, proposal, OUTCOME_ACTIONS[tally.verdict], _statement(tally, language))
+        raise _NoLongerDue
+    await close(work, current, OUTCOME_ACTIONS[tally.verdict], _statement(tally, language))
 
 
-class _VerdictVanished(Exception):
-    pass
+async def _escalate(
+    proposal: Proposal, announce: Callable[[Change], Awaitable[None]], work: Change
+) -> None:
+    await _still_due(proposal)
+    await announce(work)
 
 
 def _statement(tally: Tally, language: Language) -> str:

@@ -73,12 +73,15 @@ async def update_webhook(
     ensure_admin(viewer, require_member(viewer, found.organisation_id))
     async with change(found.organisation_id, viewer.user_id) as work:
         webhook = await Webhook.get(id=webhook_id)
+        before = (webhook.url, webhook.event_types, webhook.active)
         if url is not None:
             webhook.url = _clean_url(url)
         if event_types is not None:
             webhook.event_types = _clean_types(event_types)
         if active is not None:
             webhook.active = active
+        if (webhook.url, webhook.event_types, webhook.active) == before:
+            return webhook  # a form sent back unchanged records nothing
         await webhook.save()
         work.record(
             EventType.WEBHOOK_UPDATED,
