@@ -297,7 +297,7 @@ async def test_the_database_refuses_to_change_or_remove_events(
 
     sql = statement.format(org=world.organisation.id, last=len(events))
     # PostgreSQL may refuse TRUNCATE for the notifications' foreign key before the trigger runs.
-    with pytest.raises(REFUSED, match="append-only|foreign key"):
+    with pytest.raises(REFUSED, match=r"append-only|foreign key"):
         await connection().execute_query(sql)
 
     assert await Event.filter(organisation_id=world.organisation.id).order_by("seq").values() == (
