@@ -21,7 +21,7 @@ from actas.api.domain.visibility import (
     can_see_proposal,
     visible_proposals,
 )
-from actas.api.domain.vocabulary import ProposalState, Role, TokenScope
+from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
 from actas.api.models import Proposal
 
 NOBODY = 0  # no user has this id
@@ -44,6 +44,20 @@ def least_member(organisation_id: int) -> Viewer:
         unit_audience=frozenset(),
     )
     return Viewer(user_id=NOBODY, memberships={organisation_id: scope}, scope=TokenScope.READ)
+
+
+def facts(proposal: Proposal) -> ProposalAudience:
+    """What the rule reads of a proposal row. The least member (user 0) is nobody's participant,
+    so participants never change the answer."""
+    return ProposalAudience(
+        organisation_id=proposal.organisation_id,
+        state=ProposalState(proposal.state),
+        visibility=Visibility(proposal.visibility),
+        unit_id=proposal.unit_id,
+        author_id=proposal.author_id,
+        participant_ids=frozenset(),
+        opened=proposal.opened_at is not None,
+    )
 
 
 def may_read(audience: Audience, proposal: ProposalAudience, *, publishable: bool) -> bool:

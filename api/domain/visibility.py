@@ -2,7 +2,8 @@
 notifications) goes through this module, so a hidden item looks exactly like a missing one.
 
 A proposal is visible to a member of its organisation who
-- wrote it or is one of its participants (drafts are visible to nobody else); or
+- wrote it or is one of its participants (a proposal never opened, a draft or a draft withdrawn,
+  is visible to nobody else); or
 - for ``organisation`` visibility: is any member; or
 - for ``unit`` visibility: belongs to the owning unit or a unit below it, or heads the owning
   unit or a unit above it.
@@ -66,6 +67,7 @@ class ProposalAudience:
     unit_id: int | None
     author_id: int
     participant_ids: frozenset[int]
+    opened: bool  # ever opened for debate: a draft, even withdrawn, stays private
 
 
 def unit_audience(
@@ -95,7 +97,7 @@ def can_see_proposal(user_id: int, member: MemberScope | None, proposal: Proposa
         return False
     if user_id == proposal.author_id or user_id in proposal.participant_ids:
         return True
-    if proposal.state is ProposalState.DRAFT:
+    if not proposal.opened:
         return False
     if proposal.visibility is Visibility.ORGANISATION:
         return True
@@ -118,7 +120,7 @@ def visible_proposals(viewer: Viewer, organisation_id: int | None = None) -> Que
         )
         clauses.append(
             Q(organisation_id=member.organisation_id)
-            & (involved | (~Q(state=ProposalState.DRAFT) & published))
+            & (involved | (Q(opened_at__isnull=False) & published))
         )
     if not clauses:
         return Proposal.filter(id__in=[])

@@ -87,6 +87,7 @@ async def proposal_audiences(proposals: Iterable[Proposal]) -> dict[int, Proposa
             unit_id=p.unit_id,
             author_id=p.author_id,
             participant_ids=frozenset(participants[p.id]),
+            opened=p.opened_at is not None,
         )
         for p in proposals
     }

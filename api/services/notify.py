@@ -142,6 +142,7 @@ async def _circles(proposal_ids: Iterable[int]) -> dict[int, ProposalCircle]:
                 unit_id=p.unit_id,
                 author_id=p.author_id,
                 participant_ids=frozenset(participants[p.id]),
+                opened=p.opened_at is not None,
             ),
             participants=participants[p.id],
             followers=frozenset(followers[p.id]),

@@ -277,6 +277,17 @@ async def test_a_draft_is_seen_by_its_author_and_participants_only(world: World)
     assert seen_by == {"mara", "teo"}
 
 
+async def test_a_draft_withdrawn_without_opening_stays_private(world: World) -> None:
+    proposal = await draft(world, participants={"teo": ParticipantRole.INFORMED})
+    await proposals.withdraw_proposal(await world.viewer("mara"), proposal.id, "Not now.")
+
+    seen_by = set()
+    for name in world.users:
+        if await visible_proposals(await world.viewer(name)).filter(id=proposal.id).exists():
+            seen_by.add(name)
+    assert seen_by == {"mara", "teo"}
+
+
 async def test_once_open_the_organisation_sees_it(world: World) -> None:
     proposal = await opened(world)
     for name in world.users:

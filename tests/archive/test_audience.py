@@ -17,7 +17,15 @@ from tests.archive.worlds import NOT_PUBLIC, SECRETS, HostileWorld
 def facts(
     state: ProposalState, visibility: Visibility, unit: int | None = None
 ) -> ProposalAudience:
-    return ProposalAudience(1, state, visibility, unit, author_id=7, participant_ids=frozenset({8}))
+    return ProposalAudience(
+        1,
+        state,
+        visibility,
+        unit,
+        author_id=7,
+        participant_ids=frozenset({8}),
+        opened=state is not ProposalState.DRAFT,
+    )
 
 
 def test_the_audience_reads_through_the_one_visibility_rule() -> None:
