@@ -11,10 +11,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from actas.api import db
+from actas.api.services import live
 from actas.api.settings import Settings, load_settings
 from actas.schema.http import ActasGraphQL
 
@@ -30,9 +31,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collector's way (measured: page query p99 70 ms -> 27 ms, bench/api.py).
         gc.collect()
         gc.freeze()
+        await live.listener.start(settings)
         try:
             yield
         finally:
+            await live.listener.stop()
             await db.close_database()
 
     async def health(request: Request) -> Response:
@@ -41,11 +44,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
+    graphql = ActasGraphQL(settings)
     return Starlette(
         routes=[
             Route("/", home),
             Route("/healthz", health),
-            Route("/graphql", ActasGraphQL(settings), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # live updates (graphql-transport-ws)
             # The static archive (`actas archive build`), served beside the API; looked up at
             # each request, so a build made while serving shows up without a restart.
             Mount(

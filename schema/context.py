@@ -17,6 +17,8 @@ class Context:
     viewer: Viewer
     loaders: Loaders
     settings: Settings
+    # What a websocket client sent with ``connection_init`` (it carries the token there).
+    connection_params: dict[str, object] | None = None
 
 
 Info: TypeAlias = StrawberryInfo[Context, None]

@@ -17,8 +17,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
+from actas.api.domain.visibility import Viewer
+from actas.api.domain.vocabulary import TokenScope
 from actas.api.services.access import load_viewer
 from actas.api.services.tokens import Credentials, authenticate
 from actas.api.settings import Settings
@@ -26,6 +31,7 @@ from actas.schema.context import Context
 from actas.schema.loaders import Loaders
 from actas.schema.root import build_schema
 
+NOBODY = Viewer(user_id=0, memberships={}, scope=TokenScope.READ)  # sees nothing
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -36,7 +42,7 @@ class ActasGraphQL(GraphQL[Context, None]):
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=settings.queries_via_get,
-            subscription_protocols=(),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.settings = settings
 
@@ -70,9 +76,25 @@ class ActasGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        if isinstance(request, WebSocket):  # authenticated by on_ws_connect, from its payload
+            return Context(viewer=NOBODY, loaders=Loaders(NOBODY), settings=self.settings)
         credentials: Credentials = request.state.credentials
         viewer = await load_viewer(credentials.user_id, credentials.scope)
         return Context(viewer=viewer, loaders=Loaders(viewer), settings=self.settings)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A websocket (graphql-transport-ws) sends its token in ``connection_init``:
+        ``{"Authorization": "Bearer <token>"}``; without a valid one the socket closes (4403)."""
+        params = context.connection_params or {}
+        header = str(params.get("Authorization") or params.get("authorization") or "")
+        scheme, _, token = header.partition(" ")
+        credentials = await authenticate(token.strip() if scheme.lower() == "bearer" else "")
+        if credentials is None:
+            raise ConnectionRejectionError({"message": "Send a valid API token."})
+        context.viewer = await load_viewer(credentials.user_id, credentials.scope)
+        context.loaders = Loaders(context.viewer)
+        accepted: UnsetType = UNSET
+        return accepted
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)

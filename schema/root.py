@@ -10,6 +10,7 @@ from actas.api.settings import Settings
 from actas.schema.limits import extensions
 from actas.schema.mutations import Mutation
 from actas.schema.queries import Query
+from actas.schema.subscriptions import Subscription
 from actas.schema.types.debate import ArgumentNode, PositionNode
 from actas.schema.types.follow_through import FollowUpNode, NotificationNode, WebhookNode
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, UnitNode
@@ -39,7 +40,11 @@ NODE_TYPES = [
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
-        query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions(settings)
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=NODE_TYPES,
+        extensions=extensions(settings),
     )
 
 

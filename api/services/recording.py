@@ -11,6 +11,7 @@ from actas.api import clock
 from actas.api.db import write_transaction
 from actas.api.domain.events import GENESIS_HASH, EventType, chain
 from actas.api.models import Event
+from actas.api.services import live
 from actas.api.services.notify import announce
 
 
@@ -74,4 +75,8 @@ async def change(organisation_id: int | None, actor_id: int | None) -> AsyncIter
     async with write_transaction(organisation_id):
         work = Change(organisation_id, actor_id, clock.now())
         yield work
-        await announce(await work._append_events())
+        events = await work._append_events()
+        await announce(events)
+        signals = await live.signals_of(events)
+        await live.announce_in_transaction(signals)
+    live.announce_after_commit(signals)

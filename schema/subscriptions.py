@@ -1,0 +1,62 @@
+"""Live updates over the graphql-transport-ws protocol.
+
+Each update is read back through the viewer's visibility at the moment it arrives (the viewer is
+reloaded, so losing access to a proposal ends its subscription as if it did not exist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+from strawberry import relay
+
+from actas.api.domain.errors import NotFound
+from actas.api.services import inbox, live
+from actas.api.services.access import load_viewer
+from actas.schema.context import Info
+from actas.schema.ids import database_id
+from actas.schema.loaders import Loaders
+from actas.schema.types.follow_through import NotificationNode
+from actas.schema.types.record import EventNode
+
+
+async def _refreshed(info: Info) -> Loaders:
+    viewer = await load_viewer(info.context.viewer.user_id, info.context.viewer.scope)
+    info.context.viewer = viewer
+    info.context.loaders = Loaders(viewer)
+    return info.context.loaders
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Every new event of a proposal you may see, as it happens."
+    )
+    async def proposal_events(
+        self, info: Info, proposal: relay.GlobalID
+    ) -> AsyncGenerator[EventNode, None]:
+        proposal_id = database_id(proposal, "Proposal")
+        if await info.context.loaders.proposal.load(proposal_id) is None:
+            raise NotFound("proposal", str(proposal))
+        async with live.hub.subscribe(f"proposal:{proposal_id}") as arrivals:
+            while True:
+                event_id = await arrivals.get()
+                loaders = await _refreshed(info)
+                if await loaders.proposal.load(proposal_id) is None:
+                    return  # no longer visible: the subscription ends
+                event = await loaders.event.load(event_id)
+                if event is not None:
+                    yield EventNode.from_model(event)
+
+    @strawberry.subscription(description="Your notifications, as they are written.")
+    async def notifications(self, info: Info) -> AsyncGenerator[NotificationNode, None]:
+        async with live.hub.subscribe(f"user:{info.context.viewer.user_id}") as arrivals:
+            while True:
+                notification_id = await arrivals.get()
+                await _refreshed(info)
+                found = await inbox.notifications(info.context.viewer).get_or_none(
+                    id=notification_id
+                )
+                if found is not None:
+                    yield NotificationNode.from_model(found)
