@@ -74,6 +74,24 @@ def weight(value: int) -> int:
     return value
 
 
+MAX_HOURS = 24 * 30
+
+
+def hours(value: int, *, field: str) -> int:
+    """A number of hours before a deadline: 0 (when it passes) to 30 days."""
+    if not 0 <= value <= MAX_HOURS:
+        raise ValidationFailed(f"Hours are between 0 and {MAX_HOURS}.", field=field)
+    return value
+
+
+def hours_list(values: Iterable[int], *, field: str) -> str:
+    """Reminder hours, stored as "48,24" (largest first, each once, at most five)."""
+    cleaned = sorted({hours(v, field=field) for v in values}, reverse=True)
+    if len(cleaned) > 5:
+        raise ValidationFailed("At most five reminders before a deadline.", field=field)
+    return ",".join(str(v) for v in cleaned)
+
+
 def future(moment: datetime | None, *, now: datetime, field: str) -> datetime | None:
     if moment is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -81,6 +82,8 @@ class OrganisationChanges:
     default_rule: RuleKind | None = None
     majority_threshold: float | None = None
     quorum: float | None = None
+    reminder_hours: Sequence[int] | None = None  # before a deadline, e.g. (48, 24)
+    escalation_hours: int | None = None  # before a deadline; 0 = when it passes
 
 
 async def update_organisation(
@@ -102,6 +105,12 @@ async def update_organisation(
             "default_rule": rule.kind,
             "majority_threshold": rule.threshold,
             "quorum": rule.quorum,
+            "reminder_hours": organisation.reminder_hours
+            if changes.reminder_hours is None
+            else clean.hours_list(changes.reminder_hours, field="reminder_hours"),
+            "escalation_hours": organisation.escalation_hours
+            if changes.escalation_hours is None
+            else clean.hours(changes.escalation_hours, field="escalation_hours"),
         }
         updates = {k: v for k, v in wanted.items() if getattr(organisation, k) != v}
         if updates:

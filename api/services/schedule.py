@@ -219,12 +219,20 @@ def _policy(organisation: Organisation) -> ReminderPolicy:
 # Deadlines --------------------------------------------------------------------------------------
 
 STATEMENT = {
-    Language.ES: "Decidido por la regla ({rule}) al vencer el plazo. {reason} A favor: {agree}; "
-    "en contra: {disagree}; bloqueos: {block}; abstenciones: {abstain} (peso de {eligible} "
-    "con derecho a voto).",
-    Language.EN: "Decided by the rule ({rule}) when the deadline passed. {reason} For: {agree}; "
-    "against: {disagree}; blocks: {block}; abstentions: {abstain} (out of {eligible} eligible "
-    "weight).",
+    Language.ES: "Decidido por la regla de {rule} al vencer el plazo: la propuesta queda "
+    "{outcome}. A favor: {agree}; en contra: {disagree}; bloqueos: {block}; abstenciones: "
+    "{abstain} (peso de {eligible} con derecho a voto).",
+    Language.EN: "Decided by the {rule} rule when the deadline passed: the proposal is "
+    "{outcome}. For: {agree}; against: {disagree}; blocks: {block}; abstentions: {abstain} "
+    "(out of {eligible} eligible weight).",
+}
+RULE_NAMES = {
+    Language.ES: {"consent": "consentimiento", "majority": "mayoría", "unanimity": "unanimidad"},
+    Language.EN: {"consent": "consent", "majority": "majority", "unanimity": "unanimity"},
+}
+OUTCOME_NAMES = {
+    Language.ES: {"accepted": "aceptada", "rejected": "rechazada"},
+    Language.EN: {"accepted": "accepted", "rejected": "rejected"},
 }
 
 
@@ -290,9 +298,11 @@ async def _escalate(
 
 
 def _statement(tally: Tally, language: Language) -> str:
+    """The generated statement, in the organisation's language."""
+    assert tally.verdict is not None
     return STATEMENT[language].format(
-        rule=tally.rule.value,
-        reason=tally.reason,
+        rule=RULE_NAMES[language][tally.rule.value],
+        outcome=OUTCOME_NAMES[language][tally.verdict.value],
         eligible=tally.eligible_weight,
         **tally.weights,
     )

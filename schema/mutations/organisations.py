@@ -39,6 +39,12 @@ class UpdateOrganisationInput:
     default_rule: RuleKind | None = None
     majority_threshold: float | None = None
     quorum: float | None = None
+    reminder_hours: list[int] | None = strawberry.field(
+        default=None, description="Hours before a deadline when silent voices are reminded."
+    )
+    escalation_hours: int | None = strawberry.field(
+        default=None, description="Hours before a deadline when their heads are alerted (0: at it)."
+    )
 
 
 @strawberry.input
@@ -116,6 +122,8 @@ class OrganisationMutations:
                 default_rule=input.default_rule,
                 majority_threshold=input.majority_threshold,
                 quorum=input.quorum,
+                reminder_hours=input.reminder_hours,
+                escalation_hours=input.escalation_hours,
             ),
         )
         return await organisation_result(info, organisation_id)

@@ -37,6 +37,12 @@ class OrganisationNode(relay.Node):
     default_rule: RuleKind
     majority_threshold: float
     quorum: float
+    reminder_hours: list[int] = strawberry.field(
+        description="Hours before a deadline when silent voices are reminded."
+    )
+    escalation_hours: int = strawberry.field(
+        description="Hours before a deadline when their unit's heads are alerted."
+    )
     created_at: datetime
 
     @classmethod
@@ -49,6 +55,8 @@ class OrganisationNode(relay.Node):
             default_rule=vocabulary.RuleKind(organisation.default_rule),
             majority_threshold=organisation.majority_threshold,
             quorum=organisation.quorum,
+            reminder_hours=[int(h) for h in organisation.reminder_hours.split(",") if h],
+            escalation_hours=organisation.escalation_hours,
             created_at=organisation.created_at,
         )
 

@@ -135,6 +135,32 @@ async def test_only_an_admin_with_a_write_token_manages_the_organisation(
 # --- the unit tree -------------------------------------------------------------------------------
 
 
+async def test_an_admin_sets_when_the_silent_are_reminded_and_escalated(
+    database: Settings,
+) -> None:
+    world = await build_world(people={}, units=())
+    admin = await world.viewer("admin")
+
+    await organisations.update_organisation(
+        admin,
+        world.organisation.id,
+        organisations.OrganisationChanges(reminder_hours=[24, 72, 24], escalation_hours=12),
+    )
+
+    stored = await Organisation.get(id=world.organisation.id)
+    assert (stored.reminder_hours, stored.escalation_hours) == ("72,24", 12)
+    event = await Event.filter(organisation_id=stored.id).order_by("-seq").first()
+    assert event is not None and event.type == EventType.ORGANISATION_UPDATED
+    assert orjson.loads(event.payload) == {"reminder_hours": "72,24", "escalation_hours": 12}
+    for bad in (
+        organisations.OrganisationChanges(reminder_hours=[-1]),
+        organisations.OrganisationChanges(reminder_hours=[1, 2, 3, 4, 5, 6]),
+        organisations.OrganisationChanges(escalation_hours=24 * 31),
+    ):
+        with pytest.raises(ValidationFailed):
+            await organisations.update_organisation(admin, world.organisation.id, bad)
+
+
 async def test_sibling_units_have_different_names(database: Settings) -> None:
     world = await build_world()
     admin = await world.viewer("admin")

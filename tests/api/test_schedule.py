@@ -309,8 +309,9 @@ async def test_at_the_deadline_consent_closes_the_proposal_with_the_tally_in_its
         deadline,
     )
     assert decision.statement == (
-        "Decidido por la regla (consent) al vencer el plazo. No required voice blocks. "
-        "A favor: 1; en contra: 1; bloqueos: 0; abstenciones: 0 (peso de 3 con derecho a voto)."
+        "Decidido por la regla de consentimiento al vencer el plazo: la propuesta queda "
+        "aceptada. A favor: 1; en contra: 1; bloqueos: 0; abstenciones: 0 (peso de 3 con "
+        "derecho a voto)."
     )
     [(type_, payload)] = await scheduled_events(world, start)
     assert type_ == E.PROPOSAL_ACCEPTED
@@ -363,7 +364,8 @@ async def test_a_rule_that_can_decide_by_itself_closes_the_proposal_at_the_deadl
     assert (decision.outcome, decision.decided_by_id) == (outcome, None)
     n = Counter(stances.values())
     assert decision.statement.startswith(
-        f"Decided by the rule ({rule.value}) when the deadline passed."
+        f"Decided by the {rule.value} rule when the deadline passed: the proposal is "
+        f"{outcome.value}."
     )
     assert (
         f"For: {n[AGREE]}; against: {n[DISAGREE]}; blocks: {n[BLOCK]}; abstentions: {n[ABSTAIN]} "
