@@ -99,6 +99,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "search_placeholder": "Buscar en las decisiones",
         "search_empty": "El archivo aún no tiene decisiones que buscar.",
         "search_help": "Busca en títulos, propuestas, decisiones y argumentos.",
+        "search_count": "{n} decisiones con «{q}»",
+        "search_count_one": "Una decisión con «{q}»",
+        "search_none": "Ninguna decisión con «{q}».",
+        "search_more": "Más resultados",
         "about_body": (
             "Este archivo publica las decisiones cerradas (aceptadas, rechazadas, abandonadas o "
             "retiradas) que su audiencia puede ver. Cada decisión tiene un enlace permanente, "
@@ -255,6 +259,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "search_placeholder": "Search the decisions",
         "search_empty": "The archive has no decisions to search yet.",
         "search_help": "Searches titles, proposals, decisions and arguments.",
+        "search_count": "{n} decisions with “{q}”",
+        "search_count_one": "One decision with “{q}”",
+        "search_none": "No decision with “{q}”.",
+        "search_more": "More results",
         "about_body": (
             "This archive publishes the closed decisions (accepted, rejected, abandoned or "
             "withdrawn) its audience may see. Every decision has a permanent link, its data as "

@@ -9,7 +9,8 @@ events on the hash chain) in a scratch SQLite database, then measures:
   and those of the search itself), raw and gzip-compressed;
 - republishing after one decision changes (an admin marks it publishable: its timeline grows).
 Data are inserted in bulk, not through the services, to keep generation short; the archive reads
-them exactly as it reads real data.
+them exactly as it reads real data. The load average is printed before and after each build:
+other work on the machine inflates times (not memory or sizes).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import os
 import random
 import re
 import shutil
@@ -226,7 +228,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def first_search(site: Path, word: str) -> dict[str, int]:
-    """What Chromium fetches to open the search page and show the first results."""
+    """What Chromium fetches to open the search page and show the first results: all of it, and
+    what the search itself fetches (the page's script and Pagefind's files)."""
     from playwright.sync_api import sync_playwright
 
     root = Path(tempfile.mkdtemp())
@@ -243,23 +246,31 @@ def first_search(site: Path, word: str) -> dict[str, int]:
         page = browser.new_page()
         page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
         page.goto(url, wait_until="load")
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=60_000)
+        page.wait_for_selector(".actas-result__title", timeout=60_000)
         page.wait_for_timeout(1500)
         browser.close()
     server.shutdown()
     total = sum(sizes.values())
-    search_urls = [u for u in sizes if "/pagefind/" in u]
+    search_urls = [u for u in sizes if "/pagefind/" in u or u.endswith("/archive-search.js")]
     raw = sum(sizes[u] for u in search_urls)
-    gz = 0
+    gz, kinds = 0, {}
     for u in search_urls:
         body = (site / u.split("/archive/", 1)[1].split("?")[0]).read_bytes()
-        gz += (
+        size = (
             len(body)
             if body[:2] == b"\x1f\x8b" or u.endswith(".pagefind")
             else len(gzip.compress(body))
         )
+        gz += size
+        path = u.split("/pagefind/", 1)[-1].split("?")[0].rpartition("/assets/")[2]
+        kind = re.sub(r"[0-9a-f]{7,}", "", path.split("/", 1)[-1])  # e.g. "index/es_.pf_index"
+        kinds[kind] = kinds.get(kind, 0) + size
     return {"requests": len(sizes), "all_bytes": total, "search_requests": len(search_urls),
-            "search_bytes": raw, "search_bytes_gzip": gz}  # fmt: skip
+            "search_bytes": raw, "search_bytes_gzip": gz, "gzip_by_kind": kinds}  # fmt: skip
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def folder_size(path: Path) -> int:
@@ -277,8 +288,10 @@ async def main(n: int) -> None:
         print(f"generated {n} decisions in {time.perf_counter() - tick:.0f} s")
         site = work / "site"
         options = BuildOptions(output=site, organisations=("bench",))
+        print(f"load average before the build: {load()}")
         with PeakMemory() as memory:
             report = await build_archive(options)
+        print(f"load average after the build: {load()}")
         pages = sorted((site / "bench").glob("BENCH-*/index.html"))
         page_sizes = [p.stat().st_size for p in pages]
         print(f"full build: {report}")
@@ -295,11 +308,12 @@ async def main(n: int) -> None:
         )
         proposal = await Proposal.get(organisation_id=organisation_id, number=n // 2)
         await publishing.set_publishable(await load_viewer(admin), proposal.id, publishable=True)
+        print(f"load average before the republish: {load()}")
         with PeakMemory() as memory:
             tick = time.perf_counter()
             rebuilt = await build_archive(options)
         print(f"one decision changed, rebuilt in {time.perf_counter() - tick:.1f} s: {rebuilt} "
-              f"(peak {memory.peak / 2**20:.0f} MiB)")  # fmt: skip
+              f"(peak {memory.peak / 2**20:.0f} MiB; load average after: {load()})")  # fmt: skip
         print(f"  phases: { {k: round(v, 1) for k, v in rebuilt.timings.items()} }")
         word = WORDS[len(WORDS) // 3]
         search = await asyncio.to_thread(first_search, site, word)

@@ -72,7 +72,7 @@ def test_no_payload_runs_on_any_page_of_the_hostile_organisation(
 def test_no_payload_runs_in_search_results(browser: Any, served: str) -> None:
     page = browser.new_page()
     page.goto(served + "search/?q=" + quote("onerror"), wait_until="load")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+    page.wait_for_selector(".actas-result__title", timeout=15_000)
     page.wait_for_timeout(300)
     result = page.evaluate(PROBE)
     assert not result["ran"] and result["handlers"] == [] and result["javascriptUrls"] == []
@@ -85,9 +85,9 @@ def test_search_finds_a_decision_by_a_word_only_in_one_of_its_arguments(
     reference = format_reference(hostile.slug, hostile.published.number)
     page = browser.new_page()
     page.goto(served + "search/?q=" + quote(ONLY_IN_ARGUMENT), wait_until="load")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+    page.wait_for_selector(".actas-result__title", timeout=15_000)
     links = page.eval_on_selector_all(
-        ".pagefind-ui__result-link", "links => links.map(a => a.getAttribute('href'))"
+        ".actas-search__results a", "links => links.map(a => a.getAttribute('href'))"
     )
     page.close()
     decision = f"/archive/{hostile.slug}/{reference}/"

@@ -174,7 +174,7 @@ CASES = {
     "decision.search.html": lambda: renderer("es").search_document(decision()),
     "decision.svg": lambda: renderer("en").badge(decision()),
     "feed.xml": lambda: renderer("es").feed(
-        [data.Summary.of(decision(), "0" * 64)], {"brisa": "Almacenes <Brisa> & Co"}
+        [data.Summary.of(decision())], {"brisa": "Almacenes <Brisa> & Co"}
     ),
 }
 
@@ -187,6 +187,11 @@ def test_rendered_output_matches_its_golden_file(name: str) -> None:
         golden.write_text(rendered, encoding="utf-8")
     assert golden.exists(), f"No golden file {name}: run with ACTAS_UPDATE_GOLDEN=1"
     assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_a_decision_read_back_from_its_json_is_the_same_decision() -> None:
+    # Worker processes are sent decisions as their JSON.
+    assert data.Decision.from_json(decision().to_json()) == decision()
 
 
 def test_the_page_outline_lists_the_sections_the_decision_has() -> None:

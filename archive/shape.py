@@ -1,0 +1,202 @@
+"""From the rows ``collect`` read to the plain data a page shows (``archive.data``).
+
+Arguments are numbered within their proposal in the order they were made and put in thread
+order (each reply after what it answers); the frozen tally becomes plain figures; events become
+facts for one sentence each, with people by name and arguments by their number on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from actas.api.domain.events import EventType
+from actas.api.domain.references import format_reference
+from actas.api.domain.rules import Tally as DomainTally
+from actas.api.domain.threads import depth_first
+from actas.api.domain.vocabulary import ProposalState
+from actas.api.models import Decision, Participant, Proposal, ProposalVersion
+from actas.api.services import debates
+from actas.archive import data
+
+
+@dataclass
+class Context:
+    """What a batch of decisions shares: the organisation's slug and units, people's names and
+    the references of the linked proposals the audience may read."""
+
+    slug: str
+    units: Mapping[int, tuple[str, str]]  # unit id -> (name, path slug)
+    names: dict[int, str] = field(default_factory=dict)  # user id -> name
+    references: dict[int, str] = field(default_factory=dict)  # proposal id -> reference
+
+
+@dataclass
+class Rows:
+    """One closed proposal's rows."""
+
+    proposal: Proposal
+    decision: Decision
+    cited: set[int]  # argument ids
+    versions: list[ProposalVersion]
+    arguments: list[debates.ArgumentRow]
+    positions: list[debates.PositionRow]
+    participants: list[Participant]
+    tags: list[str]
+    links: list[data.Link]
+    events: list[dict[str, Any]]
+
+
+def decision(context: Context, rows: Rows) -> data.Decision:
+    proposal, decided, names = rows.proposal, rows.decision, context.names
+    numbers = {row.id: n for n, row in enumerate(rows.arguments, start=1)}
+    thread = depth_first(rows.arguments, key=lambda a: a.id, parent=lambda a: a.parent_id)
+    tally = DomainTally.from_json(decided.tally)
+    unit = context.units.get(proposal.unit_id) if proposal.unit_id else None
+    return data.Decision(
+        organisation=context.slug,
+        reference=format_reference(context.slug, proposal.number),
+        number=proposal.number,
+        title=proposal.title,
+        summary=proposal.summary,
+        body=proposal.body,
+        outcome=ProposalState(decided.outcome).value,
+        unit=unit[0] if unit else None,
+        unit_slug=unit[1] if unit else None,
+        tags=tuple(rows.tags),
+        author=names[proposal.author_id],
+        drafted_at=utc(proposal.created_at),
+        opened_at=utc(proposal.opened_at) if proposal.opened_at else None,
+        decided_at=utc(decided.decided_at),
+        decided_by=names[decided.decided_by_id] if decided.decided_by_id else None,
+        rule=str(decided.rule),
+        threshold=proposal.threshold,
+        quorum=proposal.quorum,
+        statement=decided.statement,
+        impact=data.Impact(
+            proposal.impact_metric,
+            proposal.impact_baseline,
+            proposal.impact_target,
+            proposal.impact_by if isinstance(proposal.impact_by, date) else None,
+        ),
+        tally=data.Tally(
+            eligible_count=tally.eligible_count,
+            eligible_weight=tally.eligible_weight,
+            participated_weight=tally.participated_weight,
+            weights=dict(tally.weights),
+            counts=dict(tally.counts),
+            quorum_reached=tally.quorum_reached,
+            agree_share=tally.agree_share,
+            verdict=tally.verdict.value if tally.verdict else None,
+            reason=tally.reason,
+            spoke=tally.eligible_count - len(tally.silent_voters),
+        ),
+        participants=tuple(
+            data.Participant(names[p.user_id], str(p.role)) for p in rows.participants
+        ),
+        versions=tuple(
+            data.Version(
+                number=v.number,
+                title=v.title,
+                summary=v.summary,
+                body=v.body,
+                change_note=v.change_note,
+                author=names[v.author_id],
+                created_at=utc(v.created_at),
+            )
+            for v in rows.versions
+        ),
+        arguments=tuple(
+            data.Argument(
+                number=numbers[row.id],
+                parent=numbers.get(row.parent_id) if row.parent_id else None,
+                depth=depth,
+                stance=row.stance.value,
+                author=row.author.name,
+                created_at=utc(row.created_at),
+                edited=row.revision > 1,
+                proposal_version=row.proposal_version,
+                body=row.body,
+                cited=row.id in rows.cited,
+            )
+            for row, depth in thread
+        ),
+        positions=tuple(
+            data.Position(
+                person=row.user.name,
+                stance=row.stance.value,
+                reason=row.reason,
+                proposal_version=row.proposal_version,
+                updated_at=utc(row.updated_at),
+            )
+            for row in rows.positions
+        ),
+        links=tuple(rows.links),
+        events=tuple(timeline(context, rows.events, numbers, {li.reference for li in rows.links})),
+    )
+
+
+def people(rows: Rows) -> frozenset[int]:
+    """Ids of the users the decision's page names."""
+    found = {rows.proposal.author_id}
+    found.update([rows.decision.decided_by_id] if rows.decision.decided_by_id else [])
+    found.update(v.author_id for v in rows.versions)
+    found.update(p.user_id for p in rows.participants)
+    found.update(a.author_id for a in rows.arguments)
+    found.update(p.user_id for p in rows.positions)
+    for event in rows.events:
+        found.update([event["actor_id"]] if event["actor_id"] else [])
+        payload = event["payload"] or {}
+        found.update([payload["user"]] if isinstance(payload.get("user"), int) else [])
+    return frozenset(found)
+
+
+def timeline(
+    context: Context, events: list[dict[str, Any]], numbers: dict[int, int], linked: set[str]
+) -> list[data.Event]:
+    """The proposal's events as facts for one sentence each. Arguments are numbered as on the
+    page; ``argument.added`` events match arguments in order (each adds one)."""
+    added = iter(sorted(numbers.values()))
+    names = context.names
+    found = []
+    for row in events:
+        kind, payload = row["type"], row["payload"] or {}
+        detail: dict[str, Any] = {}
+        if kind == EventType.ARGUMENT_ADDED:
+            detail = {"argument": next(added, None)}
+        elif kind == EventType.ARGUMENT_EDITED:
+            detail = {"argument": numbers.get(payload.get("argument", 0))}
+        elif kind == EventType.PROPOSAL_REVISED:
+            detail = {"version": payload.get("version"), "note": payload.get("change_note")}
+        elif kind in (EventType.PARTICIPANT_SET, EventType.PARTICIPANT_REMOVED):
+            detail = {"person": names.get(payload.get("user", 0)), **_role(payload)}
+        elif kind == EventType.POSITION_TAKEN:
+            detail = {"stance": payload.get("stance")}
+        elif kind == EventType.PROPOSAL_PUBLISHABLE:
+            detail = {"publishable": bool(payload.get("publishable"))}
+        elif kind == EventType.PROPOSAL_LINKED:
+            target = payload.get("target")
+            reference = context.references.get(target) if isinstance(target, int) else None
+            if reference not in linked:
+                continue  # a link to a proposal the audience may not read
+            detail = {"kind": payload.get("kind"), "reference": reference}
+        found.append(
+            data.Event(
+                at=utc(row["created_at"]),
+                type=kind,
+                actor=names.get(row["actor_id"]) if row["actor_id"] else None,
+                detail=detail,
+            )
+        )
+    return found
+
+
+def _role(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"role": payload["role"]} if payload.get("role") else {}
+
+
+def utc(moment: datetime | str) -> datetime:
+    value = moment if isinstance(moment, datetime) else datetime.fromisoformat(moment)
+    return value.astimezone(UTC)
