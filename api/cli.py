@@ -253,6 +253,10 @@ def archive_build(
     site_url: Annotated[
         str, typer.Option(help="Where the archive will be served (for the feed and sitemap).")
     ] = "http://127.0.0.1:8000/archive/",
+    full: Annotated[
+        bool,
+        typer.Option(help="Read every decision again, not only those whose record changed."),
+    ] = False,
 ) -> None:
     """Build the archive of closed decisions as a static site; exit 1 if it cannot."""
     from actas.archive.audience import Audience
@@ -270,6 +274,7 @@ def archive_build(
         organisations=tuple(organisation or ()),
         language=language,
         site_url=site_url,
+        full=full,
     )
     try:
         report = _build_archive(settings, options)
