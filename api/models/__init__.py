@@ -1,0 +1,58 @@
+"""Tables. Every table of organisation data carries ``organisation`` (the tenant key).
+
+Users and their API tokens are the only global tables: a person may belong to several
+organisations. Rows are never deleted; closed proposals never change again.
+"""
+
+from actas.api.models.base import RESTRICT
+from actas.api.models.debate import Argument, ArgumentRevision, Position, PositionChange
+from actas.api.models.decisions import Decision, DecisionCitation
+from actas.api.models.following import (
+    Delivery,
+    DeliveryAttempt,
+    FollowUp,
+    Notification,
+    OutcomeReview,
+    ScheduledNotice,
+    Subscription,
+    Webhook,
+)
+from actas.api.models.organisations import Membership, Organisation, Unit
+from actas.api.models.people import ApiToken, User
+from actas.api.models.proposals import (
+    Participant,
+    Proposal,
+    ProposalLink,
+    ProposalTag,
+    ProposalVersion,
+)
+from actas.api.models.record import Event
+
+__all__ = [
+    "RESTRICT",
+    "ApiToken",
+    "Argument",
+    "ArgumentRevision",
+    "Decision",
+    "DecisionCitation",
+    "Delivery",
+    "DeliveryAttempt",
+    "Event",
+    "FollowUp",
+    "Membership",
+    "Notification",
+    "Organisation",
+    "OutcomeReview",
+    "Participant",
+    "Position",
+    "PositionChange",
+    "Proposal",
+    "ProposalLink",
+    "ProposalTag",
+    "ProposalVersion",
+    "ScheduledNotice",
+    "Subscription",
+    "Unit",
+    "User",
+    "Webhook",
+]
