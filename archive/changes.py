@@ -7,8 +7,9 @@ a few queries per organisation, everything a decision's page depends on:
 - its proposal's row (number, title, state, visibility, unit, author, whether it was ever
   opened, publishable) and the sequence number of its newest event: every service that changes
   a proposal, or anything attached to it (versions, arguments, positions, participants, the
-  decision, follow-ups, the publishable mark), appends an event on it in the same transaction,
-  so an unchanged newest event means an unchanged record;
+  decision, follow-ups, the outcome review, the publishable mark), appends an event on it in the
+  same transaction, so an unchanged newest event means an unchanged record (the schedule's
+  reminders are events on it too, which its page leaves out: they cost a reading, not a page);
 - each link touching it, with the linked proposal's row: a link is recorded as an event on its
   source only, and the page shows the linked proposal's title and state, or leaves the link out
   when the audience may not read it;

@@ -24,6 +24,8 @@ from actas.api.models import (
     Decision,
     DecisionCitation,
     Event,
+    FollowUp,
+    OutcomeReview,
     Participant,
     Proposal,
     ProposalLink,
@@ -48,7 +50,21 @@ PAYLOAD_TYPES = {
     EventType.ARGUMENT_EDITED,
     EventType.POSITION_TAKEN,
     EventType.PROPOSAL_PUBLISHABLE,
+    EventType.FOLLOW_UP_ADDED,
+    EventType.FOLLOW_UP_UPDATED,
+    EventType.OUTCOME_RECORDED,
 }
+# Events the timeline leaves out: the schedule's reminders, which change nothing on the record.
+# They name whom they chased (the silent, their unit's heads, a follow-up's owner), they repeat
+# (two reminders and an escalation per deadline, before and after a due date), and what they
+# chased shows on the page anyway: the positions, each follow-up's due date and status, the
+# outcome review or that it is still due. A deadline that passed without a decision stays: it
+# is part of how the decision came about.
+LEFT_OUT = [
+    EventType.DEADLINE_APPROACHING,
+    EventType.FOLLOW_UP_DUE,
+    EventType.OUTCOME_REVIEW_DUE,
+]
 
 
 def slugify(text: str) -> str:
@@ -155,19 +171,20 @@ class _BatchReader:
         ):
             tags[proposal_id].append(tag)
         links = await self._links(ids)
+        follow_ups = _group(
+            await FollowUp.filter(proposal_id__in=ids).order_by("due", "id"), "proposal_id"
+        )
+        reviews = {r.proposal_id: r for r in await OutcomeReview.filter(proposal_id__in=ids)}
         events = await self._events(ids)
         await self._load_names(
             [p.author_id for p in proposals]
             + [d.decided_by_id for d in decisions.values() if d.decided_by_id]
             + [v.author_id for vs in versions.values() for v in vs]
             + [p.user_id for ps in participants.values() for p in ps]
+            + [f.owner_id for fs in follow_ups.values() for f in fs]
+            + [r.reviewed_by_id for r in reviews.values()]
             + [e["actor_id"] for es in events.values() for e in es if e["actor_id"]]
-            + [
-                e["payload"]["user"]
-                for es in events.values()
-                for e in es
-                if e["payload"] and isinstance(e["payload"].get("user"), int)
-            ]
+            + [person for es in events.values() for e in es for person in shape.named_in(e)]
         )
         read = []
         for p in proposals:
@@ -183,6 +200,8 @@ class _BatchReader:
                 participants=participants.get(p.id, []),
                 tags=tags.get(p.id, []),
                 links=links.get(p.id, []),
+                follow_ups=follow_ups.get(p.id, []),
+                review=reviews.get(p.id),
                 events=events.get(p.id, []),
             )
             read.append(Read(shape.decision(self.context, rows), shape.people(rows)))
@@ -235,6 +254,7 @@ class _BatchReader:
     async def _events(self, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         rows = (
             await Event.filter(proposal_id__in=ids)
+            .exclude(type__in=LEFT_OUT)
             .order_by("seq")
             .values("id", "proposal_id", "type", "created_at", "actor_id")
         )

@@ -103,6 +103,28 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUp:
+    """An action carrying an accepted decision to its result."""
+
+    title: str
+    owner: str
+    due: date
+    status: str  # vocabulary.FollowUpStatus
+    note: str  # plain text
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeReview:
+    """What the decision achieved on its expected impact's metric."""
+
+    observed: str
+    verdict: str  # vocabulary.OutcomeVerdict
+    comment: str  # plain text
+    reviewed_by: str
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     at: datetime
     type: str  # events.EventType value
@@ -141,11 +163,20 @@ class Decision:
     arguments: tuple[Argument, ...]  # depth first: each reply follows what it answers
     positions: tuple[Position, ...]
     links: tuple[Link, ...]
+    follow_ups: tuple[FollowUp, ...]  # by due date
+    outcome_review: OutcomeReview | None
     events: tuple[Event, ...]
 
     @property
     def month(self) -> str:
         return self.decided_at.strftime("%Y-%m")
+
+    @property
+    def followed_through(self) -> bool:
+        """Whether the page has a follow-through: what was done after the decision, or an
+        accepted decision's expected impact still to be reviewed."""
+        pending = self.outcome == "accepted" and self.impact.any
+        return bool(self.follow_ups or self.outcome_review or pending)
 
     @property
     def cited_arguments(self) -> tuple[Argument, ...]:
@@ -162,7 +193,7 @@ class Decision:
         """The decision ``to_json`` gave. Worker processes are sent decisions this way: bytes
         cross a pipe for free, while pickling a decision's objects costs ~0.6 ms."""
         d = orjson.loads(raw)
-        impact = d["impact"]
+        impact, review = d["impact"], d["outcome_review"]
         return cls(
             **{
                 **d,
@@ -187,6 +218,14 @@ class Decision:
                     for p in d["positions"]
                 ),
                 "links": tuple(Link(**link) for link in d["links"]),
+                "follow_ups": tuple(
+                    FollowUp(**{**f, "due": date.fromisoformat(f["due"])}) for f in d["follow_ups"]
+                ),
+                "outcome_review": OutcomeReview(
+                    **{**review, "reviewed_at": _moment(review["reviewed_at"])}
+                )
+                if review
+                else None,
                 "events": tuple(Event(**{**e, "at": _moment(e["at"])}) for e in d["events"]),
             }
         )

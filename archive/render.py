@@ -15,7 +15,9 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -129,6 +131,18 @@ class Renderer:
             detail["stance"] = t[f"position.{detail['stance']}"]
         if detail.get("role"):
             detail["role"] = t[f"role.{detail['role']}"]
+        if detail.get("status"):
+            detail["status"] = t[f"follow_up.{detail['status']}"]
+        if detail.get("verdict"):
+            detail["verdict"] = t[f"verdict.{detail['verdict']}"]
+        if detail.get("due"):
+            detail["due"] = t.date(date.fromisoformat(detail["due"]))
+        if "changed" in detail:
+            key += "." + _follow_up_change(event.detail)
+            detail["changes"] = ", ".join(
+                t[f"follow_up.now.{what}"].format_map(defaultdict(lambda: "?", detail))
+                for what in detail["changed"]
+            )
         try:
             sentence = t[key]
         except KeyError:
@@ -143,7 +157,10 @@ class Renderer:
     def decision(self, decision: data.Decision) -> Page:
         path = decision_path(decision.organisation, decision.reference)
         url = self.site_url + path
-        toc = [("decision", self.texts.statement), ("proposal", self.texts.proposal)]
+        toc = [("decision", self.texts.statement)]
+        if decision.followed_through:
+            toc.append(("follow-through", self.texts.follow_through))
+        toc.append(("proposal", self.texts.proposal))
         if decision.versions[:-1]:
             toc.append(("versions", self.texts.versions))
         toc += [("debate", self.texts.arguments), ("positions", self.texts.positions)]
@@ -257,6 +274,15 @@ BADGE_COLOURS = {
     "withdrawn": "#6d6d6d",
     "abandoned": "#8d6e63",
 }
+
+
+def _follow_up_change(detail: dict[str, Any]) -> str:
+    """Which sentence tells a follow-up's update: its one change (a new status by the status
+    itself), ``several`` changes listed, or ``other`` when what it changed is unknown."""
+    changed = detail["changed"]
+    if len(changed) != 1:
+        return "several" if changed else "other"
+    return str(detail["status"]) if changed == ["status"] else str(changed[0])
 
 
 def _text_width(text: str) -> int:

@@ -1,8 +1,9 @@
 """From the rows ``collect`` read to the plain data a page shows (``archive.data``).
 
 Arguments are numbered within their proposal in the order they were made and put in thread
-order (each reply after what it answers); the frozen tally becomes plain figures; events become
-facts for one sentence each, with people by name and arguments by their number on the page.
+order (each reply after what it answers); the frozen tally becomes plain figures; follow-ups and
+the outcome review name their people; events become facts for one sentence each, with people by
+name and arguments by their number on the page (an update of a follow-up by what it changed).
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from actas.api.domain.events import EventType
 from actas.api.domain.references import format_reference
 from actas.api.domain.rules import Tally as DomainTally
 from actas.api.domain.threads import depth_first
-from actas.api.domain.vocabulary import ProposalState
-from actas.api.models import Decision, Participant, Proposal, ProposalVersion
+from actas.api.domain.vocabulary import FollowUpStatus, OutcomeVerdict, ProposalState
+from actas.api.models import (
+    Decision,
+    FollowUp,
+    OutcomeReview,
+    Participant,
+    Proposal,
+    ProposalVersion,
+)
 from actas.api.services import debates
 from actas.archive import data
 
@@ -46,6 +54,8 @@ class Rows:
     participants: list[Participant]
     tags: list[str]
     links: list[data.Link]
+    follow_ups: list[FollowUp]  # by due date
+    review: OutcomeReview | None
     events: list[dict[str, Any]]
 
 
@@ -134,7 +144,28 @@ def decision(context: Context, rows: Rows) -> data.Decision:
             for row in rows.positions
         ),
         links=tuple(rows.links),
+        follow_ups=tuple(
+            data.FollowUp(
+                title=f.title,
+                owner=names[f.owner_id],
+                due=f.due,
+                status=FollowUpStatus(f.status).value,
+                note=f.note,
+            )
+            for f in rows.follow_ups
+        ),
+        outcome_review=outcome_review(names, rows.review) if rows.review else None,
         events=tuple(timeline(context, rows.events, numbers, {li.reference for li in rows.links})),
+    )
+
+
+def outcome_review(names: Mapping[int, str], review: OutcomeReview) -> data.OutcomeReview:
+    return data.OutcomeReview(
+        observed=review.observed,
+        verdict=OutcomeVerdict(review.verdict).value,
+        comment=review.comment,
+        reviewed_by=names[review.reviewed_by_id],
+        reviewed_at=utc(review.reviewed_at),
     )
 
 
@@ -146,11 +177,19 @@ def people(rows: Rows) -> frozenset[int]:
     found.update(p.user_id for p in rows.participants)
     found.update(a.author_id for a in rows.arguments)
     found.update(p.user_id for p in rows.positions)
+    found.update(f.owner_id for f in rows.follow_ups)
+    found.update([rows.review.reviewed_by_id] if rows.review else [])
     for event in rows.events:
         found.update([event["actor_id"]] if event["actor_id"] else [])
-        payload = event["payload"] or {}
-        found.update([payload["user"]] if isinstance(payload.get("user"), int) else [])
+        found.update(named_in(event))
     return frozenset(found)
+
+
+def named_in(event: dict[str, Any]) -> list[int]:
+    """Ids of the users an event's sentence names besides its actor: a participant, or a
+    follow-up's owner."""
+    payload = event["payload"] or {}
+    return [payload[key] for key in ("user", "owner") if isinstance(payload.get(key), int)]
 
 
 def timeline(
@@ -160,6 +199,7 @@ def timeline(
     page; ``argument.added`` events match arguments in order (each adds one)."""
     added = iter(sorted(numbers.values()))
     names = context.names
+    follow_ups: dict[int, dict[str, Any]] = {}  # each follow-up as its last event left it
     found = []
     for row in events:
         kind, payload = row["type"], row["payload"] or {}
@@ -176,6 +216,25 @@ def timeline(
             detail = {"stance": payload.get("stance")}
         elif kind == EventType.PROPOSAL_PUBLISHABLE:
             detail = {"publishable": bool(payload.get("publishable"))}
+        elif kind == EventType.FOLLOW_UP_ADDED:
+            follow_ups[payload.get("follow_up", 0)] = {**payload, "status": "open", "note": ""}
+            detail = {
+                "title": payload.get("title"),
+                "owner": names.get(payload.get("owner", 0)),
+                "due": payload.get("due"),
+            }
+        elif kind == EventType.FOLLOW_UP_UPDATED:
+            before = follow_ups.get(payload.get("follow_up", 0), {})
+            follow_ups[payload.get("follow_up", 0)] = payload
+            detail = {
+                "title": payload.get("title"),
+                "changed": follow_up_changes(before, payload),
+                "status": payload.get("status"),
+                "owner": names.get(payload.get("owner", 0)),
+                "due": payload.get("due"),
+            }
+        elif kind == EventType.OUTCOME_RECORDED:
+            detail = {"verdict": payload.get("verdict"), "observed": payload.get("observed")}
         elif kind == EventType.PROPOSAL_LINKED:
             target = payload.get("target")
             reference = context.references.get(target) if isinstance(target, int) else None
@@ -191,6 +250,15 @@ def timeline(
             )
         )
     return found
+
+
+def follow_up_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What an update changed of a follow-up: its status, owner or due date, in that order, or
+    else its note (a note given with a new status goes with it: the page shows it)."""
+    changed = [key for key in ("status", "owner", "due") if before.get(key) != after.get(key)]
+    if not changed and before.get("note") != after.get("note"):
+        changed = ["note"]
+    return changed
 
 
 def _role(payload: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,16 @@ from urllib.parse import quote
 
 from actas.api.domain.references import format_reference
 from tests.archive.conftest import Built
-from tests.archive.worlds import LONG, ONLY_IN_ARGUMENT, HostileWorld
+from tests.archive.worlds import (
+    COMMENT,
+    FOLLOW_UP,
+    LONG,
+    NOTE,
+    ONLY_IN_ARGUMENT,
+    PAYLOADS,
+    SHORT,
+    HostileWorld,
+)
 
 # True if anything user-written could run or reach a handler: scripts that ran, inline event
 # handlers, javascript: URLs, frames and SVG in the page.
@@ -67,6 +76,26 @@ def test_no_payload_runs_on_any_page_of_the_hostile_organisation(
             "userSvg": 0,
             "dialogs": [],
         }, path
+
+
+def test_the_follow_through_shows_its_payloads_as_text(
+    browser: Any, served: str, hostile: HostileWorld
+) -> None:
+    # The pages above carry follow-ups' titles and notes and an outcome review full of
+    # payloads: they reached the page, and only as text.
+    reference = format_reference(hostile.slug, hostile.published.number)
+    page = browser.new_page()
+    page.goto(f"{served}{hostile.slug}/{reference}/", wait_until="load")
+    follow_ups = page.inner_text("table.actas-follow-ups")
+    review = page.inner_text("table.actas-outcome-review")
+    comment = page.inner_text("#follow-through ~ p.actas-text")
+    timeline = page.inner_text("ol.actas-timeline")
+    page.close()
+    assert f"{FOLLOW_UP} 0 {SHORT}" in follow_ups
+    assert f"{NOTE} {PAYLOADS[0]}" in follow_ups and PAYLOADS[1] in follow_ups
+    assert SHORT[:100] in review
+    assert comment.startswith(f"{COMMENT} {PAYLOADS[0]}")
+    assert f"«{FOLLOW_UP} 0 {SHORT}»" in timeline  # the organisation archive is in Spanish
 
 
 def test_no_payload_runs_in_search_results(browser: Any, served: str) -> None:

@@ -24,7 +24,8 @@ def at(hours: float) -> datetime:
 
 
 def decision() -> data.Decision:
-    """A decision with a threaded debate, revisions, links and every kind of text."""
+    """A decision with a threaded debate, revisions, links, follow-through and every kind of
+    text."""
     arguments = (
         data.Argument(
             1,
@@ -144,6 +145,24 @@ def decision() -> data.Decision:
             data.Link("supersedes", "BRISA-7", "Bizum solo en tienda", "rejected", True),
             data.Link("related", "BRISA-50", "Apple Pay", "open", False),
         ),
+        follow_ups=(
+            data.FollowUp(
+                "Medir la conversión <semanal>",
+                "Diego Navarro",
+                date(2026, 4, 1),
+                "done",
+                "Medido cada lunes.\n<b>Sin</b> rebajas.",
+            ),
+            data.FollowUp("Avisar a las tiendas", "Raúl Ortega", date(2026, 4, 15), "dropped", "x"),
+            data.FollowUp("Informe final", "Marta Sáez", date(2026, 6, 1), "open", ""),
+        ),
+        outcome_review=data.OutcomeReview(
+            "2,5 % <medido>",
+            "partly",
+            "Subió, pero <i>solo</i> en móvil.\nEn escritorio, igual.",
+            "Marta Sáez",
+            at(24 * 92),
+        ),
         events=(
             data.Event(T0, "proposal.drafted", "Marta Sáez"),
             data.Event(at(2), "proposal.opened", "Marta Sáez"),
@@ -156,9 +175,50 @@ def decision() -> data.Decision:
                 {"person": "Raúl Ortega", "role": "consulted"},
             ),
             data.Event(at(30), "position.taken", "Lucía Ferrer", {"stance": "agree"}),
+            data.Event(at(200), "proposal.deadline_passed", None),
             data.Event(at(216), "proposal.accepted", "Lucía Ferrer"),
             data.Event(at(217), "proposal.publishable", "Lucía Ferrer", {"publishable": True}),
-            data.Event(at(218), "follow_up.created", None),
+            data.Event(
+                at(218),
+                "follow_up.added",
+                "Marta Sáez",
+                {
+                    "title": "Medir la conversión <semanal>",
+                    "owner": "Diego Navarro",
+                    "due": "2026-04-01",
+                },
+            ),
+            data.Event(
+                at(600),
+                "follow_up.updated",
+                "Diego Navarro",
+                {
+                    "title": "Medir la conversión <semanal>",
+                    "changed": ["status"],
+                    "status": "done",
+                    "owner": "Diego Navarro",
+                    "due": "2026-04-01",
+                },
+            ),
+            data.Event(
+                at(610),
+                "follow_up.updated",
+                "Marta Sáez",
+                {
+                    "title": "Avisar a las tiendas",
+                    "changed": ["owner", "due"],
+                    "status": "open",
+                    "owner": "Raúl Ortega",
+                    "due": "2026-04-15",
+                },
+            ),
+            data.Event(
+                at(24 * 92),
+                "outcome.recorded",
+                "Marta Sáez",
+                {"verdict": "partly", "observed": "2,5 % <medido>"},
+            ),
+            data.Event(at(24 * 93), "proposal.unknown_kind", None),
         ),
     )
 
@@ -200,6 +260,7 @@ def test_the_page_outline_lists_the_sections_the_decision_has() -> None:
     assert page.title == "BRISA-42: Probar el pago con Bizum en el checkout <beta>"
     assert [anchor for anchor, _ in page.toc] == [
         "decision",
+        "follow-through",
         "proposal",
         "versions",
         "debate",

@@ -1,18 +1,28 @@
 """Republishing: a build reads only decisions whose stamp changed, and still renders again every
 page whose content changed, including changes recorded on other proposals (a linked proposal's
-title, a new link to a decision) or on no proposal at all (a unit's or a person's name)."""
+title, a new link to a decision) or on no proposal at all (a unit's or a person's name), and
+changes to an archived decision's follow-through."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from actas.api import clock
 from actas.api.domain.references import format_reference
-from actas.api.domain.vocabulary import LinkKind, ProposalState, Stance
+from actas.api.domain.vocabulary import (
+    FollowUpStatus,
+    LinkKind,
+    OutcomeVerdict,
+    ProposalState,
+    Stance,
+)
 from actas.api.models import Proposal, User
-from actas.api.services import debate, organisations, proposals
+from actas.api.services import debate, follow_through, organisations, proposals
+from actas.api.services.schedule import run_schedule
 from actas.archive.build import BuildOptions, BuildReport, build_archive
+from tests.api.receivers import fresh_era
 from tests.archive.test_build import site_files
 from tests.archive.worlds import _closed
 from tests.factories import World, build_world, opened
@@ -125,6 +135,77 @@ async def test_a_renamed_person_renders_the_pages_that_name_them(tmp_path: Path)
     assert counts(nobody) == (0, 0, 2, 0)
     assert counts(renamed) == (0, 2, 0, 2)
     assert all("Ana Renombrada" in page(tmp_path, world, d) for d in decisions)
+
+
+async def test_each_change_to_a_decisions_follow_through_renders_its_page(
+    tmp_path: Path,
+) -> None:
+    # Follow-ups and the outcome review are recorded as events on the decision's proposal.
+    world = await build_world()
+    decision = await _closed(world, "followed")
+    await _closed(world, "bystander")
+    options = BuildOptions(output=tmp_path, organisations=(world.organisation.slug,))
+    await build_archive(options)
+    mara = await world.viewer("mara")
+
+    follow_up = await follow_through.add_follow_up(
+        mara,
+        decision.id,
+        title="Medir la conversión",
+        owner_id=world.id("olga"),  # on no other part of the page
+        due=clock.now().date() + timedelta(days=30),
+    )
+    added = await build_archive(options)
+    await User.filter(id=world.id("olga")).update(name="Olga Renombrada")
+    owner_renamed = await build_archive(options)
+    await follow_through.update_follow_up(
+        mara,
+        follow_up.id,
+        follow_through.FollowUpChanges(status=FollowUpStatus.DONE, note="Medida."),
+    )
+    done = await build_archive(options)
+    await follow_through.record_outcome(
+        mara, decision.id, observed="2,5 %", verdict=OutcomeVerdict.MET, comment="Bien."
+    )
+    reviewed = await build_archive(options)
+
+    assert counts(added) == (0, 1, 1, 1)
+    assert counts(owner_renamed) == (0, 1, 1, 1)
+    assert counts(done) == (0, 1, 1, 1)
+    assert counts(reviewed) == (0, 1, 1, 1)
+    text = page(tmp_path, world, decision)
+    assert "Medir la conversión" in text and "Olga Renombrada" in text
+    assert "Medida." in text and "Cumplido" in text
+
+
+async def test_a_reminder_of_the_schedule_reads_a_decision_again_but_renders_nothing(
+    tmp_path: Path,
+) -> None:
+    # The reminder is an event on the proposal (so its stamp changes) that its page leaves out.
+    era = fresh_era()
+    with clock.frozen_at(era):
+        world = await build_world()
+        decision = await _closed(world, "followed")
+        await _closed(world, "bystander")
+        await follow_through.add_follow_up(
+            await world.viewer("mara"),
+            decision.id,
+            title="Medir",
+            owner_id=world.id("ana"),
+            due=(era + timedelta(days=10)).date(),
+        )
+    options = BuildOptions(output=tmp_path, organisations=(world.organisation.slug,))
+    await build_archive(options)
+    before = page(tmp_path, world, decision)
+
+    # Two days before it is due, at 05:00 UTC (before the schedule's digests).
+    with clock.frozen_at(era + timedelta(days=8, hours=-3)):
+        report = await run_schedule()
+    reminded = await build_archive(options)
+
+    assert report.steps.get("follow-up due") == 1
+    assert counts(reminded) == (0, 0, 2, 1)
+    assert page(tmp_path, world, decision) == before
 
 
 async def test_a_full_reading_agrees_with_the_stamps(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """Organisations for the archive's tests, built through the real services.
 
-``hostile_world``: every user-written field holds script payloads; beside the decisions every
+``hostile_world``: every user-written field holds script payloads (follow-ups' titles and notes
+and the outcome review's observed value and comment included); beside the decisions every
 member may read it has decisions the archive must never carry (restricted to a unit or to their
 participants, a draft, an open proposal), each marked with a word that must appear nowhere in
 the output, and a link from a published decision to a restricted one.
@@ -9,10 +10,14 @@ the output, and a link from a published decision to a restricted one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from actas.api import clock
 from actas.api.domain.validation import Impact
 from actas.api.domain.vocabulary import (
+    FollowUpStatus,
     LinkKind,
+    OutcomeVerdict,
     ParticipantRole,
     PositionStance,
     ProposalState,
@@ -20,7 +25,7 @@ from actas.api.domain.vocabulary import (
     Visibility,
 )
 from actas.api.models import Organisation, Proposal, Unit
-from actas.api.services import debate, organisations, proposals, publishing
+from actas.api.services import debate, follow_through, organisations, proposals, publishing
 from tests.factories import World, build_world, draft
 
 # Each sets window.__xss or changes document.title if it ever runs.
@@ -49,6 +54,8 @@ SECRETS = ("SECRETUNIT", "SECRETPARTICIPANTS", "SECRETDRAFT", "SECRETOPEN")
 NOT_PUBLIC = "NOTPUBLICMARK"
 # A word that appears in one argument of one decision and nowhere else.
 ONLY_IN_ARGUMENT = "ornitorrincos"
+# Begin the follow-ups' titles, notes and the outcome's comment of accepted decisions.
+FOLLOW_UP, NOTE, COMMENT = "Follow-up", "Note", "Comment"
 
 
 @dataclass
@@ -134,7 +141,46 @@ async def _debated(
     )
     if publishable:
         await publishing.set_publishable(admin, proposal.id, publishable=True)
+    if close is ProposalState.ACCEPTED:
+        await _followed_through(world, proposal)
     return await Proposal.get(id=proposal.id)
+
+
+async def _followed_through(world: World, proposal: Proposal) -> None:
+    """Follow-ups done, dropped and handed over, and the outcome reviewed: payloads in each."""
+    mara, ana, teo = [await world.viewer(p) for p in ("mara", "ana", "teo")]
+    # Due long after any test's schedule runs (their clocks stand before 2000).
+    due = clock.now().date() + timedelta(days=30)
+    done, dropped, handed = [
+        await follow_through.add_follow_up(
+            mara, proposal.id, title=f"{FOLLOW_UP} {n} {SHORT}", owner_id=world.id("ana"), due=due
+        )
+        for n in range(3)
+    ]
+    await follow_through.update_follow_up(
+        ana,
+        done.id,
+        follow_through.FollowUpChanges(status=FollowUpStatus.DONE, note=f"{NOTE} {LONG}"),
+    )
+    await follow_through.update_follow_up(
+        mara,
+        dropped.id,
+        follow_through.FollowUpChanges(status=FollowUpStatus.DROPPED, note=f"{NOTE} {SHORT}"),
+    )
+    await follow_through.update_follow_up(
+        mara,
+        handed.id,
+        follow_through.FollowUpChanges(
+            owner_id=world.id("teo"), due=due + timedelta(days=7), note=SHORT
+        ),
+    )
+    await follow_through.record_outcome(
+        teo,
+        proposal.id,
+        observed=SHORT[:100],
+        verdict=OutcomeVerdict.PARTLY,
+        comment=f"{COMMENT} {LONG}",
+    )
 
 
 async def _closed(world: World, secret: str, **kwargs: object) -> Proposal:
