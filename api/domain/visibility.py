@@ -76,10 +76,19 @@ def unit_audience(
     """Units whose ``unit`` proposals a member sees: their own unit and every unit above it, and
     every unit in the subtree of a unit they head. ``parents`` maps each unit to its parent."""
     visible: set[int] = set(_lineage(unit_id, parents))
-    headed = set(headed_unit_ids)
-    for unit in parents:
-        if headed.intersection(_lineage(unit, parents)):
-            visible.add(unit)
+    below = list(headed_unit_ids)
+    if below:  # walk down from the headed units (once per unit, not a lineage per unit)
+        children: dict[int, list[int]] = {}
+        for unit, parent in parents.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(unit)
+        seen: set[int] = set()
+        while below:
+            unit = below.pop()
+            if unit not in seen:
+                seen.add(unit)
+                below.extend(children.get(unit, ()))
+        visible.update(unit for unit in seen if unit in parents)
     return frozenset(visible)
 
 

@@ -21,18 +21,24 @@ def member_scopes(
         parents.setdefault(unit["organisation_id"], {})[unit["id"]] = unit["parent_id"]
         if unit["head_id"] is not None:
             headed.setdefault((unit["organisation_id"], unit["head_id"]), []).append(unit["id"])
+    # Members of one unit who head the same units (most head none) share their unit audience:
+    # computed once each, not once per member (an organisation has far fewer units than people).
+    audiences: dict[tuple[int, int | None, tuple[int, ...]], frozenset[int]] = {}
     scopes: dict[tuple[int, int], MemberScope] = {}
     for row in memberships:
         key = (row["organisation_id"], row["user_id"])
+        shared = (row["organisation_id"], row["unit_id"], tuple(headed.get(key, ())))
+        if shared not in audiences:
+            audiences[shared] = unit_audience(
+                row["unit_id"], shared[2], parents.get(row["organisation_id"], {})
+            )
         scopes[key] = MemberScope(
             organisation_id=row["organisation_id"],
             membership_id=row["id"],
             role=Role(row["role"]),
             unit_id=row["unit_id"],
             weight=row["weight"],
-            unit_audience=unit_audience(
-                row["unit_id"], headed.get(key, ()), parents.get(row["organisation_id"], {})
-            ),
+            unit_audience=audiences[shared],
         )
     return scopes
 
@@ -53,11 +59,17 @@ async def load_viewer(user_id: int, scope: TokenScope = TokenScope.WRITE) -> Vie
     )
 
 
-async def organisation_scopes(organisation_id: int) -> dict[int, MemberScope]:
-    """Every member's scope in one organisation, by user id."""
-    memberships = await Membership.filter(organisation_id=organisation_id).values(
-        *MEMBERSHIP_COLUMNS
-    )
+async def organisation_scopes(
+    organisation_id: int, users: Iterable[int] | None = None
+) -> dict[int, MemberScope]:
+    """Every member's scope in one organisation (or only the scopes of ``users``), by user id."""
+    query = Membership.filter(organisation_id=organisation_id)
+    if users is not None:
+        wanted = sorted(set(users))
+        if not wanted:
+            return {}
+        query = query.filter(user_id__in=wanted)
+    memberships = await query.values(*MEMBERSHIP_COLUMNS)
     units = await Unit.filter(organisation_id=organisation_id).values(*UNIT_COLUMNS)
     return {user: member for (_, user), member in member_scopes(memberships, units).items()}
 

@@ -75,46 +75,90 @@ async def announce(events: Sequence[Event]) -> list[Announcement]:
         return []
     organisation_id = events[0].organisation_id
     await _start_following(events)
-    scopes = await organisation_scopes(organisation_id)
     circles = await _circles([e.proposal_id for e in events if e.proposal_id is not None])
     texts = await _mention_texts(events)
     mentions = await _Mentions.load(organisation_id, texts.values())
     replied_to = await _replied_to(events)
+    concerned = {
+        e.id: _Concerned.of(e, circles, mentions.in_text(texts[e.id]), replied_to.get(e.id))
+        for e in events
+    }
+    # The scopes of everyone who might be told (nobody else can be), not of every member.
+    scopes = await organisation_scopes(
+        organisation_id, users=set().union(*(c.people() for c in concerned.values()))
+    )
     announcements: list[Announcement] = []
     for event in events:
-        mentioned = mentions.in_text(texts[event.id])
-        for recipient in _recipients(event, scopes, circles, mentioned, replied_to):
+        for recipient in _recipients(event, concerned[event.id], scopes):
             announcements.append(Announcement(event, recipient))
     await _write(organisation_id, events, announcements, circles)
     return announcements
 
 
+@dataclass(frozen=True)
+class _Concerned:
+    """Everyone an event might concern: its proposal's circle and the people it names."""
+
+    type: EventType
+    payload: Mapping[str, object]
+    circle: ProposalCircle | None
+    mentioned: frozenset[int] = frozenset()
+    replied_to: int | None = None
+    included: tuple[Recipient, ...] = ()
+    addressed: tuple[Recipient, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        event: Event,
+        circles: Mapping[int, ProposalCircle],
+        mentioned: set[int],
+        replied_to: int | None,
+    ) -> _Concerned:
+        type_ = EventType(event.type)
+        payload = orjson.loads(event.payload)
+        if event.proposal_id is None:
+            return cls(type_, payload, None)
+        circle = circles[event.proposal_id]
+        included: tuple[Recipient, ...] = ()
+        if type_ is EventType.PARTICIPANT_SET and circle.audience.state is ProposalState.OPEN:
+            included = (inclusion(int(payload["user"]), ParticipantRole(payload["role"])),)
+        return cls(
+            type_,
+            payload,
+            circle,
+            frozenset(mentioned),
+            replied_to,
+            included,
+            tuple(addressed_in(type_, payload)),
+        )
+
+    def people(self) -> set[int]:
+        if self.circle is None:
+            return set()
+        named = {r.user_id for r in (*self.included, *self.addressed)}
+        if self.replied_to is not None:
+            named.add(self.replied_to)
+        return named | self.mentioned | set(self.circle.participants) | self.circle.followers
+
+
 def _recipients(
-    event: Event,
-    scopes: Mapping[int, MemberScope],
-    circles: Mapping[int, ProposalCircle],
-    mentioned: set[int],
-    replied_to: Mapping[int, int],
+    event: Event, concerned: _Concerned, scopes: Mapping[int, MemberScope]
 ) -> list[Recipient]:
-    type_ = EventType(event.type)
-    payload = orjson.loads(event.payload)
-    if event.proposal_id is None:
-        if type_ is EventType.MEMBER_ADDED and payload.get("user") != event.actor_id:
-            return [Recipient(int(payload["user"]), Reason.MEMBERSHIP)]
+    if concerned.circle is None:
+        user = concerned.payload.get("user")
+        if concerned.type is EventType.MEMBER_ADDED and user != event.actor_id:
+            return [Recipient(int(str(user)), Reason.MEMBERSHIP)]
         return []
-    circle = circles[event.proposal_id]
-    included: list[Recipient] = []
-    if type_ is EventType.PARTICIPANT_SET and circle.audience.state is ProposalState.OPEN:
-        included.append(inclusion(int(payload["user"]), ParticipantRole(payload["role"])))
     return recipients_of_proposal_event(
-        type_,
+        concerned.type,
         actor_id=event.actor_id,
-        circle=circle,
+        circle=concerned.circle,
         scopes=scopes,
-        replied_to=replied_to.get(event.id),
-        mentioned=mentioned,
-        included=included,
-        addressed=addressed_in(type_, payload),
+        replied_to=concerned.replied_to,
+        mentioned=concerned.mentioned,
+        included=concerned.included,
+        addressed=concerned.addressed,
     )
 
 

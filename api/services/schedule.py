@@ -14,9 +14,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
+from tortoise.functions import Count
 
 from actas.api import clock
 from actas.api.db import write_transaction
@@ -158,7 +160,7 @@ async def _heads(organisation_id: int, users: Sequence[int]) -> list[int]:
     """The heads to alert about ``users`` (each one's unit head, or the next head up)."""
     if not users:
         return []
-    scopes = await organisation_scopes(organisation_id)
+    scopes = await organisation_scopes(organisation_id, users=users)
     units = await Unit.filter(organisation_id=organisation_id).values("id", "parent_id", "head_id")
     heads = {u["id"]: u["head_id"] for u in units}
     parents = {u["id"]: u["parent_id"] for u in units}
@@ -169,27 +171,42 @@ async def _heads(organisation_id: int, users: Sequence[int]) -> list[int]:
 async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
     """Before a deadline, remind required voices without a position; at the escalation point
     alert their unit's head at the same time. Nobody who has spoken is reminded."""
-    proposals = await Proposal.filter(
+    # Every round reads every open proposal with a deadline: only the columns the steps need,
+    # and whole proposals and their voices only for those with a step to take.
+    scheduled = await Proposal.filter(
         state=ProposalState.OPEN, deadline__isnull=False, deadline__gt=now
-    ).select_related("organisation")
-    if not proposals:
-        return
-    voices = await _Voices.load([p.id for p in proposals])
-    due_steps = {
-        p.id: _policy(p.organisation).due(deadline=p.deadline, now=now)
-        for p in proposals
-        if p.deadline is not None
+    ).values_list("id", "organisation_id", "deadline")
+    policies = {
+        o.id: _policy(o)
+        for o in await Organisation.filter(id__in=sorted({org for _, org, _ in scheduled}))
     }
     keys = {
-        p.id: [(f"remind:{_deadline_key(p)}:{step}", up) for step, up in due_steps[p.id]]
-        for p in proposals
+        pid: [
+            (f"remind:{_deadline_key(pid, deadline)}:{step}", up)
+            for step, up in policies[org].due(deadline=deadline, now=now)
+        ]
+        for pid, org, deadline in scheduled
     }
     taken = await _taken([key for steps in keys.values() for key, _ in steps])
-    for proposal in proposals:
-        steps = keys[proposal.id]
-        new = [(key, escalates) for key, escalates in steps if key not in taken]
+    fresh = {
+        pid: [(key, escalates) for key, escalates in steps if key not in taken]
+        for pid, steps in keys.items()
+    }
+    deadlines = {pid: deadline for pid, _, deadline in scheduled}
+    due = [
+        p
+        for p in await Proposal.filter(
+            id__in=[pid for pid, new in fresh.items() if new], state=ProposalState.OPEN
+        ).order_by("id")
+        if p.deadline == deadlines[p.id]  # not moved since the scan: its keys still hold
+    ]
+    if not due:
+        return
+    voices = await _Voices.load([p.id for p in due])
+    for proposal in due:
+        new = fresh[proposal.id]
         silent = voices.silent(proposal.id)
-        if not new or not silent:
+        if not silent:
             continue
         escalate = any(up for _, up in new)
         payload: dict[str, object] = {
@@ -202,10 +219,9 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
             report.count("escalation" if payload["escalate"] else "reminder")
 
 
-def _deadline_key(proposal: Proposal) -> str:
+def _deadline_key(proposal_id: int, deadline: datetime) -> str:
     """The proposal and its current deadline: a moved deadline brings its own steps."""
-    assert proposal.deadline is not None
-    return f"{proposal.id}:{int(proposal.deadline.timestamp())}"
+    return f"{proposal_id}:{int(deadline.timestamp())}"
 
 
 def _policy(organisation: Organisation) -> ReminderPolicy:
@@ -240,12 +256,21 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
     """When an open proposal's deadline passes, a rule that can decide by itself closes it with
     a statement showing the tally; otherwise (the decider rule, or no verdict yet) the deciders
     and silent voices are reminded and their heads alerted."""
-    proposals = await Proposal.filter(
+    passed = await Proposal.filter(
         state=ProposalState.OPEN, deadline__isnull=False, deadline__lte=now
-    ).select_related("organisation")
-    keys = {p.id: f"deadline:{_deadline_key(p)}" for p in proposals}
+    ).values_list("id", "deadline")
+    keys = {pid: f"deadline:{_deadline_key(pid, deadline)}" for pid, deadline in passed}
     taken = await _taken(list(keys.values()))
-    due = [p for p in proposals if keys[p.id] not in taken]
+    deadlines = dict(passed)
+    due = [
+        p
+        for p in await Proposal.filter(
+            id__in=[pid for pid, key in keys.items() if key not in taken], state=ProposalState.OPEN
+        )
+        .select_related("organisation")
+        .order_by("id")
+        if p.deadline == deadlines[p.id]  # not moved since the scan: its key still holds
+    ]
     if not due:
         return
     voices = await _Voices.load([p.id for p in due])
@@ -380,14 +405,11 @@ async def digests(now: datetime, report: ScheduleReport) -> None:
     )
     keys = {m["id"]: f"digest:{m['id']}:{now.date().isoformat()}" for m in members}
     taken = await _taken(list(keys.values()))
-    for member in members:
+    due = [m for m in members if keys[m["id"]] not in taken]
+    summaries = await digest_summaries(due, now)
+    for member in due:
         key = keys[member["id"]]
-        if key in taken:
-            continue
-        since = now - (
-            timedelta(days=7) if member["email_mode"] == EmailMode.WEEKLY else timedelta(days=1)
-        )
-        summary = await digest_summary(member["organisation_id"], member["user_id"], since, now)
+        summary = summaries[member["id"]]
         if not any(summary.values()):
             continue
         try:
@@ -409,16 +431,59 @@ async def digests(now: datetime, report: ScheduleReport) -> None:
         report.count("digest")
 
 
-async def digest_summary(
-    organisation_id: int, user_id: int, since: datetime, now: datetime
-) -> dict[str, int]:
-    """ "3 decisions await you, 2 close within 48 h" and what happened since the last digest."""
-    waiting = await waiting_for(user_id, organisation_id)
-    soon = [p for p in waiting if p.deadline and p.deadline <= now + timedelta(hours=48)]
-    new = await Notification.filter(
-        organisation_id=organisation_id, user_id=user_id, created_at__gt=since, read_at__isnull=True
-    ).count()
-    return {"awaiting": len(waiting), "closing_soon": len(soon), "new": new}
+async def digest_summaries(
+    members: Sequence[Mapping[str, Any]], now: datetime
+) -> dict[int, dict[str, int]]:
+    """ "3 decisions await you, 2 close within 48 h" and what happened since the last digest, for
+    each membership (``id``, ``organisation_id``, ``user_id``, ``email_mode``): a few queries
+    for all of them, however many there are."""
+    if not members:
+        return {}
+    users = sorted({m["user_id"] for m in members})
+    required = await Participant.filter(
+        user_id__in=users,
+        role__in=[ParticipantRole.DECIDER, ParticipantRole.REQUIRED],
+        proposal__state=ProposalState.OPEN,
+    ).values("user_id", "proposal_id", "proposal__organisation_id", "proposal__deadline")
+    spoken = set(
+        await Position.filter(
+            user_id__in=users, proposal_id__in=sorted({r["proposal_id"] for r in required})
+        ).values_list("user_id", "proposal_id")
+    )
+    soon = now + timedelta(hours=48)
+    awaiting: dict[tuple[int, int], set[int]] = {}
+    closing: dict[tuple[int, int], set[int]] = {}
+    for row in required:
+        if (row["user_id"], row["proposal_id"]) in spoken:
+            continue
+        key = (row["proposal__organisation_id"], row["user_id"])
+        awaiting.setdefault(key, set()).add(row["proposal_id"])
+        deadline = row["proposal__deadline"]
+        if deadline is not None and deadline <= soon:
+            closing.setdefault(key, set()).add(row["proposal_id"])
+    new: dict[tuple[int, int, str], int] = {}
+    for mode in {m["email_mode"] for m in members}:
+        since = now - (timedelta(days=7) if mode == EmailMode.WEEKLY else timedelta(days=1))
+        for row in (
+            await Notification.filter(
+                user_id__in=sorted({m["user_id"] for m in members if m["email_mode"] == mode}),
+                created_at__gt=since,
+                read_at__isnull=True,
+            )
+            .annotate(count=Count("id"))
+            .group_by("organisation_id", "user_id")
+            .values("organisation_id", "user_id", "count")
+        ):
+            new[(row["organisation_id"], row["user_id"], mode)] = row["count"]
+    summaries = {}
+    for member in members:
+        key = (member["organisation_id"], member["user_id"])
+        summaries[member["id"]] = {
+            "awaiting": len(awaiting.get(key, ())),
+            "closing_soon": len(closing.get(key, ())),
+            "new": new.get((*key, member["email_mode"]), 0),
+        }
+    return summaries
 
 
 async def waiting_for(user_id: int, organisation_id: int | None = None) -> list[Proposal]:

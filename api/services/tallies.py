@@ -60,13 +60,17 @@ async def refresh_tallies(organisation_id: int, proposal_ids: Iterable[int] | No
     if not proposals:
         return
     ids = [p.id for p in proposals]
-    scopes = await organisation_scopes(organisation_id)
     audiences = await proposal_audiences(proposals)
     roles: dict[int, dict[int, ParticipantRole]] = {pid: {} for pid in ids}
     for pid, user, role in await Participant.filter(proposal_id__in=ids).values_list(
         "proposal_id", "user_id", "role"
     ):
         roles[pid][user] = ParticipantRole(role)
+    # When every proposal names its voters, only their scopes count (see ``eligible_voters``).
+    voting = [{u for u, r in roles[pid].items() if r in VOTING_ROLES} for pid in ids]
+    scopes = await organisation_scopes(
+        organisation_id, users=set().union(*voting) if all(voting) else None
+    )
     stances: dict[int, dict[int, PositionStance]] = {pid: {} for pid in ids}
     for pid, user, stance in await Position.filter(proposal_id__in=ids).values_list(
         "proposal_id", "user_id", "stance"
