@@ -36,6 +36,15 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     return {"connections": {"default": connection}, "apps": APPS, "use_tz": True, "timezone": "UTC"}
 
 
+def postgres_connection_args(database_url: str) -> dict[str, Any]:
+    """Where a single asyncpg connection (outside Tortoise's pool) reaches the database: the
+    URL's server, user and database, without Tortoise's pool options (``?maxsize=20``), which
+    asyncpg would send to the server as unknown settings."""
+    credentials = expand_db_url(database_url)["credentials"]
+    wanted = ("host", "port", "user", "password", "database", "ssl")
+    return {key: credentials[key] for key in wanted if credentials.get(key) is not None}
+
+
 async def open_database(settings: Settings) -> None:
     # Global, so every task sees it: ASGI servers run the lifespan and each request in
     # different tasks, and Tortoise's context otherwise lives in the opening task only.

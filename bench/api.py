@@ -16,19 +16,15 @@ import argparse
 import asyncio
 import gc
 import logging
-import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
+from scratch import percentile, print_rows, scratch_database
 
 from actas.api import db
 from actas.api.domain.vocabulary import ParticipantRole, PositionStance, ProposalState, Role, Stance
@@ -36,7 +32,7 @@ from actas.api.services import debate, organisations, proposals
 from actas.api.services.access import load_viewer
 from actas.api.services.tokens import issue_token
 from actas.api.services.users import find_or_create_user
-from actas.api.settings import Settings, load_settings
+from actas.api.settings import Settings
 from actas.schema.context import Context
 from actas.schema.http import ActasGraphQL
 from actas.schema.loaders import Loaders
@@ -164,11 +160,6 @@ async def timed(run: Callable[[], Awaitable[Any]], runs: int) -> list[float]:
     return samples
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 async def measure(settings: Settings, runs: int) -> list[tuple[str, str]]:
     reference, user_id = await seed()
     viewer = await load_viewer(user_id)
@@ -263,32 +254,13 @@ async def http_samples(
 
 
 async def main(runs: int) -> None:
-    url = os.environ.get("ACTAS_DATABASE_URL", "")
-    scratch = None
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
-        name = f"actas_bench_{uuid.uuid4().hex[:8]}"
-        scratch = (urlunsplit(parts), name)
-        admin = await asyncpg.connect(scratch[0])
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        await admin.close()
-        url = urlunsplit(parts._replace(path=f"/{name}"))
-    else:
-        url = f"sqlite://{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
-    settings = load_settings({"ACTAS_DATABASE_URL": url})
-    await db.migrate(settings)
-    await db.open_database(settings)
-    try:
-        rows = await measure(settings, runs)
-    finally:
-        await db.close_database()
-        if scratch:
-            admin = await asyncpg.connect(scratch[0])
-            await admin.execute(f'DROP DATABASE "{scratch[1]}" WITH (FORCE)')
-            await admin.close()
-    width = max(len(label) for label, _ in rows)
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+    async with scratch_database() as settings:
+        await db.open_database(settings)
+        try:
+            rows = await measure(settings, runs)
+        finally:
+            await db.close_database()
+    print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ reloaded, so losing access to a proposal ends its subscription as if it did not 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -19,6 +20,15 @@ from actas.schema.ids import database_id
 from actas.schema.loaders import Loaders
 from actas.schema.types.follow_through import NotificationNode
 from actas.schema.types.record import EventNode
+
+
+async def _arrived(queue: asyncio.Queue[int]) -> list[int]:
+    """The next ids to send: whatever has queued up while the last ones were sent (under load, one
+    visibility check and one read serve many arrivals instead of one each)."""
+    arrived = [await queue.get()]
+    while not queue.empty():
+        arrived.append(queue.get_nowait())
+    return arrived
 
 
 async def _refreshed(info: Info) -> Loaders:
@@ -41,22 +51,25 @@ class Subscription:
             raise NotFound("proposal", str(proposal))
         async with live.hub.subscribe(f"proposal:{proposal_id}") as arrivals:
             while True:
-                event_id = await arrivals.get()
+                event_ids = await _arrived(arrivals)
                 loaders = await _refreshed(info)
                 if await loaders.proposal.load(proposal_id) is None:
                     return  # no longer visible: the subscription ends
-                event = await loaders.event.load(event_id)
-                if event is not None:
-                    yield EventNode.from_model(event)
+                for event in await loaders.event.load_many(event_ids):
+                    if event is not None:
+                        yield EventNode.from_model(event)
 
     @strawberry.subscription(description="Your notifications, as they are written.")
     async def notifications(self, info: Info) -> AsyncGenerator[NotificationNode, None]:
         async with live.hub.subscribe(f"user:{info.context.viewer.user_id}") as arrivals:
             while True:
-                notification_id = await arrivals.get()
-                await _refreshed(info)
-                found = await inbox.notifications(info.context.viewer).get_or_none(
-                    id=notification_id
+                notification_ids = await _arrived(arrivals)
+                loaders = await _refreshed(info)
+                found = (
+                    await inbox.notifications(info.context.viewer)
+                    .filter(id__in=notification_ids)
+                    .order_by("id")
                 )
-                if found is not None:
-                    yield NotificationNode.from_model(found)
+                await loaders.event.load_many([n.event_id for n in found])  # one read for all
+                for notification in found:
+                    yield NotificationNode.from_model(notification)

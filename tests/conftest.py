@@ -23,7 +23,8 @@ def _scratch_postgres_url(url: str) -> tuple[str, str, str]:
     """(admin URL, scratch URL, scratch name) beside the database ``url`` names."""
     parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
     name = f"actas_test_{uuid.uuid4().hex[:12]}"
-    return urlunsplit(parts), urlunsplit(parts._replace(path=f"/{name}")), name
+    # The admin connection is asyncpg's own: without Tortoise's pool options (``?maxsize=…``).
+    return urlunsplit(parts._replace(query="")), urlunsplit(parts._replace(path=f"/{name}")), name
 
 
 @pytest.fixture(scope="session")

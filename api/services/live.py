@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import asyncpg
 import orjson
 
-from actas.api.db import connection, is_postgres
+from actas.api.db import connection, is_postgres, postgres_connection_args
 from actas.api.models import Event, Notification
 from actas.api.settings import Settings
 
@@ -125,19 +125,19 @@ class Listener:
 
     def __init__(self) -> None:
         self._connection: asyncpg.Connection | None = None
-        self._url = ""
+        self._connect_args: dict[str, object] = {}
         self._stopping = False
         self._reconnecting: asyncio.Task[None] | None = None
 
     async def start(self, settings: Settings) -> None:
         if settings.is_sqlite:
             return
-        self._url = settings.database_url.replace("postgres://", "postgresql://", 1)
+        self._connect_args = postgres_connection_args(settings.database_url)
         self._stopping = False
         await self._connect()
 
     async def _connect(self) -> None:
-        self._connection = await asyncpg.connect(self._url)
+        self._connection = await asyncpg.connect(**self._connect_args)
         self._connection.add_termination_listener(self._lost)
         await self._connection.add_listener(CHANNEL, self._received)
 
