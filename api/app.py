@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -15,9 +17,36 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from actas.api import db
+from actas.api.domain.references import format_reference, parse_reference
 from actas.api.services import live
 from actas.api.settings import Settings, load_settings
 from actas.schema.http import ActasGraphQL
+
+REFERENCE = re.compile(r"[A-Za-z0-9-]+-[0-9]+")  # no dots or slashes: it names a folder
+PROPOSAL_QUERY = """query Proposal($reference: String!) {
+  proposal(reference: $reference) {
+    reference title state summary deadline
+    tally { verdict reason missingVoices { name } }
+    arguments(first: 50) { nodes { depth stance body author { name } } }
+  }
+}"""
+
+
+def proposal_link_target(settings: Settings, reference: str) -> Response:
+    parsed = parse_reference(reference)
+    if parsed is None or not REFERENCE.fullmatch(reference):
+        return PlainTextResponse("Not a proposal reference.", status_code=404)
+    slug, number = parsed
+    canonical = format_reference(slug, number)
+    if (settings.archive_dir / slug / canonical / "index.html").is_file():
+        return RedirectResponse(f"/archive/{slug}/{canonical}/")
+    if settings.graphiql:
+        query = urlencode({"q": PROPOSAL_QUERY, "variables": f'{{"reference": "{canonical}"}}'})
+        return RedirectResponse(f"/graphql?{query}")
+    return PlainTextResponse(
+        f"{canonical} has no page here: set ACTAS_LINK_TEMPLATE to your frontend's proposal page.",
+        status_code=404,
+    )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -44,11 +73,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
+    async def proposal_link(request: Request) -> Response:
+        """Where emails link (the default ``ACTAS_LINK_TEMPLATE``): the decision's archive page
+        once it is published there, else the proposal in GraphiQL (which asks for the token)."""
+        return proposal_link_target(settings, request.path_params["reference"])
+
     graphql = ActasGraphQL(settings)
     return Starlette(
         routes=[
             Route("/", home),
             Route("/healthz", health),
+            Route("/p/{reference}", proposal_link),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # live updates (graphql-transport-ws)
             # The static archive (`actas archive build`), served beside the API; looked up at

@@ -1,0 +1,76 @@
+"""``/p/<reference>``: where emails link by default. A published decision opens on its archive
+page; anything else opens in GraphiQL (development) or says where links should point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from actas.api.app import create_app
+from actas.api.settings import Settings, load_settings
+
+
+def app_settings(database: Settings, archive: Path, mode: str) -> Settings:
+    return load_settings(
+        {
+            "ACTAS_ENV": mode,
+            "ACTAS_DATABASE_URL": database.database_url,
+            "ACTAS_ARCHIVE_DIR": str(archive),
+        }
+    )
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    page = tmp_path / "acme" / "ACME-3" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<h1>ACME-3</h1>")
+    return tmp_path
+
+
+async def follow_link(settings: Settings, path: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://actas") as client:
+        return await client.get(path)
+
+
+async def test_a_published_decision_opens_on_its_archive_page(
+    database: Settings, archive: Path
+) -> None:
+    for mode in ("development", "production"):
+        for reference in ("ACME-3", "acme-3"):
+            response = await follow_link(app_settings(database, archive, mode), f"/p/{reference}")
+            assert response.status_code == 307
+            assert response.headers["location"] == "/archive/acme/ACME-3/"
+
+
+async def test_an_unpublished_proposal_opens_in_graphiql_in_development(
+    database: Settings, archive: Path
+) -> None:
+    response = await follow_link(app_settings(database, archive, "development"), "/p/acme-4")
+
+    assert response.status_code == 307
+    location = urlsplit(response.headers["location"])
+    assert location.path == "/graphql"
+    parameters = parse_qs(location.query)
+    assert "proposal(reference: $reference)" in parameters["q"][0]
+    assert parameters["variables"] == ['{"reference": "ACME-4"}']
+
+
+async def test_in_production_an_unpublished_proposal_says_where_links_should_point(
+    database: Settings, archive: Path
+) -> None:
+    response = await follow_link(app_settings(database, archive, "production"), "/p/ACME-4")
+
+    assert response.status_code == 404
+    assert "ACTAS_LINK_TEMPLATE" in response.text
+
+
+async def test_what_is_not_a_reference_finds_nothing(database: Settings, archive: Path) -> None:
+    settings = app_settings(database, archive, "development")
+    for path in ("/p/ACME", "/p/..-3", "/p/acme.3-3", "/p/%2E%2E-3"):
+        response = await follow_link(settings, path)
+        assert response.status_code == 404, path
