@@ -19,6 +19,8 @@ class Context:
     settings: Settings
     # What a websocket client sent with ``connection_init`` (it carries the token there).
     connection_params: dict[str, object] | None = None
+    # The token a websocket authenticated with: checked again before each live update.
+    token_id: int | None = None
 
 
 Info: TypeAlias = StrawberryInfo[Context, None]

@@ -93,6 +93,7 @@ class ActasGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": "Send a valid API token."})
         context.viewer = await load_viewer(credentials.user_id, credentials.scope)
         context.loaders = Loaders(context.viewer)
+        context.token_id = credentials.token_id
         accepted: UnsetType = UNSET
         return accepted
 

@@ -13,7 +13,7 @@ import strawberry
 from strawberry import relay
 
 from actas.api.domain.errors import NotFound
-from actas.api.services import inbox, live
+from actas.api.services import inbox, live, tokens
 from actas.api.services.access import load_viewer
 from actas.schema.context import Info
 from actas.schema.ids import database_id
@@ -21,17 +21,24 @@ from actas.schema.loaders import Loaders
 from actas.schema.types.follow_through import NotificationNode
 from actas.schema.types.record import EventNode
 
+BATCH = 50  # updates sent after one visibility check, at most
+
 
 async def _arrived(queue: asyncio.Queue[int]) -> list[int]:
-    """The next ids to send: whatever has queued up while the last ones were sent (under load, one
-    visibility check and one read serve many arrivals instead of one each)."""
+    """The next ids to send: whatever has queued up while the last ones were sent, up to a batch
+    (under load, one visibility check and one read serve many arrivals instead of one each)."""
     arrived = [await queue.get()]
-    while not queue.empty():
+    while not queue.empty() and len(arrived) < BATCH:
         arrived.append(queue.get_nowait())
     return arrived
 
 
-async def _refreshed(info: Info) -> Loaders:
+async def _refreshed(info: Info) -> Loaders | None:
+    """The viewer read again, as they are now; None once the socket's token was revoked or
+    expired (the subscription then ends)."""
+    token_id = info.context.token_id
+    if token_id is not None and not await tokens.still_valid(token_id):
+        return None
     viewer = await load_viewer(info.context.viewer.user_id, info.context.viewer.scope)
     info.context.viewer = viewer
     info.context.loaders = Loaders(viewer)
@@ -53,8 +60,8 @@ class Subscription:
             while True:
                 event_ids = await _arrived(arrivals)
                 loaders = await _refreshed(info)
-                if await loaders.proposal.load(proposal_id) is None:
-                    return  # no longer visible: the subscription ends
+                if loaders is None or await loaders.proposal.load(proposal_id) is None:
+                    return  # no longer visible (or the token is gone): the subscription ends
                 for event in await loaders.event.load_many(event_ids):
                     if event is not None:
                         yield EventNode.from_model(event)
@@ -65,6 +72,8 @@ class Subscription:
             while True:
                 notification_ids = await _arrived(arrivals)
                 loaders = await _refreshed(info)
+                if loaders is None:
+                    return  # the token was revoked or has expired
                 found = (
                     await inbox.notifications(info.context.viewer)
                     .filter(id__in=notification_ids)

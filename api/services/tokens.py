@@ -76,6 +76,7 @@ async def revoke_own_token(viewer: Viewer, token_id: int) -> ApiToken:
 class Credentials:
     user_id: int
     scope: TokenScope
+    token_id: int
 
 
 async def authenticate(secret: str) -> Credentials | None:
@@ -87,8 +88,16 @@ async def authenticate(secret: str) -> Credentials | None:
             token_hash=hash_token(secret), revoked_at__isnull=True, expires_at__gt=clock.now()
         )
         .first()
-        .values("user_id", "scope")
+        .values("id", "user_id", "scope")
     )
     if row is None:
         return None
-    return Credentials(user_id=row["user_id"], scope=TokenScope(row["scope"]))
+    return Credentials(user_id=row["user_id"], scope=TokenScope(row["scope"]), token_id=row["id"])
+
+
+async def still_valid(token_id: int) -> bool:
+    """Whether a token once accepted is still neither revoked nor expired (a long-lived
+    websocket checks again before each update)."""
+    return await ApiToken.filter(
+        id=token_id, revoked_at__isnull=True, expires_at__gt=clock.now()
+    ).exists()

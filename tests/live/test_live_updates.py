@@ -231,3 +231,36 @@ async def test_a_socket_without_a_valid_token_is_refused(postgres_env: dict[str,
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await socket_.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def graphql(
+    base: str, token: str, query: str, variables: dict[str, Any] | None = None
+) -> Any:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{base}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    return response.json()["data"]
+
+
+async def test_revoking_the_token_of_a_socket_ends_its_subscriptions(tmp_path: Path) -> None:
+    env = environment(f"sqlite://{tmp_path / 'live.sqlite3'}")
+    run(env, [*ACTAS, "db", "migrate"])
+    seeded = seed(env)
+    tokens = seeded["tokens"]
+    with server(env) as only:
+        async with subscribed(only, tokens["decider"], NOTIFICATIONS) as notifications:
+            await argue(only, tokens["author"], seeded["proposal"], "Before.")
+            before = await next_message(notifications)
+            [own] = (await graphql(only, tokens["decider"], "{ viewer { tokens { id } } }"))[
+                "viewer"
+            ]["tokens"]
+            revoke = "mutation($t: ID!) { revokeToken(input: {token: $t}) { __typename } }"
+            await graphql(only, tokens["decider"], revoke, {"t": own["id"]})
+            await argue(only, tokens["author"], seeded["proposal"], "After.")
+            after = await next_message(notifications)
+
+    assert before["payload"]["data"]["notifications"]["event"]["payload"]["body"] == "Before."
+    assert after == {"id": "1", "type": "complete"}  # nothing more reaches the socket
