@@ -32,6 +32,27 @@ PROPOSAL_QUERY = """query Proposal($reference: String!) {
 }"""
 
 
+INBOX_QUERY = """{
+  viewer {
+    unreadNotificationCount
+    waitingForMe { reference title deadline }
+    notifications(first: 20, unreadOnly: true) {
+      nodes { reason createdAt proposal { reference title } event { type } }
+    }
+  }
+}"""
+
+
+def inbox_link_target(settings: Settings) -> Response:
+    """Where digests link (the link template without a reference): what awaits the reader."""
+    if settings.graphiql:
+        return RedirectResponse(f"/graphql?{urlencode({'q': INBOX_QUERY})}")
+    return PlainTextResponse(
+        "No inbox page here: set ACTAS_LINK_TEMPLATE to your frontend's proposal page.",
+        status_code=404,
+    )
+
+
 def proposal_link_target(settings: Settings, reference: str) -> Response:
     parsed = parse_reference(reference)
     if parsed is None or not REFERENCE.fullmatch(reference):
@@ -78,11 +99,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         once it is published there, else the proposal in GraphiQL (which asks for the token)."""
         return proposal_link_target(settings, request.path_params["reference"])
 
+    async def inbox_link(request: Request) -> Response:
+        return inbox_link_target(settings)
+
     graphql = ActasGraphQL(settings)
     return Starlette(
         routes=[
             Route("/", home),
             Route("/healthz", health),
+            Route("/p", inbox_link),
+            Route("/p/", inbox_link),
             Route("/p/{reference}", proposal_link),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # live updates (graphql-transport-ws)

@@ -8,9 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from graphql import parse, validate
 
-from actas.api.app import create_app
+from actas.api.app import INBOX_QUERY, PROPOSAL_QUERY, create_app
 from actas.api.settings import Settings, load_settings
+from actas.schema.root import build_schema
 
 
 def app_settings(database: Settings, archive: Path, mode: str) -> Settings:
@@ -69,8 +71,30 @@ async def test_in_production_an_unpublished_proposal_says_where_links_should_poi
     assert "ACTAS_LINK_TEMPLATE" in response.text
 
 
+async def test_the_link_of_a_digest_opens_what_awaits_the_reader(
+    database: Settings, archive: Path
+) -> None:
+    settings = app_settings(database, archive, "development")
+    # A digest links to the template without a reference.
+    link = urlsplit(settings.link_template.format(reference="").rstrip("/"))
+    for path in (link.path, link.path + "/"):
+        response = await follow_link(settings, path)
+        assert response.status_code == 307
+        location = urlsplit(response.headers["location"])
+        assert location.path == "/graphql"
+        assert "waitingForMe" in parse_qs(location.query)["q"][0]
+    production = await follow_link(app_settings(database, archive, "production"), link.path)
+    assert production.status_code == 404 and "ACTAS_LINK_TEMPLATE" in production.text
+
+
 async def test_what_is_not_a_reference_finds_nothing(database: Settings, archive: Path) -> None:
     settings = app_settings(database, archive, "development")
     for path in ("/p/ACME", "/p/..-3", "/p/acme.3-3", "/p/%2E%2E-3"):
         response = await follow_link(settings, path)
         assert response.status_code == 404, path
+
+
+def test_the_queries_the_links_open_are_valid_against_the_schema(database: Settings) -> None:
+    schema = build_schema(database)
+    for query in (PROPOSAL_QUERY, INBOX_QUERY):
+        assert validate(schema._schema, parse(query)) == []
