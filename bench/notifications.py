@@ -1,7 +1,7 @@
 """Benchmark of live notifications: from an event written to the in-app notification arriving on
 a subscriber's websocket, under concurrent writers, through real server processes.
 
-    python bench/notifications.py [--subscribers 40] [--writers 8] [--events 400]
+    python bench/notifications.py [--subscribers 40] [--writers 8] [--events 400] [--pause 0]
                                   # SQLite: one server process (live updates are in-process)
     ACTAS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/notifications.py
                                   # PostgreSQL: subscribers on one server process, writers on
@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import itertools
 import json
 import os
 import socket
@@ -46,7 +47,7 @@ from actas.api.services.users import find_or_create_user
 from actas.api.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SUBSCRIPTION = "subscription { notifications { createdAt event { payload } } }"
+SUBSCRIPTION = "subscription { notifications { id createdAt event { payload } } }"
 ADD_ARGUMENT = """
 mutation Add($input: AddArgumentInput!) {
   addArgument(input: $input) { __typename ... on Argument { id } }
@@ -135,7 +136,8 @@ class Subscriber:
 
     def __init__(self) -> None:
         self.arrivals: list[tuple[float, datetime, int]] = []  # (arrived, written, argument)
-        self.expected: int | None = None  # known once the writers are done
+        self.notification_ids: list[int] = []  # in the order they arrived
+        self.expected: set[int] | None = None  # the arguments written, once the writers are done
         self.complete = asyncio.Event()
 
     async def listen(
@@ -165,17 +167,19 @@ class Subscriber:
                 note = message["payload"]["data"]["notifications"]
                 written = datetime.fromisoformat(note["createdAt"])
                 self.arrivals.append((arrived, written, note["event"]["payload"]["argument"]))
+                self.notification_ids.append(_database_id(note["id"]))
                 self.check()
 
     def check(self) -> None:
-        if self.expected is not None and len(self.arrivals) >= self.expected:
+        if self.expected is not None and self.expected <= {a for _, _, a in self.arrivals}:
             self.complete.set()
 
 
 async def write(
-    base: str, token: str, proposal: str, count: int, sent: dict[int, float]
+    base: str, token: str, proposal: str, count: int, sent: dict[int, float], pause: float
 ) -> list[float]:
-    """Add ``count`` arguments one after another; returns each mutation's round trip (ms)."""
+    """Add ``count`` arguments one after another, ``pause`` seconds apart; returns each
+    mutation's round trip (ms)."""
     trips = []
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         for n in range(count):
@@ -195,11 +199,12 @@ async def write(
             if result["__typename"] != "Argument":
                 raise SystemExit(f"the write failed: {result}")
             sent[_database_id(result["id"])] = start
+            await asyncio.sleep(pause)
     return trips
 
 
 async def measure(
-    settings: Settings, subscribers: int, writers: int, events: int
+    settings: Settings, subscribers: int, writers: int, events: int, pause: float
 ) -> list[tuple[str, str]]:
     await db.open_database(settings)
     try:
@@ -223,29 +228,38 @@ async def measure(
         started = time.time()
         trips = await asyncio.gather(
             *(
-                write(writing, token, seeded["proposal"], events // writers, sent)
+                write(writing, token, seeded["proposal"], events // writers, sent, pause)
                 for token in seeded["writers"]
             )
         )
         written = time.time() - started
         expected = subscribers * len(sent)
         for listener in listeners:
-            listener.expected = len(sent)
+            listener.expected = set(sent)
             listener.check()
         with contextlib.suppress(TimeoutError):  # what has not arrived in 30 s is reported lost
             await asyncio.wait_for(asyncio.gather(*(s.complete.wait() for s in listeners)), 30)
-        delivered = time.time() - started
         stop.set()
         await asyncio.gather(*tasks)
     arrivals = [a for s in listeners for a in s.arrivals]
+    delivered = max(arrived for arrived, _, _ in arrivals) - started
+    missing = sum(len(set(sent) - {a for _, _, a in s.arrivals}) for s in listeners)
+    repeated = sum(len(s.arrivals) - len({a for _, _, a in s.arrivals}) for s in listeners)
+    out_of_order = sum(
+        sum(1 for a, b in itertools.pairwise(s.notification_ids) if b < a) for s in listeners
+    )
     from_write = [(arrived - at.timestamp()) * 1000 for arrived, at, _ in arrivals]
     end_to_end = [(arrived - sent[argument]) * 1000 for arrived, _, argument in arrivals]
     mutation = [t for ts in trips for t in ts]
     return [
         ("database", "postgres (2 server processes)" if postgres else "sqlite (1 server process)"),
         ("subscribers / concurrent writers", f"{subscribers} / {writers}"),
+        ("pause between a writer's writes", f"{pause * 1000:.0f} ms"),
         ("events written / notifications expected", f"{len(sent)} / {expected}"),
-        ("notifications that never arrived", str(expected - len(arrivals))),
+        (
+            "never arrived / arrived twice / out of order",
+            f"{missing} / {repeated} / {out_of_order}",
+        ),
         (
             "written → on the socket p50 / p99",
             f"{percentile(from_write, 0.5):.1f} / {percentile(from_write, 0.99):.1f} ms",
@@ -259,7 +273,10 @@ async def measure(
             f"{percentile(mutation, 0.5):.1f} / {percentile(mutation, 0.99):.1f} ms",
         ),
         ("write rate", f"{len(sent) / written:.0f} events/s"),
-        ("delivery rate", f"{len(arrivals) / delivered:.0f} notifications/s"),
+        (
+            "delivered, first write to last arrival",
+            f"{len(arrivals) / delivered:.0f} notifications/s",
+        ),
     ]
 
 
@@ -267,9 +284,9 @@ def _database_id(global_id: str) -> int:
     return int(base64.b64decode(global_id).decode().split(":", 1)[1])
 
 
-async def main(subscribers: int, writers: int, events: int) -> None:
+async def main(subscribers: int, writers: int, events: int, pause: float) -> None:
     async with scratch_database() as settings:
-        rows = await measure(settings, subscribers, writers, events)
+        rows = await measure(settings, subscribers, writers, events, pause)
     print_rows(rows)
 
 
@@ -280,5 +297,8 @@ if __name__ == "__main__":
     parser.add_argument("--subscribers", type=int, default=40)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--events", type=int, default=400)
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="seconds between a writer's writes (0: flat out)"
+    )
     options = parser.parse_args()
-    asyncio.run(main(options.subscribers, options.writers, options.events))
+    asyncio.run(main(options.subscribers, options.writers, options.events, options.pause))

@@ -30,8 +30,8 @@ async def scratch_database() -> AsyncIterator[Settings]:
     else:
         url = f"sqlite://{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     settings = load_settings({"ACTAS_DATABASE_URL": url})
-    await db.migrate(settings)
     try:
+        await db.migrate(settings)
         yield settings
     finally:
         if scratch:
