@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -101,6 +102,7 @@ WHY = {
 }
 OPEN_LINK = {Language.ES: "Abrir en actas", Language.EN: "Open in actas"}
 SOMEONE = {Language.ES: "Alguien", Language.EN: "Someone"}
+STILL_SILENT = {Language.ES: "Sin posición todavía", Language.EN: "No position yet"}
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,16 @@ def compose(
     title: str | None,
     excerpt: str,
     link: str | None,
+    silent: Sequence[str] = (),
 ) -> Letter:
     happened = HAPPENED[language].get(what, what).format(actor=actor or SOMEONE[language])
     subject = f"[{reference}] {happened}: {title}" if reference else f"[{organisation}] {happened}"
     lines = [happened + ".", "", f"{reference} · {title}" if reference else organisation]
     if excerpt:
         lines += ["", _quote(excerpt)]
+    still_silent = f"{STILL_SILENT[language]}: {', '.join(silent)}." if silent else ""
+    if still_silent:
+        lines += ["", still_silent]
     lines += ["", WHY[language][reason]]
     if link:
         lines += [f"{OPEN_LINK[language]}: {link}"]
@@ -143,6 +149,8 @@ def compose(
         html_parts.append(f"<p>{e(reference)} · {e(title or '')}</p>")
     if excerpt:
         html_parts.append(f"<blockquote>{e(excerpt).replace(chr(10), '<br>')}</blockquote>")
+    if still_silent:
+        html_parts.append(f"<p>{e(still_silent)}</p>")
     html_parts.append(f"<p>{e(WHY[language][reason])}</p>")
     if link:
         html_parts.append(f'<p><a href="{e(link, quote=True)}">{e(OPEN_LINK[language])}</a></p>')

@@ -259,11 +259,16 @@ async def _notification_letters(
             "id", "name"
         )
     )
+    silent_of = {
+        n.id: _silent_named_to(n, orjson.loads(events[n.event_id].payload))
+        for n in notifications.values()
+    }
     people = {
         u.id: u
         for u in await User.filter(
             id__in=[n.user_id for n in notifications.values()]
             + [e.actor_id for e in events.values() if e.actor_id]
+            + [user for silent in silent_of.values() for user in silent]
         )
     }
     letters: dict[int, mail.Letter] = {}
@@ -288,9 +293,19 @@ async def _notification_letters(
             reference=reference,
             title=proposal.title if proposal else None,
             excerpt=next((str(payload[f]) for f in EXCERPT_FIELDS if payload.get(f)), ""),
+            silent=[people[u].name for u in silent_of[notification.id] if u in people],
             link=settings.link_template.format(reference=reference) if reference else None,
         )
     return letters
+
+
+def _silent_named_to(notification: Notification, payload: Mapping[str, object]) -> list[int]:
+    """Whom a head is alerted about: the silent people of their unit the step names for them."""
+    if notification.reason != Reason.ESCALATION:
+        return []
+    by_head = payload.get("silent_by_head")
+    named = by_head.get(str(notification.user_id), []) if isinstance(by_head, dict) else []
+    return [int(user) for user in named]
 
 
 def sentence_key(event_type: str, reason: Reason, payload: Mapping[str, object]) -> str:

@@ -156,16 +156,25 @@ class _Voices:
         return [u for u in self.required[proposal_id] if u not in self.spoken[proposal_id]]
 
 
-async def _heads(organisation_id: int, users: Sequence[int]) -> list[int]:
-    """The heads to alert about ``users`` (each one's unit head, or the next head up)."""
+async def _escalations(organisation_id: int, users: Sequence[int]) -> dict[str, object]:
+    """The heads to alert about silent ``users`` (each one's unit head, or the next head up;
+    a head who is silent too is reminded instead), and whom each is alerted about, so their
+    email can name them: ``escalate`` and ``silent_by_head`` of a step's payload."""
     if not users:
-        return []
+        return {"escalate": [], "silent_by_head": {}}
     scopes = await organisation_scopes(organisation_id, users=users)
     units = await Unit.filter(organisation_id=organisation_id).values("id", "parent_id", "head_id")
     heads = {u["id"]: u["head_id"] for u in units}
     parents = {u["id"]: u["parent_id"] for u in units}
-    found = {escalation_head(user, scopes.get(user), heads, parents) for user in users}
-    return sorted(head for head in found if head is not None and head not in users)
+    silent_by_head: dict[int, list[int]] = {}
+    for user in sorted(users):
+        head = escalation_head(user, scopes.get(user), heads, parents)
+        if head is not None and head not in users:
+            silent_by_head.setdefault(head, []).append(user)
+    return {
+        "escalate": sorted(silent_by_head),
+        "silent_by_head": {str(head): silent for head, silent in sorted(silent_by_head.items())},
+    }
 
 
 async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
@@ -212,7 +221,7 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
         payload: dict[str, object] = {
             "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
             "remind": silent,
-            "escalate": await _heads(proposal.organisation_id, silent) if escalate else [],
+            **(await _escalations(proposal.organisation_id, silent if escalate else [])),
         }
         act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
         if await _once(proposal.organisation_id, [key for key, _ in new], act):
@@ -289,7 +298,7 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
         payload: dict[str, object] = {
             "reason": tally.reason,
             "remind": stalled,
-            "escalate": await _heads(proposal.organisation_id, stalled),
+            **(await _escalations(proposal.organisation_id, stalled)),
             "author": proposal.author_id,
         }
         announce = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)

@@ -47,6 +47,7 @@ from actas.api.models import (
 )
 from actas.api.services import debate, follow_through, organisations, preferences, proposals
 from actas.api.services.ledger import verify_chains
+from actas.api.services.mail import STILL_SILENT
 from actas.api.services.outbox import deliver_due
 from actas.api.services.schedule import ScheduleReport, run_schedule, waiting_for
 from actas.api.settings import Settings
@@ -191,6 +192,44 @@ async def test_the_silent_are_reminded_at_each_step_and_their_head_alerted_at_th
         [world.id("admin")],
     )
     await assert_chain_verifies(world)
+
+
+async def test_the_heads_email_names_who_is_silent(database: Settings, mail: MailServer) -> None:
+    era = fresh_era()
+    world = await world_in(era)
+    deadline = era + 10 * DAY
+    settings = Settings(database_url=database.database_url, mail=mail.settings())
+    await debate_until(
+        world, era, deadline, participants={"teo": DECIDER, "ana": REQUIRED, "ext": REQUIRED}
+    )
+    with clock.frozen_at(era):
+        await deliver_due(settings)  # what setting the world up queued
+    mail.clear()
+
+    assert await tick(deadline - 24 * HOUR) == {"escalation": 1}
+    with clock.frozen_at(deadline - 24 * HOUR):
+        await deliver_due(settings)
+
+    [(_, payload)] = await scheduled_events(world, 0)
+    # Analítica has no head: Ana's and Ext's silence goes to Mara, who heads marketing above
+    # it; Teo heads tecnología, so his goes to the admin, who heads dirección above him.
+    assert payload["silent_by_head"] == {
+        str(world.id("mara")): sorted([world.id("ana"), world.id("ext")]),
+        str(world.id("admin")): [world.id("teo")],
+    }
+    named = {
+        "mara": {world.users["ana"].name, world.users["ext"].name},
+        "admin": {world.users["teo"].name},
+    }
+    for head, silent in named.items():
+        [letter] = [m for m in mail.received if m.to == world.users[head].email]
+        line = next(
+            x for x in letter.text.splitlines() if x.startswith(tuple(STILL_SILENT.values()))
+        )
+        assert set(line.split(": ", 1)[1].rstrip(".").split(", ")) == silent
+        assert all(name in letter.html for name in silent)
+    reminded = [m for m in mail.received if m.to not in {world.users[h].email for h in named}]
+    assert reminded and not any(s in m.text for m in reminded for s in STILL_SILENT.values())
 
 
 async def test_steps_missed_while_no_worker_ran_are_taken_once(database: Settings) -> None:

@@ -195,6 +195,13 @@ async def test_every_escalation_reached_the_right_head_with_the_reminder(lived: 
             # unit (or it has none); before it, no head hears anything.
             heads = {h for u in remind if (h := company.escalation_head(u)) and h not in remind}
             assert set(escalate) == (heads if step.at >= escalation_point else set())
+            # Each head hears whom they are alerted about (their email names them).
+            by_head: dict[str, list[int]] = {}
+            for user in sorted(remind):
+                head = company.escalation_head(user)
+                if head in escalate:
+                    by_head.setdefault(str(head), []).append(user)
+            assert step.payload["silent_by_head"] == by_head
             # Only heads who may see the proposal are told (a head outside its audience is not).
             assert heads_told == {h for h in escalate if lived.sees(h, proposal)}
             escalated += len(heads_told)
