@@ -25,11 +25,12 @@ from actas.api.db import is_postgres, write_transaction
 from actas.api.domain.events import EventType
 from actas.api.domain.notifications import Reason
 from actas.api.domain.references import format_reference
-from actas.api.domain.vocabulary import DeliveryChannel, DeliveryStatus, Language
+from actas.api.domain.vocabulary import DeliveryChannel, DeliveryStatus, EmailMode, Language
 from actas.api.models import (
     Delivery,
     DeliveryAttempt,
     Event,
+    Membership,
     Notification,
     Organisation,
     Proposal,
@@ -77,9 +78,9 @@ async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
     if not ids:
         return RoundReport()
     deliveries = await Delivery.filter(id__in=ids).order_by("id")
-    letters = await _letters(
-        settings, [d for d in deliveries if d.channel == DeliveryChannel.EMAIL]
-    )
+    emails = [d for d in deliveries if d.channel == DeliveryChannel.EMAIL]
+    unwanted = await _no_longer_wanted(emails)
+    letters = await _letters(settings, [d for d in emails if d.id not in unwanted])
     hooks = {
         h.id: h
         for h in await Webhook.filter(id__in=[d.webhook_id for d in deliveries if d.webhook_id])
@@ -92,6 +93,8 @@ async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
     async def send(delivery: Delivery) -> tuple[bool, str]:
         try:
             if delivery.channel == DeliveryChannel.EMAIL:
+                if delivery.id in unwanted:
+                    return True, "not sent: the member turned immediate email off since"
                 letter = letters.get(delivery.id)
                 if letter is None:
                     return True, "nothing to send: the recipient has no email"
@@ -201,6 +204,22 @@ async def _post(client: httpx.AsyncClient, hook: Webhook, delivery: Delivery) ->
 
 
 # Email ------------------------------------------------------------------------------------------
+
+
+async def _no_longer_wanted(emails: Sequence[Delivery]) -> set[int]:
+    """Notification emails whose recipient has since chosen digests or no email: a queued
+    message (say, one waiting for a retry) follows the member's choice as it is now."""
+    notices = [d for d in emails if d.notification_id is not None]
+    if not notices:
+        return set()
+    wanting = set(
+        await Membership.filter(
+            organisation_id__in=sorted({d.organisation_id for d in notices}),
+            user_id__in=sorted({d.recipient_id for d in notices if d.recipient_id}),
+            email_mode=EmailMode.IMMEDIATE,
+        ).values_list("organisation_id", "user_id")
+    )
+    return {d.id for d in notices if (d.organisation_id, d.recipient_id) not in wanting}
 
 
 async def _letters(settings: Settings, deliveries: Sequence[Delivery]) -> dict[int, mail.Letter]:

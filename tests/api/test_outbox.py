@@ -32,6 +32,7 @@ from actas.api.domain.references import format_reference
 from actas.api.domain.vocabulary import (
     DeliveryChannel,
     DeliveryStatus,
+    EmailMode,
     Language,
     ParticipantRole,
     PositionStance,
@@ -40,7 +41,7 @@ from actas.api.domain.vocabulary import (
     Visibility,
 )
 from actas.api.models import Delivery, DeliveryAttempt, Event, Proposal, User
-from actas.api.services import debate, organisations, proposals, webhooks
+from actas.api.services import debate, organisations, preferences, proposals, webhooks
 from actas.api.services.mail import HAPPENED, WHY
 from actas.api.services.outbox import LEASE, deliver_due, signature
 from actas.api.settings import Settings, load_settings
@@ -168,6 +169,36 @@ async def test_an_invitation_arrives_by_email_in_each_members_language(
         assert (attempt.number, attempt.succeeded) == (1, True)
     with clock.frozen_at(era + timedelta(days=1)):
         assert (await deliver_due(settings)).sent == 0
+
+
+async def test_a_queued_email_follows_the_members_choice_when_it_is_sent(
+    database: Settings, mail: MailServer
+) -> None:
+    era = fresh_era()
+    world = await world_in(era)
+    settings = worker_settings(database, mail)
+    with clock.frozen_at(era + timedelta(hours=1)):
+        proposal = await opened(world, participants={"ana": REQUIRED, "eve": REQUIRED})
+        # Before the worker's round, Ana chooses a daily digest instead.
+        await preferences.set_email_mode(
+            await world.viewer("ana"), world.organisation.id, EmailMode.DAILY
+        )
+        await deliver_due(settings)
+
+    ref = reference(world, proposal)
+    assert [m for m in mail.to(world.users["eve"].email) if ref in m.subject]
+    assert not mail.to(world.users["ana"].email)
+    # Her invitation and her welcome to the organisation were queued; neither was sent.
+    to_ana = [
+        d
+        for d in await deliveries(world, DeliveryChannel.EMAIL)
+        if d.recipient_id == world.id("ana") and d.notification_id is not None
+    ]
+    assert len(to_ana) == 2
+    for delivery in to_ana:
+        [attempt] = await DeliveryAttempt.filter(delivery_id=delivery.id)
+        assert delivery.status == DeliveryStatus.SENT  # done with: never retried
+        assert attempt.detail == "not sent: the member turned immediate email off since"
 
 
 async def test_an_argument_email_quotes_it_and_says_why_you_are_told(
