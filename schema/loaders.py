@@ -211,9 +211,9 @@ class Loaders(_FollowThroughLoaders):
 
     async def _arguments(self, proposal_ids: Sequence[int]) -> list[list[tuple[ArgumentRow, int]]]:
         rows = await debates.arguments(proposal_ids=proposal_ids)
-        for argument in rows:
-            self.argument.prime(argument.id, argument)
-            self.user.prime(argument.author.id, argument.author)
+        # One priming call per loader, not one per row (a page primes hundreds).
+        self.argument.prime_many({argument.id: argument for argument in rows})
+        self.user.prime_many({argument.author.id: argument.author for argument in rows})
         return [
             depth_first(group, key=lambda a: a.id, parent=lambda a: a.parent_id)
             for group in grouped(proposal_ids, rows, _proposal_of)
@@ -232,8 +232,7 @@ class Loaders(_FollowThroughLoaders):
 
     async def _positions(self, proposal_ids: Sequence[int]) -> list[list[PositionRow]]:
         rows = await debates.positions(proposal_ids=proposal_ids)
-        for position in rows:
-            self.user.prime(position.user.id, position.user)
+        self.user.prime_many({position.user.id: position.user for position in rows})
         return grouped(proposal_ids, rows, _proposal_of)
 
     async def _position(self, ids: Sequence[int]) -> list[PositionRow | None]:
