@@ -81,11 +81,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collector's way (measured: page query p99 70 ms -> 27 ms, bench/api.py).
         gc.collect()
         gc.freeze()
-        await live.listener.start(settings)
+        await live.start(settings)
         try:
             yield
         finally:
-            await live.listener.stop()
+            await live.stop()
             await db.close_database()
 
     async def health(request: Request) -> Response:

@@ -4,9 +4,11 @@ A change names what it touched (``proposal:<id>`` gets the new event ids, ``user
 notification ids). On PostgreSQL the names travel with ``pg_notify`` inside the change's own
 transaction, so they are delivered exactly when (and only if) it commits, to every process that
 ``LISTEN``s — API servers and workers alike. On SQLite they are handed to this process's
-subscribers after the commit (one process; several SQLite processes would each see only their
-own changes). Messages carry ids only: each subscriber reads the object back through its own
-viewer's visibility.
+subscribers after the commit, and what other processes wrote (another API process, ``actas
+worker``'s reminders) is found by reading what is new every second while anyone is subscribed.
+Messages carry ids only: each subscriber reads the object back through its own viewer's
+visibility. The hub drops a signal it has already delivered, so the two SQLite paths never
+send one update twice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +32,8 @@ log = logging.getLogger("actas.live")
 CHANNEL = "actas_live"
 NOTIFY_LIMIT = 7000  # bytes; PostgreSQL refuses payloads of 8000 or more
 QUEUE_SIZE = 1000  # per subscriber; a subscriber that falls this far behind loses the oldest
+REMEMBERED = 10_000  # signals the hub remembers having delivered
+POLL_INTERVAL = 1.0  # seconds between SQLite reads of what other processes wrote
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Hub:
 
     def __init__(self) -> None:
         self._queues: dict[str, set[asyncio.Queue[int]]] = defaultdict(set)
+        self._delivered: OrderedDict[Signal, None] = OrderedDict()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[int]]:
@@ -59,6 +64,11 @@ class Hub:
 
     def deliver(self, signals: Iterable[Signal]) -> None:
         for signal in signals:
+            if signal in self._delivered:
+                continue
+            self._delivered[signal] = None
+            if len(self._delivered) > REMEMBERED:
+                self._delivered.popitem(last=False)
             for queue in self._queues.get(signal.topic, ()):
                 if queue.full():
                     queue.get_nowait()
@@ -172,3 +182,73 @@ class Listener:
 
 
 listener = Listener()
+
+
+class Poller:
+    """On SQLite, where there is no LISTEN: every second, while anyone in this process is
+    subscribed, hand the hub the events and notifications other processes have committed.
+    SQLite serialises writers, so ids grow in commit order and "newer than the last seen" misses
+    nothing."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, settings: Settings) -> None:
+        if settings.is_sqlite:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        seen: tuple[int, int] | None = None  # the newest event and notification ids read
+        while True:
+            await asyncio.sleep(POLL_INTERVAL)
+            try:
+                if not hub.topics:
+                    seen = None  # nobody listens: start afresh at the next subscriber
+                elif seen is None:
+                    seen = await _newest()
+                else:
+                    seen = await _deliver_newer_than(seen)
+            except Exception:  # a locked or closing database: try again next time
+                log.warning("Live updates could not read what is new.", exc_info=True)
+
+
+async def _newest() -> tuple[int, int]:
+    event = await Event.all().order_by("-id").first().values("id")
+    notification = await Notification.all().order_by("-id").first().values("id")
+    return (event or {}).get("id", 0), (notification or {}).get("id", 0)
+
+
+async def _deliver_newer_than(seen: tuple[int, int]) -> tuple[int, int]:
+    events = await Event.filter(id__gt=seen[0]).order_by("id").values_list("id", "proposal_id")
+    notifications = (
+        await Notification.filter(id__gt=seen[1]).order_by("id").values_list("id", "user_id")
+    )
+    hub.deliver(
+        [Signal(f"proposal:{proposal}", key) for key, proposal in events if proposal]
+        + [Signal(f"user:{user}", key) for key, user in notifications]
+    )
+    return (
+        events[-1][0] if events else seen[0],
+        notifications[-1][0] if notifications else seen[1],
+    )
+
+
+poller = Poller()
+
+
+async def start(settings: Settings) -> None:
+    """Start this process's live updates: LISTEN on PostgreSQL, the poller on SQLite."""
+    await listener.start(settings)
+    await poller.start(settings)
+
+
+async def stop() -> None:
+    await poller.stop()
+    await listener.stop()

@@ -1,7 +1,8 @@
 """Live updates over graphql-transport-ws, against real server processes.
 
 On PostgreSQL an event written through one server process reaches a subscriber connected to
-another (LISTEN/NOTIFY); on SQLite, within one process. These tests always use both databases,
+another (LISTEN/NOTIFY); on SQLite, within one process at once and across processes within the
+poller's second. These tests always use both databases,
 whichever one the rest of the run uses: PostgreSQL through a scratch database of their own.
 """
 
@@ -193,6 +194,29 @@ async def test_on_sqlite_live_updates_reach_subscribers_of_the_same_process(
             await argue(only, tokens["author"], seeded["proposal"], "Same process.")
             told = await next_message(notifications)
     assert told["payload"]["data"]["notifications"]["event"]["payload"]["body"] == "Same process."
+
+
+async def test_on_sqlite_what_another_process_writes_arrives_within_a_second_or_two(
+    tmp_path: Path,
+) -> None:
+    env = environment(f"sqlite://{tmp_path / 'live.sqlite3'}")
+    run(env, [*ACTAS, "db", "migrate"])
+    seeded = seed(env)
+    tokens = seeded["tokens"]
+    with server(env) as listening, server(env) as writing:
+        async with subscribed(listening, tokens["decider"], NOTIFICATIONS) as notifications:
+            await argue(writing, tokens["author"], seeded["proposal"], "From the other process.")
+            told = await next_message(notifications)
+            # Once, although this process's own poller and hub both could have sent it.
+            await argue(listening, tokens["author"], seeded["proposal"], "From this one.")
+            local = await next_message(notifications)
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(notifications.recv(), timeout=2.5)
+
+    bodies = [
+        m["payload"]["data"]["notifications"]["event"]["payload"]["body"] for m in (told, local)
+    ]
+    assert bodies == ["From the other process.", "From this one."]
 
 
 async def test_nobody_outside_the_audience_follows_a_proposal_live(
