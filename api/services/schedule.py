@@ -202,13 +202,7 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
         for pid, steps in keys.items()
     }
     deadlines = {pid: deadline for pid, _, deadline in scheduled}
-    due = [
-        p
-        for p in await Proposal.filter(
-            id__in=[pid for pid, new in fresh.items() if new], state=ProposalState.OPEN
-        ).order_by("id")
-        if p.deadline == deadlines[p.id]  # not moved since the scan: its keys still hold
-    ]
+    due = await _still_scheduled([pid for pid, new in fresh.items() if new], deadlines)
     if not due:
         return
     voices = await _Voices.load([p.id for p in due])
@@ -226,6 +220,20 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
         act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
         if await _once(proposal.organisation_id, [key for key, _ in new], act):
             report.count("escalation" if payload["escalate"] else "reminder")
+
+
+async def _still_scheduled(
+    proposal_ids: Sequence[int], deadlines: Mapping[int, datetime | None]
+) -> list[Proposal]:
+    """The proposals among ``proposal_ids`` still open with the deadline the scan read: one
+    moved since then has other keys, taken at their own time."""
+    return [
+        proposal
+        for proposal in await Proposal.filter(id__in=proposal_ids, state=ProposalState.OPEN)
+        .select_related("organisation")
+        .order_by("id")
+        if proposal.deadline == deadlines[proposal.id]
+    ]
 
 
 def _deadline_key(proposal_id: int, deadline: datetime) -> str:
@@ -271,15 +279,7 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
     keys = {pid: f"deadline:{_deadline_key(pid, deadline)}" for pid, deadline in passed}
     taken = await _taken(list(keys.values()))
     deadlines = dict(passed)
-    due = [
-        p
-        for p in await Proposal.filter(
-            id__in=[pid for pid, key in keys.items() if key not in taken], state=ProposalState.OPEN
-        )
-        .select_related("organisation")
-        .order_by("id")
-        if p.deadline == deadlines[p.id]  # not moved since the scan: its key still holds
-    ]
+    due = await _still_scheduled([pid for pid, key in keys.items() if key not in taken], deadlines)
     if not due:
         return
     voices = await _Voices.load([p.id for p in due])

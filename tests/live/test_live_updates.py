@@ -110,6 +110,14 @@ def postgres_env() -> Iterator[dict[str, str]]:
         asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture
+def sqlite_env(tmp_path: Path) -> tuple[dict[str, str], dict[str, Any]]:
+    """A migrated, seeded SQLite file of the test's own, and what the seed made."""
+    env = environment(f"sqlite://{tmp_path / 'live.sqlite3'}")
+    run(env, [*ACTAS, "db", "migrate"])
+    return env, seed(env)
+
+
 def seed(env: dict[str, str]) -> dict[str, Any]:
     seeded: dict[str, Any] = json.loads(run(env, [sys.executable, "-m", "tests.live.seed"]))
     return seeded
@@ -183,11 +191,9 @@ async def test_an_event_written_through_one_process_reaches_a_subscriber_of_anot
 
 
 async def test_on_sqlite_live_updates_reach_subscribers_of_the_same_process(
-    tmp_path: Path,
+    sqlite_env: tuple[dict[str, str], dict[str, Any]],
 ) -> None:
-    env = environment(f"sqlite://{tmp_path / 'live.sqlite3'}")
-    run(env, [*ACTAS, "db", "migrate"])
-    seeded = seed(env)
+    env, seeded = sqlite_env
     tokens = seeded["tokens"]
     with server(env) as only:
         async with subscribed(only, tokens["decider"], NOTIFICATIONS) as notifications:
@@ -197,11 +203,9 @@ async def test_on_sqlite_live_updates_reach_subscribers_of_the_same_process(
 
 
 async def test_on_sqlite_what_another_process_writes_arrives_within_a_second_or_two(
-    tmp_path: Path,
+    sqlite_env: tuple[dict[str, str], dict[str, Any]],
 ) -> None:
-    env = environment(f"sqlite://{tmp_path / 'live.sqlite3'}")
-    run(env, [*ACTAS, "db", "migrate"])
-    seeded = seed(env)
+    env, seeded = sqlite_env
     tokens = seeded["tokens"]
     with server(env) as listening, server(env) as writing:
         async with subscribed(listening, tokens["decider"], NOTIFICATIONS) as notifications:
@@ -269,10 +273,10 @@ async def graphql(
     return response.json()["data"]
 
 
-async def test_revoking_the_token_of_a_socket_ends_its_subscriptions(tmp_path: Path) -> None:
-    env = environment(f"sqlite://{tmp_path / 'live.sqlite3'}")
-    run(env, [*ACTAS, "db", "migrate"])
-    seeded = seed(env)
+async def test_revoking_the_token_of_a_socket_ends_its_subscriptions(
+    sqlite_env: tuple[dict[str, str], dict[str, Any]],
+) -> None:
+    env, seeded = sqlite_env
     tokens = seeded["tokens"]
     with server(env) as only:
         async with subscribed(only, tokens["decider"], NOTIFICATIONS) as notifications:
