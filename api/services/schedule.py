@@ -26,6 +26,7 @@ from actas.api.domain.events import EventType, canonical_json
 from actas.api.domain.lifecycle import OUTCOME_ACTIONS
 from actas.api.domain.notifications import ReminderPolicy, escalation_head
 from actas.api.domain.rules import Tally
+from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
     REQUIRED_VOICES,
     DeliveryChannel,
@@ -49,7 +50,7 @@ from actas.api.models import (
     ScheduledNotice,
     Unit,
 )
-from actas.api.services.access import organisation_scopes
+from actas.api.services.access import MEMBERSHIP_COLUMNS, UNIT_COLUMNS, member_scopes
 from actas.api.services.proposals import close
 from actas.api.services.recording import Change, change
 from actas.api.services.tallies import current_tally
@@ -156,25 +157,43 @@ class _Voices:
         return [u for u in self.required[proposal_id] if u not in self.spoken[proposal_id]]
 
 
-async def _escalations(organisation_id: int, users: Sequence[int]) -> dict[str, object]:
-    """The heads to alert about silent ``users`` (each one's unit head, or the next head up;
-    a head who is silent too is reminded instead), and whom each is alerted about, so their
-    email can name them: ``escalate`` and ``silent_by_head`` of a step's payload."""
-    if not users:
-        return {"escalate": [], "silent_by_head": {}}
-    scopes = await organisation_scopes(organisation_id, users=users)
-    units = await Unit.filter(organisation_id=organisation_id).values("id", "parent_id", "head_id")
-    heads = {u["id"]: u["head_id"] for u in units}
-    parents = {u["id"]: u["parent_id"] for u in units}
-    silent_by_head: dict[int, list[int]] = {}
-    for user in sorted(users):
-        head = escalation_head(user, scopes.get(user), heads, parents)
-        if head is not None and head not in users:
-            silent_by_head.setdefault(head, []).append(user)
-    return {
-        "escalate": sorted(silent_by_head),
-        "silent_by_head": {str(head): silent for head, silent in sorted(silent_by_head.items())},
-    }
+@dataclass(frozen=True)
+class _Hierarchy:
+    """Who heads what, read once a round for every proposal with a step to take."""
+
+    scopes: Mapping[tuple[int, int], MemberScope]  # (organisation, user) → scope
+    heads: Mapping[int, int | None]  # unit → its head
+    parents: Mapping[int, int | None]  # unit → its parent
+
+    @classmethod
+    async def load(cls, organisation_ids: Sequence[int], users: Sequence[int]) -> _Hierarchy:
+        organisations = sorted(set(organisation_ids))
+        memberships = await Membership.filter(
+            organisation_id__in=organisations, user_id__in=sorted(set(users))
+        ).values(*MEMBERSHIP_COLUMNS)
+        units = await Unit.filter(organisation_id__in=organisations).values(*UNIT_COLUMNS)
+        return cls(
+            scopes=member_scopes(memberships, units),
+            heads={u["id"]: u["head_id"] for u in units},
+            parents={u["id"]: u["parent_id"] for u in units},
+        )
+
+    def escalations(self, organisation_id: int, users: Sequence[int]) -> dict[str, object]:
+        """The heads to alert about silent ``users`` (each one's unit head, or the next head
+        up; a head who is silent too is reminded instead), and whom each is alerted about, so
+        their email can name them: ``escalate`` and ``silent_by_head`` of a step's payload."""
+        silent_by_head: dict[int, list[int]] = {}
+        for user in sorted(users):
+            scope = self.scopes.get((organisation_id, user))
+            head = escalation_head(user, scope, self.heads, self.parents)
+            if head is not None and head not in users:
+                silent_by_head.setdefault(head, []).append(user)
+        return {
+            "escalate": sorted(silent_by_head),
+            "silent_by_head": {
+                str(head): silent for head, silent in sorted(silent_by_head.items())
+            },
+        }
 
 
 async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
@@ -206,6 +225,9 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
     if not due:
         return
     voices = await _Voices.load([p.id for p in due])
+    hierarchy = await _Hierarchy.load(
+        [p.organisation_id for p in due], [u for p in due for u in voices.silent(p.id)]
+    )
     for proposal in due:
         new = fresh[proposal.id]
         silent = voices.silent(proposal.id)
@@ -215,7 +237,7 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
         payload: dict[str, object] = {
             "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
             "remind": silent,
-            **(await _escalations(proposal.organisation_id, silent if escalate else [])),
+            **hierarchy.escalations(proposal.organisation_id, silent if escalate else []),
         }
         act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
         if await _once(proposal.organisation_id, [key for key, _ in new], act):
@@ -283,6 +305,10 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
     if not due:
         return
     voices = await _Voices.load([p.id for p in due])
+    hierarchy = await _Hierarchy.load(
+        [p.organisation_id for p in due],
+        [u for p in due for u in (*voices.silent(p.id), *voices.deciders[p.id])],
+    )
     for proposal in due:
         key = keys[proposal.id]
         tally = Tally.from_json(proposal.tally)
@@ -298,7 +324,7 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
         payload: dict[str, object] = {
             "reason": tally.reason,
             "remind": stalled,
-            **(await _escalations(proposal.organisation_id, stalled)),
+            **hierarchy.escalations(proposal.organisation_id, stalled),
             "author": proposal.author_id,
         }
         announce = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)
