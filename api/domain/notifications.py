@@ -229,6 +229,27 @@ class ReminderPolicy:
         return steps
 
 
+def heads_to_alert(
+    silent: Iterable[int],
+    scopes: Mapping[int, MemberScope | None],
+    heads: Mapping[int, int | None],
+    parents: Mapping[int, int | None],
+) -> dict[int, list[int]]:
+    """Each head to alert and the silent people they are alerted about. A silent person's head
+    is their ``escalation_head``; when that head is silent too (and so reminded), the alert
+    goes on up to the first head who is not, naming both."""
+    silent = set(silent)
+    alerted: dict[int, list[int]] = {}
+    for user in sorted(silent):
+        head, passed = escalation_head(user, scopes.get(user), heads, parents), {user}
+        while head is not None and head in silent and head not in passed:
+            passed.add(head)
+            head = escalation_head(head, scopes.get(head), heads, parents)
+        if head is not None and head not in silent:
+            alerted.setdefault(head, []).append(user)
+    return alerted
+
+
 def escalation_head(
     silent_user: int,
     member: MemberScope | None,

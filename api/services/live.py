@@ -3,12 +3,11 @@
 A change names what it touched (``proposal:<id>`` gets the new event ids, ``user:<id>`` the new
 notification ids). On PostgreSQL the names travel with ``pg_notify`` inside the change's own
 transaction, so they are delivered exactly when (and only if) it commits, to every process that
-``LISTEN``s — API servers and workers alike. On SQLite they are handed to this process's
-subscribers after the commit, and what other processes wrote (another API process, ``actas
-worker``'s reminders) is found by reading what is new every second while anyone is subscribed.
-Messages carry ids only: each subscriber reads the object back through its own viewer's
-visibility. The hub drops a signal it has already delivered, so the two SQLite paths never
-send one update twice.
+``LISTEN``s — API servers and workers alike. SQLite has no LISTEN: each API process reads
+what is new (ids above the last it read) at once after its own commits and every second for
+other processes' (another API process, ``actas worker``'s reminders), so every update goes out
+once and in commit order. Messages carry ids only: each subscriber reads the object back
+through its own viewer's visibility.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -32,7 +31,6 @@ log = logging.getLogger("actas.live")
 CHANNEL = "actas_live"
 NOTIFY_LIMIT = 7000  # bytes; PostgreSQL refuses payloads of 8000 or more
 QUEUE_SIZE = 1000  # per subscriber; a subscriber that falls this far behind loses the oldest
-REMEMBERED = 10_000  # signals the hub remembers having delivered
 POLL_INTERVAL = 1.0  # seconds between SQLite reads of what other processes wrote
 
 
@@ -49,7 +47,6 @@ class Hub:
 
     def __init__(self) -> None:
         self._queues: dict[str, set[asyncio.Queue[int]]] = defaultdict(set)
-        self._delivered: OrderedDict[Signal, None] = OrderedDict()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[int]]:
@@ -64,11 +61,6 @@ class Hub:
 
     def deliver(self, signals: Iterable[Signal]) -> None:
         for signal in signals:
-            if signal in self._delivered:
-                continue
-            self._delivered[signal] = None
-            if len(self._delivered) > REMEMBERED:
-                self._delivered.popitem(last=False)
             for queue in self._queues.get(signal.topic, ()):
                 if queue.full():
                     queue.get_nowait()
@@ -114,17 +106,17 @@ def decode(payload: str) -> list[Signal]:
     return [Signal(str(topic), int(key)) for topic, key in orjson.loads(payload)]
 
 
-async def announce_in_transaction(signals: list[Signal]) -> None:
-    """On PostgreSQL, queue the signals with the transaction (delivered when it commits)."""
-    if signals and is_postgres():
-        for payload in encode(signals):
+async def announce_in_transaction(events: Sequence[Event]) -> None:
+    """On PostgreSQL, queue the events' signals with the transaction (sent when it commits)."""
+    if events and is_postgres():
+        for payload in encode(await signals_of(events)):
             await connection().execute_query("SELECT pg_notify($1, $2)", [CHANNEL, payload])
 
 
-def announce_after_commit(signals: list[Signal]) -> None:
-    """On SQLite, hand the signals to this process's subscribers once committed."""
-    if signals and not is_postgres():
-        hub.deliver(signals)
+def announce_after_commit(events: Sequence[Event]) -> None:
+    """On SQLite, have this process read what is new now that the change is committed."""
+    if events and not is_postgres():
+        poller.wake()
 
 
 class Listener:
@@ -185,17 +177,26 @@ listener = Listener()
 
 
 class Poller:
-    """On SQLite, where there is no LISTEN: every second, while anyone in this process is
-    subscribed, hand the hub the events and notifications other processes have committed.
-    SQLite serialises writers, so ids grow in commit order and "newer than the last seen" misses
-    nothing."""
+    """On SQLite, where there is no LISTEN: read the events and notifications committed since
+    the last read, in id order, and hand them to the hub — at once when this process commits,
+    every second for what other processes commit. SQLite serialises writers, so ids grow in
+    commit order and "newer than the last read" misses nothing. While nobody here listens, only
+    the newest ids are read, so a new subscriber misses nothing either."""
 
     def __init__(self) -> None:
         self._task: asyncio.Task[None] | None = None
+        self._woken: asyncio.Event | None = None  # made in the loop that runs the poller
 
     async def start(self, settings: Settings) -> None:
         if settings.is_sqlite:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            self._woken = asyncio.Event()
+            # Read before the server takes requests: what they commit is then all "new".
+            seen = await _newest()
+            self._task = asyncio.get_running_loop().create_task(self._run(self._woken, seen))
+
+    def wake(self) -> None:
+        if self._woken is not None:
+            self._woken.set()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -203,15 +204,16 @@ class Poller:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+            self._woken = None
 
-    async def _run(self) -> None:
-        seen: tuple[int, int] | None = None  # the newest event and notification ids read
+    async def _run(self, woken: asyncio.Event, seen: tuple[int, int]) -> None:
+        """``seen``: the newest event and notification ids read so far."""
         while True:
-            await asyncio.sleep(POLL_INTERVAL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), POLL_INTERVAL)
+            woken.clear()
             try:
                 if not hub.topics:
-                    seen = None  # nobody listens: start afresh at the next subscriber
-                elif seen is None:
                     seen = await _newest()
                 else:
                     seen = await _deliver_newer_than(seen)

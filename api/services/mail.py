@@ -103,6 +103,8 @@ WHY = {
 OPEN_LINK = {Language.ES: "Abrir en actas", Language.EN: "Open in actas"}
 SOMEONE = {Language.ES: "Alguien", Language.EN: "Someone"}
 STILL_SILENT = {Language.ES: "Sin posición todavía", Language.EN: "No position yet"}
+# At a passed deadline the deciders are awaited too, whether or not they took a position.
+STILL_AWAITED = {Language.ES: "Aún se espera a", Language.EN: "Still awaited"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def compose(
     lines = [happened + ".", "", f"{reference} · {title}" if reference else organisation]
     if excerpt:
         lines += ["", _quote(excerpt)]
-    still_silent = f"{STILL_SILENT[language]}: {', '.join(silent)}." if silent else ""
+    label = (STILL_AWAITED if what.startswith("deadline_passed") else STILL_SILENT)[language]
+    still_silent = f"{label}: {', '.join(silent)}." if silent else ""
     if still_silent:
         lines += ["", still_silent]
     lines += ["", WHY[language][reason]]

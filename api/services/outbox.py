@@ -94,7 +94,7 @@ async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
         try:
             if delivery.channel == DeliveryChannel.EMAIL:
                 if delivery.id in unwanted:
-                    return True, "not sent: the member turned immediate email off since"
+                    return True, unwanted[delivery.id]
                 letter = letters.get(delivery.id)
                 if letter is None:
                     return True, "nothing to send: the recipient has no email"
@@ -206,20 +206,27 @@ async def _post(client: httpx.AsyncClient, hook: Webhook, delivery: Delivery) ->
 # Email ------------------------------------------------------------------------------------------
 
 
-async def _no_longer_wanted(emails: Sequence[Delivery]) -> set[int]:
-    """Notification emails whose recipient has since chosen digests or no email: a queued
-    message (say, one waiting for a retry) follows the member's choice as it is now."""
-    notices = [d for d in emails if d.notification_id is not None]
+async def _no_longer_wanted(emails: Sequence[Delivery]) -> dict[int, str]:
+    """Notification emails not to send after all, and why: a queued message (say, one waiting
+    for a retry) follows the member's email choice as it is now, and goes to members only."""
+    notices = [d for d in emails if d.notification_id is not None and d.recipient_id]
     if not notices:
-        return set()
-    wanting = set(
-        await Membership.filter(
+        return {}
+    modes = {
+        (organisation, user): mode
+        for organisation, user, mode in await Membership.filter(
             organisation_id__in=sorted({d.organisation_id for d in notices}),
             user_id__in=sorted({d.recipient_id for d in notices if d.recipient_id}),
-            email_mode=EmailMode.IMMEDIATE,
-        ).values_list("organisation_id", "user_id")
-    )
-    return {d.id for d in notices if (d.organisation_id, d.recipient_id) not in wanting}
+        ).values_list("organisation_id", "user_id", "email_mode")
+    }
+    unwanted = {}
+    for delivery in notices:
+        mode = modes.get((delivery.organisation_id, delivery.recipient_id or 0))
+        if mode is None:
+            unwanted[delivery.id] = "not sent: no longer a member"
+        elif mode != EmailMode.IMMEDIATE:
+            unwanted[delivery.id] = f"not sent: the member chose {mode} email since"
+    return unwanted
 
 
 async def _letters(settings: Settings, deliveries: Sequence[Delivery]) -> dict[int, mail.Letter]:

@@ -77,6 +77,5 @@ async def change(organisation_id: int | None, actor_id: int | None) -> AsyncIter
         yield work
         events = await work._append_events()
         await announce(events)
-        signals = await live.signals_of(events)
-        await live.announce_in_transaction(signals)
-    live.announce_after_commit(signals)
+        await live.announce_in_transaction(events)
+    live.announce_after_commit(events)

@@ -24,7 +24,7 @@ from actas.api import clock
 from actas.api.db import write_transaction
 from actas.api.domain.events import EventType, canonical_json
 from actas.api.domain.lifecycle import OUTCOME_ACTIONS
-from actas.api.domain.notifications import ReminderPolicy, escalation_head
+from actas.api.domain.notifications import ReminderPolicy, heads_to_alert
 from actas.api.domain.rules import Tally
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
@@ -179,15 +179,10 @@ class _Hierarchy:
         )
 
     def escalations(self, organisation_id: int, users: Sequence[int]) -> dict[str, object]:
-        """The heads to alert about silent ``users`` (each one's unit head, or the next head
-        up; a head who is silent too is reminded instead), and whom each is alerted about, so
-        their email can name them: ``escalate`` and ``silent_by_head`` of a step's payload."""
-        silent_by_head: dict[int, list[int]] = {}
-        for user in sorted(users):
-            scope = self.scopes.get((organisation_id, user))
-            head = escalation_head(user, scope, self.heads, self.parents)
-            if head is not None and head not in users:
-                silent_by_head.setdefault(head, []).append(user)
+        """The heads to alert about silent ``users`` and whom each is alerted about (so their
+        email can name them): ``escalate`` and ``silent_by_head`` of a step's payload."""
+        scopes = {user: self.scopes.get((organisation_id, user)) for user in users}
+        silent_by_head = heads_to_alert(users, scopes, self.heads, self.parents)
         return {
             "escalate": sorted(silent_by_head),
             "silent_by_head": {

@@ -198,7 +198,7 @@ async def test_a_queued_email_follows_the_members_choice_when_it_is_sent(
     for delivery in to_ana:
         [attempt] = await DeliveryAttempt.filter(delivery_id=delivery.id)
         assert delivery.status == DeliveryStatus.SENT  # done with: never retried
-        assert attempt.detail == "not sent: the member turned immediate email off since"
+        assert attempt.detail == "not sent: the member chose daily email since"
 
 
 async def test_an_argument_email_quotes_it_and_says_why_you_are_told(

@@ -18,7 +18,7 @@ import pytest
 from actas.api import clock
 from actas.api.domain.errors import ValidationFailed
 from actas.api.domain.events import EventType
-from actas.api.domain.notifications import ReminderPolicy, escalation_head
+from actas.api.domain.notifications import ReminderPolicy, escalation_head, heads_to_alert
 from actas.api.domain.validation import Impact
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
@@ -148,6 +148,21 @@ def test_the_head_alerted_is_the_nearest_one_above_who_is_not_the_silent_person(
     assert escalation_head(1, scope(10), heads, parents) is None  # nobody above the top
     assert escalation_head(7, scope(None), heads, parents) is None
     assert escalation_head(7, None, heads, parents) is None
+
+
+def test_a_silent_persons_alert_passes_a_silent_head_on_to_the_next_one_up() -> None:
+    # top (head 1) > middle (head 2) > bottom (no head); 7 and 8 sit in the bottom unit.
+    heads, parents = {10: 1, 20: 2, 30: None}, {10: None, 20: 10, 30: 20}
+    scopes = {
+        user: MemberScope(1, 1, Role.MEMBER, unit, 1, frozenset())
+        for user, unit in {1: 10, 2: 20, 7: 30, 8: 30}.items()
+    }
+
+    assert heads_to_alert([7, 8], scopes, heads, parents) == {2: [7, 8]}
+    # The middle head is silent too: reminded, and the top head hears of all three.
+    assert heads_to_alert([2, 7, 8], scopes, heads, parents) == {1: [2, 7, 8]}
+    # Everyone up to the top is silent: nobody is left to alert.
+    assert heads_to_alert([1, 2, 7], scopes, heads, parents) == {}
 
 
 # --- reminders and escalation --------------------------------------------------------------------

@@ -289,6 +289,13 @@ async def test_revoking_the_token_of_a_socket_ends_its_subscriptions(
             await graphql(only, tokens["decider"], revoke, {"t": own["id"]})
             await argue(only, tokens["author"], seeded["proposal"], "After.")
             after = await next_message(notifications)
+            # Nor can the socket start anything new.
+            await notifications.send(
+                json.dumps({"id": "2", "type": "subscribe", "payload": {"query": NOTIFICATIONS}})
+            )
+            refused = await next_message(notifications)
 
     assert before["payload"]["data"]["notifications"]["event"]["payload"]["body"] == "Before."
     assert after == {"id": "1", "type": "complete"}  # nothing more reaches the socket
+    assert refused["id"] == "2" and refused["payload"]["data"] is None
+    assert "revoked or has expired" in refused["payload"]["errors"][0]["message"]

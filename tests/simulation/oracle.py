@@ -38,10 +38,21 @@ class Step:
 
 
 def heads_told(company: Company, silent: Sequence[int]) -> tuple[int, ...]:
-    """The heads alerted about ``silent`` people: each one's escalation head, unless that head
-    is silent too (then they are reminded instead)."""
-    heads = {company.escalation_head(user) for user in silent}
-    return tuple(sorted(h for h in heads if h is not None and h not in silent))
+    """The heads alerted about ``silent`` people."""
+    return tuple(sorted(alerted_heads(company, silent)))
+
+
+def alerted_heads(company: Company, silent: Sequence[int]) -> dict[int, list[int]]:
+    """Each head alerted and whom about: a silent person's escalation head, or, when that head
+    is silent too (and so reminded), the first head above who is not."""
+    alerted: dict[int, list[int]] = {}
+    for user in sorted(silent):
+        head = company.escalation_head(user)
+        while head is not None and head in silent:
+            head = company.escalation_head(head)
+        if head is not None:
+            alerted.setdefault(head, []).append(user)
+    return alerted
 
 
 def silent_at(plan: Plan, first_spoke: Mapping[int, datetime], moment: datetime) -> list[int]:

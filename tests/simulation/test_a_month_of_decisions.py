@@ -181,7 +181,7 @@ async def test_the_silent_were_reminded_at_the_organisations_steps_and_only_whil
 
 async def test_every_escalation_reached_the_right_head_with_the_reminder(lived: Lived) -> None:
     record, company = lived.record, lived.company
-    escalated = own_head = unseen = 0
+    escalated = own_head = unseen = passed_on = 0
     for plan, proposal in lived.proposals():
         escalation_point = plan.deadline - timedelta(hours=ESCALATION_HOURS)
         for step in steps_of(record, proposal, E.DEADLINE_APPROACHING):
@@ -192,16 +192,12 @@ async def test_every_escalation_reached_the_right_head_with_the_reminder(lived: 
             heads_told = {u for u, reason in told if reason == "escalation"}
             # At the escalation point, each head alerted is the escalation head of someone
             # silent: their unit's head, or the head above when the silent person heads the
-            # unit (or it has none); before it, no head hears anything.
-            heads = {h for u in remind if (h := company.escalation_head(u)) and h not in remind}
-            assert set(escalate) == (heads if step.at >= escalation_point else set())
-            # Each head hears whom they are alerted about (their email names them).
-            by_head: dict[str, list[int]] = {}
-            for user in sorted(remind):
-                head = company.escalation_head(user)
-                if head in escalate:
-                    by_head.setdefault(str(head), []).append(user)
-            assert step.payload["silent_by_head"] == by_head
+            # unit (or it has none), or past a head who is silent too, the first head above who
+            # is not; before it, no head hears anything...
+            alerted = oracle.alerted_heads(company, remind) if step.at >= escalation_point else {}
+            assert escalate == sorted(alerted)
+            # ... and each head hears whom they are alerted about (their email names them).
+            assert step.payload["silent_by_head"] == {str(h): us for h, us in alerted.items()}
             # Only heads who may see the proposal are told (a head outside its audience is not).
             assert heads_told == {h for h in escalate if lived.sees(h, proposal)}
             escalated += len(heads_told)
@@ -212,7 +208,10 @@ async def test_every_escalation_reached_the_right_head_with_the_reminder(lived: 
                 if any(unit.head == u for unit in company.units.values())
                 and company.escalation_head(u) in heads_told
             )
-    assert escalated > 50 and own_head > 0 and unseen > 0
+            passed_on += sum(
+                1 for us in alerted.values() for u in us if company.escalation_head(u) in remind
+            )
+    assert escalated > 50 and own_head > 0 and unseen > 0 and passed_on > 0
 
 
 # --- deadlines -----------------------------------------------------------------------------
