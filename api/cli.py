@@ -136,10 +136,7 @@ def worker(
     async def run() -> None:
         if once:
             result = await one_round(settings)
-            typer.echo(
-                f"steps {result.schedule.steps}, sent {result.delivery.sent}, "
-                f"failed {result.delivery.failed}"
-            )
+            typer.echo(f"steps {result.schedule.steps}, {result.delivery}")
             return
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -33,27 +33,22 @@ async def one_round(settings: Settings) -> Round:
     except Exception:
         log.exception("The schedule failed this round; it is retried next round.")
         schedule = ScheduleReport()
-    sent = failed = 0
+    total = RoundReport()
     try:
         while True:
             report = await deliver_due(settings)
-            sent, failed = sent + report.sent, failed + report.failed
-            if report.sent + report.failed == 0 or report.failed:
+            total += report
+            if report == RoundReport() or report.failed:
                 break  # nothing left, or a channel is failing: wait for the next round
     except Exception:
         log.exception("Delivery failed this round; it is retried next round.")
-    return Round(schedule, RoundReport(sent=sent, failed=failed))
+    return Round(schedule, total)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     while not stop.is_set():
         result = await asyncio.create_task(one_round(settings))
-        if result.schedule.steps or result.delivery.sent or result.delivery.failed:
-            log.info(
-                "steps %s, sent %d, failed %d",
-                result.schedule.steps,
-                result.delivery.sent,
-                result.delivery.failed,
-            )
+        if result.schedule.steps or result.delivery != RoundReport():
+            log.info("steps %s, %s", result.schedule.steps, result.delivery)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=settings.worker_interval)

@@ -70,6 +70,18 @@ RETURNING id
 class RoundReport:
     sent: int = 0
     failed: int = 0  # attempts that failed (the delivery will be retried or given up)
+    skipped: int = 0  # done without sending: no address, or no longer wanted
+
+    def __add__(self, other: RoundReport) -> RoundReport:
+        return RoundReport(
+            self.sent + other.sent, self.failed + other.failed, self.skipped + other.skipped
+        )
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, failed {self.failed}, not needed {self.skipped}"
+
+
+SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 
 
 async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
@@ -90,27 +102,30 @@ async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
     # which costs more than a call to a nearby receiver.
     http = httpx.AsyncClient(timeout=10, follow_redirects=False) if hooks else None
 
-    async def send(delivery: Delivery) -> tuple[bool, str]:
+    async def send(delivery: Delivery) -> tuple[str, str]:
+        """What became of the delivery (sent, failed or skipped), and the detail to log."""
         try:
             if delivery.channel == DeliveryChannel.EMAIL:
                 if delivery.id in unwanted:
-                    return True, unwanted[delivery.id]
+                    return SKIPPED, unwanted[delivery.id]
                 letter = letters.get(delivery.id)
                 if letter is None:
-                    return True, "nothing to send: the recipient has no email"
+                    return SKIPPED, "nothing to send: the recipient has no email"
                 await mail.send(letter, settings.mail)
-                return True, "accepted by the SMTP server"
+                return SENT, "accepted by the SMTP server"
             assert delivery.webhook_id is not None and http is not None
-            return await _post(http, hooks[delivery.webhook_id], delivery)
+            accepted, detail = await _post(http, hooks[delivery.webhook_id], delivery)
+            return (SENT if accepted else FAILED), detail
         except Exception as error:  # any failure of the channel is retried
-            return False, f"{type(error).__name__}: {error}"[:500]
+            return FAILED, f"{type(error).__name__}: {error}"[:500]
 
-    async def attempt(delivery: Delivery) -> bool | None:
+    async def attempt(delivery: Delivery) -> str | None:
         async with gate:
-            succeeded, detail = await send(delivery)
+            outcome, detail = await send(delivery)
         # Recorded at once, not after the whole batch: a slow send must not keep the others'
         # results unrecorded until their leases run out.
-        return succeeded if await _record(settings, delivery, succeeded, detail) else None
+        recorded = await _record(settings, delivery, outcome != FAILED, detail)
+        return outcome if recorded else None
 
     try:
         results = await asyncio.gather(*(attempt(d) for d in deliveries))
@@ -118,7 +133,7 @@ async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
         if http is not None:
             await http.aclose()
     return RoundReport(
-        sent=sum(1 for ok in results if ok is True), failed=sum(1 for ok in results if ok is False)
+        sent=results.count(SENT), failed=results.count(FAILED), skipped=results.count(SKIPPED)
     )
 
 
@@ -224,8 +239,10 @@ async def _no_longer_wanted(emails: Sequence[Delivery]) -> dict[int, str]:
         mode = modes.get((delivery.organisation_id, delivery.recipient_id or 0))
         if mode is None:
             unwanted[delivery.id] = "not sent: no longer a member"
+        elif mode == EmailMode.OFF:
+            unwanted[delivery.id] = "not sent: the member has since turned email off"
         elif mode != EmailMode.IMMEDIATE:
-            unwanted[delivery.id] = f"not sent: the member chose {mode} email since"
+            unwanted[delivery.id] = f"not sent: the member has since chosen a {mode} digest"
     return unwanted
 
 
