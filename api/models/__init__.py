@@ -17,6 +17,7 @@ from actas.api.models.following import (
     Subscription,
     Webhook,
 )
+from actas.api.models.idempotency import IdempotencyKey
 from actas.api.models.organisations import Membership, Organisation, Unit
 from actas.api.models.people import ApiToken, User
 from actas.api.models.proposals import (
@@ -39,6 +40,7 @@ __all__ = [
     "DeliveryAttempt",
     "Event",
     "FollowUp",
+    "IdempotencyKey",
     "Membership",
     "Notification",
     "Organisation",
