@@ -463,10 +463,8 @@ async def link_proposals(
             raise ValidationFailed("A proposal cannot link to itself.", field="target")
         if await ProposalLink.exists(source_id=source.id, target_id=target.id, kind=kind):
             raise ValidationFailed("These proposals are already linked that way.", field="target")
-        if kind is LinkKind.SUPERSEDES and await ProposalLink.exists(
-            source_id=target.id, target_id=source.id, kind=LinkKind.SUPERSEDES
-        ):
-            raise ValidationFailed("Two proposals cannot supersede each other.", field="target")
+        if kind is LinkKind.SUPERSEDES:
+            await _refuse_supersede_cycle(viewer, source, target)
         link = await ProposalLink.create(
             organisation_id=source.organisation_id,
             source=source,
@@ -481,6 +479,56 @@ async def link_proposals(
             proposal_id=source.id,
         )
     return link
+
+
+async def _refuse_supersede_cycle(viewer: Viewer, source: Proposal, target: Proposal) -> None:
+    """``source`` superseding ``target`` must not close a circle of any length: a circle has no
+    newest proposal, so "what replaced this?" would never end. One read of the organisation's
+    supersede links; the chain is named with the references the viewer may see."""
+    links = await ProposalLink.filter(
+        organisation_id=source.organisation_id, kind=LinkKind.SUPERSEDES
+    ).values_list("source_id", "target_id")
+    chain = _supersede_path(links, start=target.id, goal=source.id)
+    if chain is None:
+        return
+    numbers = dict(
+        await visible_proposals(viewer, source.organisation_id)
+        .filter(id__in=chain)
+        .values_list("id", "number")
+    )
+    slug = (await Organisation.get(id=source.organisation_id)).slug
+    names = [
+        format_reference(slug, numbers[step]) if step in numbers else "a proposal you cannot see"
+        for step in [source.id, *chain]
+    ]
+    raise ValidationFailed(
+        "Proposals cannot supersede each other in a circle: " + " supersedes ".join(names) + ".",
+        field="target",
+    )
+
+
+def _supersede_path(links: Sequence[tuple[int, int]], *, start: int, goal: int) -> list[int] | None:
+    """The shortest chain ``start`` → … → ``goal`` along supersede links (newer → older), or
+    None when there is none. Breadth first, so the chain named in an error is the shortest."""
+    superseded: dict[int, list[int]] = {}
+    for newer, older in links:
+        superseded.setdefault(newer, []).append(older)
+    came_from: dict[int, int | None] = {start: None}
+    frontier = [start]
+    while frontier and goal not in came_from:
+        reached = []
+        for newer in frontier:
+            for older in superseded.get(newer, ()):
+                if older not in came_from:
+                    came_from[older] = newer
+                    reached.append(older)
+        frontier = reached
+    if goal not in came_from:
+        return None
+    chain = [goal]
+    while (previous := came_from[chain[-1]]) is not None:
+        chain.append(previous)
+    return chain[::-1]
 
 
 async def visible_proposal(viewer: Viewer, proposal_id: int) -> Proposal:
