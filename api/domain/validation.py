@@ -85,8 +85,15 @@ def hours(value: int, *, field: str) -> int:
 
 
 def hours_list(values: Iterable[int], *, field: str) -> str:
-    """Reminder hours, stored as "48,24" (largest first, each once, at most five)."""
-    cleaned = sorted({hours(v, field=field) for v in values}, reverse=True)
+    """Reminder hours, stored as "48,24" (largest first, each once, at most five). Each is at
+    least one hour: reminders are sent only while the deadline is ahead, so one at 0 hours
+    could never fire (at the deadline its own step reminds and escalates)."""
+    cleaned = sorted(set(values), reverse=True)
+    if any(not 1 <= v <= MAX_HOURS for v in cleaned):
+        raise ValidationFailed(
+            f"Reminders are 1 to {MAX_HOURS} hours before a deadline (at 0 hours it has passed).",
+            field=field,
+        )
     if len(cleaned) > 5:
         raise ValidationFailed("At most five reminders before a deadline.", field=field)
     return ",".join(str(v) for v in cleaned)
