@@ -140,8 +140,13 @@ def worker(
             return
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def stopping() -> None:
+            logging.getLogger("actas.worker").info("Stopping after the messages in hand.")
+            stop.set()
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, stopping)
         typer.echo("actas worker running; Ctrl+C stops it.")
         await run_worker(settings, stop)
 

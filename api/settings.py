@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite://actas.sqlite3"
+DEFAULT_DELIVERY_LEASE = 300.0  # seconds a worker holds a claimed delivery unless it renews
 
 
 class SettingsError(ValueError):
@@ -49,6 +50,7 @@ class Settings:
     worker_interval: float = 2.0  # seconds between the worker's rounds
     retry_base: float = 30.0  # seconds before the first retry; doubles each time
     max_attempts: int = 8
+    delivery_lease: float = DEFAULT_DELIVERY_LEASE
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,6 +95,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
         retry_base=_seconds(env, "ACTAS_RETRY_BASE", 30.0),
         max_attempts=_integer(env, "ACTAS_MAX_ATTEMPTS", 8, upper=50),
+        delivery_lease=_seconds(env, "ACTAS_DELIVERY_LEASE", DEFAULT_DELIVERY_LEASE),
     )
 
 

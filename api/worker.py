@@ -1,9 +1,10 @@
 """The worker: takes the schedule's due steps and sends the outbox, round after round.
 
 Run as many as you like (``actas worker``): steps are taken once and deliveries claimed with a
-lease, so two workers never send the same message. Each round runs in a fresh task: after a
-PostgreSQL restart, a long-lived task keeps failing on its released connection, a new one
-recovers.
+lease, so two workers never send the same message. SIGTERM or SIGINT stops it after the messages
+in hand (sent and recorded); what it claimed and did not start is released for the next worker.
+Each round runs in a fresh task: after a PostgreSQL restart, a long-lived task keeps failing on
+its released connection, a new one recovers.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ class Round:
     delivery: RoundReport
 
 
-async def one_round(settings: Settings) -> Round:
-    """Take the due steps, then send what is due (including what those steps just queued)."""
+async def one_round(settings: Settings, stop: asyncio.Event | None = None) -> Round:
+    """Take the due steps, then send what is due (including what those steps just queued).
+    Once ``stop`` is set, the round ends after the messages in hand."""
     try:
         schedule = await run_schedule()
     except Exception:
@@ -35,8 +37,8 @@ async def one_round(settings: Settings) -> Round:
         schedule = ScheduleReport()
     total = RoundReport()
     try:
-        while True:
-            report = await deliver_due(settings)
+        while stop is None or not stop.is_set():
+            report = await deliver_due(settings, stop=stop)
             total += report
             if report == RoundReport() or report.failed:
                 break  # nothing left, or a channel is failing: wait for the next round
@@ -47,7 +49,7 @@ async def one_round(settings: Settings) -> Round:
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        result = await asyncio.create_task(one_round(settings))
+        result = await asyncio.create_task(one_round(settings, stop))
         if result.schedule.steps or result.delivery != RoundReport():
             log.info("steps %s, %s", result.schedule.steps, result.delivery)
         with contextlib.suppress(TimeoutError):

@@ -1,11 +1,11 @@
 """Sending the outbox: claim due deliveries, send them, record every attempt, retry with backoff.
 
-Delivery is at least once: a worker claims a batch with a lease, sends, and records the result.
-If it dies in between (or is slower than its lease), the lease runs out and another worker sends
-again; receivers recognise the repeat by the delivery key (webhook header ``X-Actas-Delivery``,
-email ``Message-ID``), and the first result recorded stands. Two workers never hold the same
-live lease: claiming is one atomic UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's
-write lock serialises claims).
+Delivery is at least once: a worker claims a batch with a lease (``leases.py``: renewed while it
+sends), sends, and records the result. If it dies in between (or is cut off for longer than its
+lease), the lease runs out and another worker sends again; receivers recognise the repeat by the
+delivery key (webhook header ``X-Actas-Delivery``, email ``Message-ID``), and the first result
+recorded stands. Two workers never hold the same live lease: claiming is one atomic UPDATE
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write lock serialises claims).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import httpx
 import orjson
 
 from actas.api import clock
-from actas.api.db import is_postgres, write_transaction
+from actas.api.db import write_transaction
 from actas.api.domain.events import EventType
 from actas.api.domain.notifications import Reason
 from actas.api.domain.references import format_reference
@@ -38,9 +38,10 @@ from actas.api.models import (
     Webhook,
 )
 from actas.api.services import mail
-from actas.api.settings import Settings
+from actas.api.services.leases import claim_due, kept_alive, release
+from actas.api.settings import DEFAULT_DELIVERY_LEASE, Settings
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=DEFAULT_DELIVERY_LEASE)  # unless ACTAS_DELIVERY_LEASE says otherwise
 SEND_AT_ONCE = 8
 # The payload field quoted in an email, the first present (a follow-up's, its note or title).
 EXCERPT_FIELDS = (
@@ -53,17 +54,6 @@ EXCERPT_FIELDS = (
     "note",
     "title",
 )
-
-_CLAIM = """
-UPDATE delivery SET claimed_until = {lease}
-WHERE id IN (
-    SELECT id FROM delivery
-    WHERE status = 'pending' AND next_attempt_at <= {now}
-      AND (claimed_until IS NULL OR claimed_until < {now})
-    ORDER BY id LIMIT {limit} {lock}
-)
-RETURNING id
-"""
 
 
 @dataclass(frozen=True)
@@ -84,9 +74,13 @@ class RoundReport:
 SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 
 
-async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
-    """One round: claim what is due, send it, record each attempt."""
-    ids = await _claim(limit)
+async def deliver_due(
+    settings: Settings, *, limit: int = 100, stop: asyncio.Event | None = None
+) -> RoundReport:
+    """One round: claim what is due, send it, record each attempt. Once ``stop`` is set, what
+    is being sent is finished and recorded, and the rest is released for another worker."""
+    lease = timedelta(seconds=settings.delivery_lease)
+    ids = await claim_due(limit, lease)
     if not ids:
         return RoundReport()
     deliveries = await Delivery.filter(id__in=ids).order_by("id")
@@ -119,38 +113,31 @@ async def deliver_due(settings: Settings, *, limit: int = 100) -> RoundReport:
         except Exception as error:  # any failure of the channel is retried
             return FAILED, f"{type(error).__name__}: {error}"[:500]
 
+    held = set(ids)  # claimed and not yet recorded: their leases are renewed
+    unstarted = set(ids)
+
     async def attempt(delivery: Delivery) -> str | None:
         async with gate:
+            if stop is not None and stop.is_set():
+                return None  # stopping: left unstarted, released below
+            unstarted.discard(delivery.id)
             outcome, detail = await send(delivery)
         # Recorded at once, not after the whole batch: a slow send must not keep the others'
         # results unrecorded until their leases run out.
         recorded = await _record(settings, delivery, outcome != FAILED, detail)
+        held.discard(delivery.id)
         return outcome if recorded else None
 
     try:
-        results = await asyncio.gather(*(attempt(d) for d in deliveries))
+        async with kept_alive(held, lease):
+            results = await asyncio.gather(*(attempt(d) for d in deliveries))
     finally:
         if http is not None:
             await http.aclose()
+        await release(unstarted)
     return RoundReport(
         sent=results.count(SENT), failed=results.count(FAILED), skipped=results.count(SKIPPED)
     )
-
-
-async def _claim(limit: int) -> list[int]:
-    now = clock.now()
-    async with write_transaction(None) as transaction:
-        if is_postgres():
-            sql = _CLAIM.format(
-                lease="$1", now="$2", limit=int(limit), lock="FOR UPDATE SKIP LOCKED"
-            )
-        else:
-            # Numbered, because ``now`` appears twice (plain ``?`` binds by position).
-            sql = _CLAIM.format(lease="?1", now="?2", limit=int(limit), lock="")
-        # Not ``execute_query``: on PostgreSQL it runs an UPDATE without fetching, so RETURNING
-        # would come back empty and the claimed rows would never be sent.
-        rows = await transaction.execute_query_dict(sql, [now + LEASE, now])
-    return sorted(int(row["id"]) for row in rows)
 
 
 async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detail: str) -> bool:
