@@ -17,11 +17,13 @@ from tortoise.expressions import Q, Subquery
 from actas.api.domain.references import parse_reference
 from actas.api.domain.threads import depth_first
 from actas.api.domain.visibility import Viewer, visible_proposals
+from actas.api.domain.vocabulary import DeliveryChannel
 from actas.api.models import (
     Argument,
     ArgumentRevision,
     Decision,
     DecisionCitation,
+    Delivery,
     DeliveryAttempt,
     Event,
     FollowUp,
@@ -78,6 +80,13 @@ class _FollowThroughLoaders:
         following = {row["proposal_id"] for row in rows}
         return [p in following for p in proposal_ids]
 
+    async def _notification_emails(self, notification_ids: Sequence[int]) -> list[Delivery | None]:
+        """The email queued for each notification (none when the person was not to be emailed)."""
+        rows = await Delivery.filter(
+            notification_id__in=notification_ids, channel=DeliveryChannel.EMAIL
+        )
+        return in_key_order(notification_ids, rows, lambda d: d.notification_id)
+
     async def _delivery_attempts(self, delivery_ids: Sequence[int]) -> list[list[DeliveryAttempt]]:
         rows = await DeliveryAttempt.filter(delivery_id__in=delivery_ids).order_by("number")
         return grouped(delivery_ids, rows, lambda r: r.delivery_id)
@@ -117,6 +126,7 @@ class Loaders(_FollowThroughLoaders):
         self.follow_ups = DataLoader[int, list[FollowUp]](self._follow_ups)
         self.outcome_review = DataLoader[int, OutcomeReview | None](self._outcome_reviews)
         self.following = DataLoader[int, bool](self._following)
+        self.notification_email = DataLoader[int, Delivery | None](self._notification_emails)
         self.delivery_attempts = DataLoader[int, list[DeliveryAttempt]](self._delivery_attempts)
         self.matching_arguments = DataLoader[tuple[int, str], list[int]](self._matching_arguments)
 

@@ -102,6 +102,7 @@ class DeliveryChannel(StrEnum):
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
+    SKIPPED = "skipped"  # done without sending: no address, or no longer wanted
     FAILED = "failed"  # gave up after the last retry
 
 

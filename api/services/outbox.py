@@ -124,7 +124,7 @@ async def deliver_due(
             outcome, detail = await send(delivery)
         # Recorded at once, not after the whole batch: a slow send must not keep the others'
         # results unrecorded until their leases run out.
-        recorded = await _record(settings, delivery, outcome != FAILED, detail)
+        recorded = await _record(settings, delivery, outcome, detail)
         held.discard(delivery.id)
         return outcome if recorded else None
 
@@ -140,12 +140,17 @@ async def deliver_due(
     )
 
 
-async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detail: str) -> bool:
-    """Log the attempt and set what comes next. False, and nothing written, when this worker's
-    lease ran out and another worker has recorded an attempt since: theirs stands."""
+async def _record(settings: Settings, delivery: Delivery, outcome: str, detail: str) -> bool:
+    """Log the attempt (``outcome`` is SENT, SKIPPED or FAILED) and set what comes next. False,
+    and nothing written, when this worker's lease ran out and another worker has recorded an
+    attempt since: theirs stands. A skipped delivery is done with, like a sent one, but keeps its
+    own status: the log must not say "sent" for a message nobody received."""
     at = clock.now()
     number = delivery.attempts + 1
-    if succeeded:
+    succeeded = outcome != FAILED
+    if outcome == SKIPPED:
+        status, next_at = DeliveryStatus.SKIPPED, delivery.next_attempt_at
+    elif succeeded:
         status, next_at = DeliveryStatus.SENT, delivery.next_attempt_at
     elif number >= settings.max_attempts:
         status, next_at = DeliveryStatus.FAILED, delivery.next_attempt_at
@@ -159,7 +164,7 @@ async def _record(settings: Settings, delivery: Delivery, succeeded: bool, detai
             attempts=number,
             next_attempt_at=next_at,
             claimed_until=None,
-            sent_at=at if succeeded else None,
+            sent_at=at if outcome == SENT else None,
             last_error="" if succeeded else detail,
         )
         if not recorded:

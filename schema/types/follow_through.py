@@ -34,7 +34,7 @@ for vocabulary, description in (
     (FollowUpStatus, "Where a follow-up stands."),
     (OutcomeVerdict, "Whether the decision met its expected impact."),
     (DeliveryChannel, "How a message travels."),
-    (DeliveryStatus, "Whether a message was delivered."),
+    (DeliveryStatus, "Whether a message was delivered (skipped: not needed, nobody was sent it)."),
 ):
     strawberry.enum(vocabulary, description=description)
 
@@ -78,6 +78,13 @@ class NotificationNode(relay.Node):
             return None
         proposal = await info.context.loaders.proposal.load(self.proposal_key)
         return ProposalNode.from_model(proposal) if proposal else None
+
+    @strawberry.field(
+        description="The email that was to tell you, and how it went (null when none was due)."
+    )
+    async def email(self, info: Info) -> DeliveryNode | None:
+        delivery = await info.context.loaders.notification_email.load(self.id)
+        return DeliveryNode.from_model(delivery) if delivery else None
 
 
 @strawberry.type(name="FollowUp", description="An action that carries a decision to its result.")

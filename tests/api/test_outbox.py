@@ -197,7 +197,7 @@ async def test_a_queued_email_follows_the_members_choice_when_it_is_sent(
     assert len(to_ana) == report.skipped == 2
     for delivery in to_ana:
         [attempt] = await DeliveryAttempt.filter(delivery_id=delivery.id)
-        assert delivery.status == DeliveryStatus.SENT  # done with: never retried
+        assert delivery.status == DeliveryStatus.SKIPPED  # done with, never retried: not sent
         assert attempt.detail == "not sent: the member has since chosen a daily digest"
 
 
