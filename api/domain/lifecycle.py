@@ -10,6 +10,7 @@ Closed states are final. Who may take each action is decided in ``permissions``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from actas.api.domain.errors import InvalidTransition, ValidationFailed
@@ -71,4 +72,15 @@ def ensure_open(state: ProposalState, what: str) -> None:
         raise InvalidTransition(
             f"The proposal is {state.value}; {what} is only possible while it is open.",
             state=state.value,
+        )
+
+
+def ensure_before_deadline(deadline: datetime | None, *, now: datetime) -> None:
+    """A passed deadline closes the vote: the rule decides, or the deciders, on what was said
+    in time. Extending the deadline (author or admin) reopens it."""
+    if deadline is not None and deadline <= now:
+        raise InvalidTransition(
+            f"The deadline passed on {deadline:%Y-%m-%d %H:%M} UTC: positions are closed. "
+            "The author or an admin can extend the deadline.",
+            state=OPEN.value,
         )

@@ -42,6 +42,7 @@ class Reason(StrEnum):
     FOLLOW_UP = "follow_up"
     OUTCOME_REVIEW = "outcome_review"
     MEMBERSHIP = "membership"
+    INVITATION = "invitation"  # to join an organisation: told to the invitee only
 
 
 PRIORITY = {reason: rank for rank, reason in enumerate(Reason)}
@@ -72,6 +73,12 @@ ADDRESSED: dict[EventType, tuple[tuple[str, Reason], ...]] = {
     EventType.FOLLOW_UP_ADDED: (("owner", Reason.FOLLOW_UP),),
     EventType.FOLLOW_UP_DUE: (("owner", Reason.FOLLOW_UP),),
     EventType.OUTCOME_REVIEW_DUE: (("ask", Reason.OUTCOME_REVIEW),),
+}
+# Events that tell the people their payload names as well as their usual recipients: who votes
+# changed on an open proposal, so its deciders hear of it, and so does whoever was removed.
+NAMED_TOO: dict[EventType, tuple[tuple[str, Reason], ...]] = {
+    EventType.PARTICIPANT_SET: (("deciders", Reason.PARTICIPANT),),
+    EventType.PARTICIPANT_REMOVED: (("deciders", Reason.PARTICIPANT), ("user", Reason.PARTICIPANT)),
 }
 # Events only their own people hear of (``included``, mentions, replies), never the circle:
 # drafting is private, links are quiet, and a role given is news to the person given it only.
@@ -122,6 +129,7 @@ def recipients_of_proposal_event(
             Recipient(u, Reason.INVITED) for u, r in circle.participants.items() if r in VOICES
         ]
     candidates += included
+    candidates += addressed  # the people named too (``NAMED_TOO``)
     candidates += [Recipient(u, Reason.MENTION) for u in mentioned]
     if replied_to is not None:
         candidates.append(Recipient(replied_to, Reason.REPLY))
@@ -142,7 +150,7 @@ def inclusion(user_id: int, role: ParticipantRole) -> Recipient:
 def addressed_in(event: EventType, payload: Mapping[str, object]) -> list[Recipient]:
     """The people an addressed event names in its payload, with the reason for each."""
     found: list[Recipient] = []
-    for key, reason in ADDRESSED.get(event, ()):
+    for key, reason in ADDRESSED.get(event, NAMED_TOO.get(event, ())):
         named = payload.get(key)
         users = named if isinstance(named, list) else [named] if named is not None else []
         found += [Recipient(int(str(user)), reason) for user in users]

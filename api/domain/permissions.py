@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from actas.api.domain.errors import Forbidden
+from actas.api.domain.errors import Forbidden, ValidationFailed
 from actas.api.domain.lifecycle import Action
 from actas.api.domain.visibility import MemberScope, Viewer
 from actas.api.domain.vocabulary import ParticipantRole, RuleKind, TokenScope
@@ -84,3 +84,30 @@ def ensure_may_take_position(actor: ProposalActor) -> None:
 def ensure_may_edit_argument(user_id: int, argument_author_id: int) -> None:
     if user_id != argument_author_id:
         raise Forbidden("Only its author can edit an argument.")
+
+
+def ensure_may_change_participant(
+    actor: ProposalActor,
+    *,
+    user_id: int,
+    current: ParticipantRole | None,
+    new: ParticipantRole | None,
+    has_spoken: bool,
+) -> None:
+    """Once a proposal is open, who votes changes only in the open and never against what was
+    said: nobody changes their own part, a voice that has spoken keeps its part, and deciders
+    are named or changed by an admin."""
+    if current is new:
+        return
+    if user_id == actor.user_id:
+        raise Forbidden(
+            "Nobody changes their own part in an open proposal: the author or an admin can."
+        )
+    if has_spoken:
+        raise ValidationFailed(
+            "This person has taken a position: their part in the open proposal can no longer "
+            "change, nor can they be removed.",
+            field="participants",
+        )
+    if ParticipantRole.DECIDER in (current, new) and not actor.member.is_admin:
+        raise Forbidden("Only an admin can name or change a decider of an open proposal.")

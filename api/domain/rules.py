@@ -1,14 +1,16 @@
 """Decision rules: the tally of positions and the outcome each rule allows.
 
-Who counts. The *eligible voters* are the proposal's voting participants (decider, required,
-consulted) when it names any; otherwise every member of its audience who may take a position.
-Other people's positions are recorded and counted in ``counts`` but carry no weight.
+Who counts is the electorate's question (``domain.electorate``): these functions count the
+positions of the eligible ``voters`` they are given. Weight counts for shares and quorums; a voice
+counts whatever its weight.
 
 - ``decider``: the deciders record either outcome; the tally is advisory.
-- ``consent``: accepted unless a required voice (a decider or required participant) blocks.
+- ``consent``: rejected as soon as a blocker blocks (the required voices: deciders and required
+  participants; every eligible voter when there are none). Otherwise accepted once every
+  required voice has spoken, or once the deadline has passed.
 - ``majority``: needs a quorum (weight of eligible voters with any position ≥ quorum * eligible
-  weight); then accepted when agree / (agree + disagree + block) ≥ threshold. Abstentions count
-  towards the quorum, not the share.
+  weight, and more than 0); then accepted when agree / (agree + disagree + block) ≥ threshold.
+  Abstentions count towards the quorum, not the share.
 - ``unanimity``: rejected as soon as an eligible voter disagrees or blocks; accepted once every
   eligible voter has a position, none against, and at least one agrees.
 """
@@ -77,6 +79,15 @@ class Tally:
     silent_voters: tuple[int, ...] = ()  # eligible voters without a position
     verdict: ProposalState | None = None  # what the rule decides now; None = no verdict yet
     reason: str = field(default="")  # the verdict in words
+    voices: dict[str, int] = field(default_factory=dict)  # eligible voters per stance (people)
+
+    @property
+    def against_voices(self) -> int:
+        return self.voices.get("disagree", 0) + self.voices.get("block", 0)
+
+    @property
+    def agree_voices(self) -> int:
+        return self.voices.get("agree", 0)
 
     def to_json(self) -> str:
         return orjson.dumps(asdict(self), option=orjson.OPT_SORT_KEYS).decode()
@@ -88,21 +99,36 @@ class Tally:
         data["verdict"] = ProposalState(data["verdict"]) if data["verdict"] else None
         for name in ("blocked_by", "missing_voices", "silent_voters"):
             data[name] = tuple(data[name])
+        data.setdefault("voices", {})  # tallies stored before voices were counted
         return cls(**data)
 
 
-def compute_tally(
-    rule: DecisionRule, voters: Iterable[Voter], positions: Mapping[int, PositionStance]
-) -> Tally:
-    """Tally ``positions`` (user id → stance) of everyone against the eligible ``voters``."""
+def blockers(voters: Iterable[Voter]) -> tuple[int, ...]:
+    """Who may block under consent: the required voices, or every voter when there are none."""
     voters = list(voters)
+    required = tuple(v.user_id for v in voters if v.participant_role in REQUIRED_VOICES)
+    return required or tuple(v.user_id for v in voters)
+
+
+def compute_tally(
+    rule: DecisionRule,
+    voters: Iterable[Voter],
+    positions: Mapping[int, PositionStance],
+    *,
+    deadline_passed: bool = False,
+) -> Tally:
+    """Tally ``positions`` (user id → stance) of everyone against the eligible ``voters``;
+    ``deadline_passed`` lets consent accept while required voices are still silent."""
+    voters = sorted(voters, key=lambda v: v.user_id)
     weights = dict.fromkeys((s.value for s in PositionStance), 0)
     counts = dict.fromkeys((s.value for s in PositionStance), 0)
+    voices = dict.fromkeys((s.value for s in PositionStance), 0)
     for stance in positions.values():
         counts[stance.value] += 1
     for voter in voters:
         if voter.user_id in positions:
             weights[positions[voter.user_id].value] += voter.weight
+            voices[positions[voter.user_id].value] += 1
     eligible_weight = sum(voter.weight for voter in voters)
     participated = sum(weights.values())
     decisive = weights["agree"] + weights["disagree"] + weights["block"]
@@ -120,12 +146,16 @@ def compute_tally(
         quorum_reached=quorum_reached,
         agree_share=round(weights["agree"] / decisive, 6) if decisive else None,
         blocked_by=tuple(
-            v.user_id for v in required if positions.get(v.user_id) is PositionStance.BLOCK
+            user for user in blockers(voters) if positions.get(user) is PositionStance.BLOCK
         ),
         missing_voices=tuple(v.user_id for v in required if v.user_id not in positions),
         silent_voters=tuple(v.user_id for v in voters if v.user_id not in positions),
+        voices=voices,
     )
-    verdict, reason = _VERDICTS[rule.kind](tally)
+    if rule.kind is RuleKind.CONSENT:
+        verdict, reason = _consent_verdict(tally, deadline_passed)
+    else:
+        verdict, reason = _VERDICTS[rule.kind](tally)
     return replace(tally, verdict=verdict, reason=reason)
 
 
@@ -133,10 +163,17 @@ def _decider_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
     return None, "The deciders record the outcome; the tally is advisory."
 
 
-def _consent_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
+def _consent_verdict(tally: Tally, deadline_passed: bool) -> tuple[ProposalState | None, str]:
     if tally.blocked_by:
-        return REJECTED, f"Blocked by {len(tally.blocked_by)} required voice(s)."
-    return ACCEPTED, "No required voice blocks."
+        return REJECTED, f"Blocked by {len(tally.blocked_by)} voice(s)."
+    if tally.missing_voices and not deadline_passed:
+        return None, (
+            f"No block so far; {len(tally.missing_voices)} required voice(s) have not spoken "
+            "and the deadline has not passed."
+        )
+    if tally.missing_voices:
+        return ACCEPTED, "No block before the deadline passed."
+    return ACCEPTED, "No block, and no required voice is awaited."
 
 
 def _majority_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
@@ -149,37 +186,53 @@ def _majority_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
     decisive = agree + tally.weights["disagree"] + tally.weights["block"]
     if not decisive:
         return None, "Only abstentions so far: nobody agrees or disagrees yet."
-    share = tally.agree_share or 0.0
-    if _reaches(agree, decisive, tally.threshold):
-        return ACCEPTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
-    return REJECTED, f"{_percent(share)} agree, {_percent(tally.threshold)} needed."
+    share = Fraction(agree, decisive)
+    needed = _ratio(tally.threshold)
+    verdict = ACCEPTED if share >= needed else REJECTED
+    shown_share, shown_needed = _percents(share, needed)
+    return verdict, f"{shown_share} agree, {shown_needed} needed."
 
 
 def _unanimity_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
-    against = tally.weights["disagree"] + tally.weights["block"]
-    if against:
+    if tally.against_voices:
         return REJECTED, "An eligible voter disagrees or blocks."
     if tally.silent_voters:
         return None, f"{len(tally.silent_voters)} eligible voter(s) have not taken a position."
-    if not tally.weights["agree"]:
+    if not tally.agree_voices:
         return None, "Nobody agrees yet."
     return ACCEPTED, "Every eligible voter agrees or abstains."
 
 
 _VERDICTS = {
     RuleKind.DECIDER: _decider_verdict,
-    RuleKind.CONSENT: _consent_verdict,
     RuleKind.MAJORITY: _majority_verdict,
     RuleKind.UNANIMITY: _unanimity_verdict,
 }
 
 
-def check_outcome_allowed(tally: Tally, outcome: ProposalState) -> None:
-    """Raise unless the proposal's rule allows closing with ``outcome`` given ``tally``."""
+def check_outcome_allowed(
+    tally: Tally, outcome: ProposalState, *, decided_by: int | None = None
+) -> Tally:
+    """Raise unless the proposal's rule allows closing with ``outcome`` given ``tally``; return
+    the tally the decision keeps. A decider deciding under consent gives their own voice by
+    doing so: if theirs is the last one awaited and nobody blocks, they may accept, and the
+    kept tally says so."""
     if outcome not in (ACCEPTED, REJECTED):
         raise ValidationFailed("An outcome is accepted or rejected.", field="outcome")
+    if (
+        tally.rule is RuleKind.CONSENT
+        and tally.verdict is None
+        and not tally.blocked_by
+        and decided_by is not None
+        and set(tally.missing_voices) <= {decided_by}
+    ):
+        tally = replace(
+            tally,
+            verdict=ACCEPTED,
+            reason="No block; the decider's consent was the last voice awaited.",
+        )
     if tally.rule is RuleKind.DECIDER or tally.verdict is outcome:
-        return
+        return tally
     state = ProposalState.OPEN.value
     if tally.verdict is None:
         raise InvalidTransition(
@@ -187,7 +240,8 @@ def check_outcome_allowed(tally: Tally, outcome: ProposalState) -> None:
             state=state,
         )
     raise InvalidTransition(
-        f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: {tally.reason}",
+        f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: "
+        f"{tally.reason}",
         state=state,
     )
 
@@ -196,8 +250,22 @@ def _reaches(part: int, whole: int, ratio: float) -> bool:
     """``part / whole >= ratio``, exact at the edge. Floats miss it both ways (``9 / 14 * 42`` is
     27.000000000000004; a share rounded to 0.333333 falls short of 1 / 3), so compare fractions,
     reading the ratio as the simple fraction it stands for (0.7 as 7/10, 1 / 3 as 1/3)."""
-    return Fraction(part) >= Fraction(ratio).limit_denominator(RATIO_PRECISION) * whole
+    return Fraction(part) >= _ratio(ratio) * whole
+
+
+def _ratio(ratio: float) -> Fraction:
+    return Fraction(ratio).limit_denominator(RATIO_PRECISION)
 
 
 def _percent(value: float) -> str:
     return f"{value * 100:.0f} %"
+
+
+def _percents(share: Fraction, needed: Fraction) -> tuple[str, str]:
+    """Both as percentages with the fewest decimals that keep their order: never "67 % agree,
+    67 % needed" for a share of 2/3 that misses 0.67 (shown as 66.7 % and 67.0 %)."""
+    for decimals in range(5):
+        shown = (round(float(share * 100), decimals), round(float(needed * 100), decimals))
+        if (shown[0] >= shown[1]) == (share >= needed):
+            return f"{shown[0]:.{decimals}f} %", f"{shown[1]:.{decimals}f} %"
+    return f"{float(share * 100):.6f} %", f"{float(needed * 100):.6f} %"

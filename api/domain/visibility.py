@@ -69,6 +69,25 @@ class ProposalAudience:
     participant_ids: frozenset[int]
     opened: bool  # ever opened for debate: a draft, even withdrawn, stays private
 
+    def can_see(self, user_id: int, member: MemberScope | None) -> bool:
+        """Whether ``user_id``, with ``member`` as their scope in its organisation, sees it."""
+        if member is None or member.organisation_id != self.organisation_id:
+            return False
+        if user_id == self.author_id or user_id in self.participant_ids:
+            return True
+        if not self.opened:
+            return False
+        if self.visibility is Visibility.ORGANISATION:
+            return True
+        if self.visibility is Visibility.UNIT:
+            return self.unit_id in member.unit_audience
+        return False
+
+    def every_member_sees(self) -> bool:
+        """Whether every member sees it, now and after new members join: what may reach
+        webhooks, the members' archive and, once marked publishable, the public."""
+        return self.opened and self.visibility is Visibility.ORGANISATION
+
 
 def unit_audience(
     unit_id: int | None, headed_unit_ids: Iterable[int], parents: Mapping[int, int | None]
@@ -102,17 +121,7 @@ def _lineage(unit_id: int | None, parents: Mapping[int, int | None]) -> list[int
 
 
 def can_see_proposal(user_id: int, member: MemberScope | None, proposal: ProposalAudience) -> bool:
-    if member is None or member.organisation_id != proposal.organisation_id:
-        return False
-    if user_id == proposal.author_id or user_id in proposal.participant_ids:
-        return True
-    if not proposal.opened:
-        return False
-    if proposal.visibility is Visibility.ORGANISATION:
-        return True
-    if proposal.visibility is Visibility.UNIT:
-        return proposal.unit_id in member.unit_audience
-    return False
+    return proposal.can_see(user_id, member)
 
 
 def visible_proposals(viewer: Viewer, organisation_id: int | None = None) -> QuerySet[Proposal]:

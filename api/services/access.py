@@ -82,15 +82,20 @@ def require_member(viewer: Viewer, organisation_id: int) -> MemberScope:
     return member
 
 
-async def proposal_audiences(proposals: Iterable[Proposal]) -> dict[int, ProposalAudience]:
-    """The visibility facts of already loaded proposals (one query for their participants)."""
+async def proposal_audiences(
+    proposals: Iterable[Proposal], participants: Mapping[int, Iterable[int]] | None = None
+) -> dict[int, ProposalAudience]:
+    """The visibility facts of already loaded proposals (one query for their participants,
+    none when the caller has read them: ``participants`` by proposal id)."""
     proposals = list(proposals)
-    participants: dict[int, set[int]] = {p.id: set() for p in proposals}
-    rows = await Participant.filter(proposal_id__in=list(participants)).values_list(
-        "proposal_id", "user_id"
-    )
-    for proposal_id, user_id in rows:
-        participants[proposal_id].add(user_id)
+    if participants is None:
+        read: dict[int, set[int]] = {p.id: set() for p in proposals}
+        rows = await Participant.filter(proposal_id__in=list(read)).values_list(
+            "proposal_id", "user_id"
+        )
+        for proposal_id, user_id in rows:
+            read[proposal_id].add(user_id)
+        participants = read
     return {
         p.id: ProposalAudience(
             organisation_id=p.organisation_id,
@@ -98,7 +103,7 @@ async def proposal_audiences(proposals: Iterable[Proposal]) -> dict[int, Proposa
             visibility=Visibility(p.visibility),
             unit_id=p.unit_id,
             author_id=p.author_id,
-            participant_ids=frozenset(participants[p.id]),
+            participant_ids=frozenset(participants.get(p.id, ())),
             opened=p.opened_at is not None,
         )
         for p in proposals

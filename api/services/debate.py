@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from actas.api.domain import validation as clean
+from actas.api.domain.electorate import ensure_may_block
 from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.events import EventType
-from actas.api.domain.lifecycle import ensure_open
+from actas.api.domain.lifecycle import ensure_before_deadline, ensure_open
 from actas.api.domain.permissions import ensure_may_edit_argument, ensure_may_take_position
 from actas.api.domain.visibility import Viewer
-from actas.api.domain.vocabulary import PositionStance, ProposalState, Stance
+from actas.api.domain.vocabulary import PositionStance, ProposalState, RuleKind, Stance
 from actas.api.models import Argument, ArgumentRevision, Position, PositionChange
+from actas.api.services.electorates import load_electorates
 from actas.api.services.proposals import proposal_change
 from actas.api.services.tallies import refresh_tallies
 
@@ -115,6 +117,10 @@ async def take_position(
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
         ensure_open(ProposalState(proposal.state), "taking a position")
         ensure_may_take_position(actor)
+        ensure_before_deadline(proposal.deadline, now=work.at)
+        if stance is PositionStance.BLOCK and proposal.rule == RuleKind.CONSENT:
+            electorate = (await load_electorates([proposal]))[proposal.id]
+            ensure_may_block(electorate, viewer.user_id)
         position = await Position.get_or_none(proposal_id=proposal.id, user_id=viewer.user_id)
         if position is None:
             position = Position(

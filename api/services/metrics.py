@@ -7,13 +7,9 @@ from dataclasses import dataclass
 
 from actas.api import clock
 from actas.api.domain.visibility import Viewer
-from actas.api.domain.vocabulary import (
-    REQUIRED_VOICES,
-    FollowUpStatus,
-    ParticipantRole,
-    ProposalState,
-)
-from actas.api.models import FollowUp, Participant, Position, Unit
+from actas.api.domain.vocabulary import FollowUpStatus, ProposalState
+from actas.api.models import FollowUp, Unit
+from actas.api.services.electorates import load_electorates
 from actas.api.services.search import ProposalFilter, find_proposals
 
 DECIDED = (ProposalState.ACCEPTED, ProposalState.REJECTED)
@@ -47,27 +43,19 @@ async def organisation_metrics(
         subtree = await _subtree(organisation_id, unit_id)
         proposals = [p for p in proposals if p.unit_id in subtree]
     ids = [p.id for p in proposals]
-    voices: dict[int, set[int]] = {i: set() for i in ids}
-    for pid, user, role in await Participant.filter(proposal_id__in=ids).values_list(
-        "proposal_id", "user_id", "role"
-    ):
-        if ParticipantRole(role) in REQUIRED_VOICES:
-            voices[pid].add(user)
-    spoken: dict[int, set[int]] = {i: set() for i in ids}
-    for row in await Position.filter(proposal_id__in=ids).values("proposal_id", "user_id"):
-        spoken[row["proposal_id"]].add(row["user_id"])
+    electorates = await load_electorates(proposals)
     hours = [
         (p.closed_at - p.opened_at).total_seconds() / 3600
         for p in proposals
         if p.state in DECIDED and p.opened_at is not None and p.closed_at is not None
     ]
-    required = sum(len(voices[p.id]) for p in proposals)
-    heard = sum(len(voices[p.id] & spoken[p.id]) for p in proposals)
+    required = sum(len(electorates[p.id].required) for p in proposals)
+    heard = required - sum(len(electorates[p.id].silent) for p in proposals)
     now = clock.now()
     open_ = [p for p in proposals if p.state == ProposalState.OPEN]
     pending: dict[int, int] = {}
     for proposal in open_:
-        for user in voices[proposal.id] - spoken[proposal.id]:
+        for user in electorates[proposal.id].silent:
             pending[user] = pending.get(user, 0) + 1
     overdue = await FollowUp.filter(
         proposal_id__in=ids, status=FollowUpStatus.OPEN, due__lt=now.date()

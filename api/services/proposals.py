@@ -13,6 +13,7 @@ from actas.api.domain.events import EventType
 from actas.api.domain.lifecycle import OUTCOME_ACTIONS, Action, ensure_editable, transition
 from actas.api.domain.permissions import (
     ProposalActor,
+    ensure_may_change_participant,
     ensure_may_edit_proposal,
     ensure_may_transition,
     ensure_writer,
@@ -35,6 +36,7 @@ from actas.api.models import (
     Membership,
     Organisation,
     Participant,
+    Position,
     Proposal,
     ProposalLink,
     ProposalTag,
@@ -295,6 +297,17 @@ async def set_participant(
         ensure_editable(ProposalState(proposal.state), "changing its participants")
         ensure_may_edit_proposal(actor)
         existing = await Participant.get_or_none(proposal_id=proposal.id, user_id=user_id)
+        is_open = proposal.state == ProposalState.OPEN
+        if is_open:
+            ensure_may_change_participant(
+                actor,
+                user_id=user_id,
+                current=ParticipantRole(existing.role) if existing else None,
+                new=role,
+                has_spoken=await Position.exists(proposal_id=proposal.id, user_id=user_id),
+            )
+        # On an open proposal the deciders hear of every change to who votes.
+        told = {"deciders": await _deciders(proposal.id, but=user_id)} if is_open else {}
         if (
             existing is not None
             and existing.role == ParticipantRole.DECIDER
@@ -305,7 +318,9 @@ async def set_participant(
             if existing is None:
                 raise NotFound("participant", user_id)
             await existing.delete()
-            work.record(EventType.PARTICIPANT_REMOVED, {"user": user_id}, proposal_id=proposal.id)
+            work.record(
+                EventType.PARTICIPANT_REMOVED, {"user": user_id, **told}, proposal_id=proposal.id
+            )
         else:
             await _check_participants(proposal.organisation_id, {user_id: role})
             if existing is not None and existing.role == role:
@@ -322,7 +337,7 @@ async def set_participant(
                 await Participant.filter(id=existing.id).update(role=role)
             work.record(
                 EventType.PARTICIPANT_SET,
-                {"user": user_id, "role": role.value},
+                {"user": user_id, "role": role.value, **told},
                 proposal_id=proposal.id,
             )
         await refresh_tallies(proposal.organisation_id, [proposal.id])
@@ -406,7 +421,7 @@ async def close(
     statement = clean.text(statement, field="statement", max_length=clean.MAX_BODY)
     tally = await current_tally(proposal)
     if action in (Action.ACCEPT, Action.REJECT):
-        check_outcome_allowed(tally, outcome)
+        tally = check_outcome_allowed(tally, outcome, decided_by=work.actor_id)
     cited = sorted(set(cited_argument_ids))
     found = await Argument.filter(proposal_id=proposal.id, id__in=cited).count()
     if found != len(cited):
@@ -562,6 +577,13 @@ async def proposal_change(
             participant_role=ParticipantRole(participant.role) if participant else None,
         )
         yield work, proposal, actor
+
+
+async def _deciders(proposal_id: int, *, but: int) -> list[int]:
+    rows = await Participant.filter(proposal_id=proposal_id, role=ParticipantRole.DECIDER).values(
+        "user_id"
+    )
+    return sorted(row["user_id"] for row in rows if row["user_id"] != but)
 
 
 async def _keep_a_decider(proposal: Proposal, *, leaving_user_id: int) -> None:

@@ -28,12 +28,10 @@ from actas.api.domain.notifications import ReminderPolicy, heads_to_alert
 from actas.api.domain.rules import Tally
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
-    REQUIRED_VOICES,
     DeliveryChannel,
     EmailMode,
     FollowUpStatus,
     Language,
-    ParticipantRole,
     ProposalState,
     RuleKind,
 )
@@ -44,16 +42,15 @@ from actas.api.models import (
     Notification,
     Organisation,
     OutcomeReview,
-    Participant,
-    Position,
     Proposal,
     ScheduledNotice,
     Unit,
 )
 from actas.api.services.access import MEMBERSHIP_COLUMNS, UNIT_COLUMNS, member_scopes
+from actas.api.services.electorates import awaited_from, load_electorates
 from actas.api.services.proposals import close
 from actas.api.services.recording import Change, change
-from actas.api.services.tallies import current_tally
+from actas.api.services.tallies import current_tally, rule_of
 
 log = logging.getLogger("actas.schedule")
 
@@ -126,38 +123,6 @@ async def _taken(keys: Sequence[str]) -> set[str]:
 
 
 @dataclass(frozen=True)
-class _Voices:
-    """The required voices of open proposals, who has spoken, and the organisations' units."""
-
-    required: Mapping[int, list[int]]  # proposal → deciders and required participants
-    deciders: Mapping[int, list[int]]
-    spoken: Mapping[int, set[int]]
-
-    @classmethod
-    async def load(cls, proposal_ids: Sequence[int]) -> _Voices:
-        required: dict[int, list[int]] = {p: [] for p in proposal_ids}
-        deciders: dict[int, list[int]] = {p: [] for p in proposal_ids}
-        for pid, user, role in (
-            await Participant.filter(proposal_id__in=list(proposal_ids))
-            .order_by("user_id")
-            .values_list("proposal_id", "user_id", "role")
-        ):
-            if ParticipantRole(role) in REQUIRED_VOICES:
-                required[pid].append(user)
-            if role == ParticipantRole.DECIDER:
-                deciders[pid].append(user)
-        spoken: dict[int, set[int]] = {p: set() for p in proposal_ids}
-        for pid, user in await Position.filter(proposal_id__in=list(proposal_ids)).values_list(
-            "proposal_id", "user_id"
-        ):
-            spoken[pid].add(user)
-        return cls(required, deciders, spoken)
-
-    def silent(self, proposal_id: int) -> list[int]:
-        return [u for u in self.required[proposal_id] if u not in self.spoken[proposal_id]]
-
-
-@dataclass(frozen=True)
 class _Hierarchy:
     """Who heads what, read once a round for every proposal with a step to take."""
 
@@ -219,13 +184,13 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
     due = await _still_scheduled([pid for pid, new in fresh.items() if new], deadlines)
     if not due:
         return
-    voices = await _Voices.load([p.id for p in due])
+    electorates = await load_electorates(due)
     hierarchy = await _Hierarchy.load(
-        [p.organisation_id for p in due], [u for p in due for u in voices.silent(p.id)]
+        [p.organisation_id for p in due], [u for p in due for u in electorates[p.id].silent]
     )
     for proposal in due:
         new = fresh[proposal.id]
-        silent = voices.silent(proposal.id)
+        silent = list(electorates[proposal.id].silent)
         if not silent:
             continue
         escalate = any(up for _, up in new)
@@ -289,33 +254,44 @@ OUTCOME_NAMES = {
 async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
     """When an open proposal's deadline passes, a rule that can decide by itself closes it with
     a statement showing the tally; otherwise (the decider rule, or no verdict yet) the deciders
-    and silent voices are reminded and their heads alerted."""
+    and silent voices are reminded and their heads alerted, once. Positions stop at the
+    deadline, but a verdict can still come later (a participant or a weight changed): the
+    rounds after the escalation act on it."""
     passed = await Proposal.filter(
         state=ProposalState.OPEN, deadline__isnull=False, deadline__lte=now
-    ).values_list("id", "deadline")
-    keys = {pid: f"deadline:{_deadline_key(pid, deadline)}" for pid, deadline in passed}
+    ).values_list("id", "deadline", "rule", "tally")
+    keys = {pid: f"deadline:{_deadline_key(pid, deadline)}" for pid, deadline, _, _ in passed}
     taken = await _taken(list(keys.values()))
-    deadlines = dict(passed)
-    due = await _still_scheduled([pid for pid, key in keys.items() if key not in taken], deadlines)
+    later = {  # escalated already, and the stored tally (passed deadline and all) now decides
+        pid
+        for pid, _, rule, tally in passed
+        if keys[pid] in taken and rule != RuleKind.DECIDER and Tally.from_json(tally).verdict
+    }
+    deadlines = {pid: deadline for pid, deadline, _, _ in passed}
+    due = await _still_scheduled(
+        [pid for pid, key in keys.items() if key not in taken or pid in later], deadlines
+    )
     if not due:
         return
-    voices = await _Voices.load([p.id for p in due])
+    electorates = await load_electorates(due)
     hierarchy = await _Hierarchy.load(
         [p.organisation_id for p in due],
-        [u for p in due for u in (*voices.silent(p.id), *voices.deciders[p.id])],
+        [u for p in due for u in (*electorates[p.id].silent, *electorates[p.id].deciders)],
     )
     for proposal in due:
         key = keys[proposal.id]
-        tally = Tally.from_json(proposal.tally)
+        electorate = electorates[proposal.id]
+        tally = electorate.tally(rule_of(proposal), deadline_passed=True)
         if proposal.rule != RuleKind.DECIDER and tally.verdict is not None:
             decide = partial(_decide, proposal, Language(proposal.organisation.language))
-            if await _once(proposal.organisation_id, [key], decide):
+            step = f"{key}:verdict" if proposal.id in later else key
+            if await _once(proposal.organisation_id, [step], decide):
                 report.count("decided at deadline")
             continue
         # The silent, and under the decider rule the deciders, whose decision is what is missing
         # (under the other rules a decider who has spoken has done their part).
-        deciding = voices.deciders[proposal.id] if proposal.rule == RuleKind.DECIDER else []
-        stalled = sorted(set(voices.silent(proposal.id)) | set(deciding))
+        deciding = electorate.deciders if proposal.rule == RuleKind.DECIDER else ()
+        stalled = sorted(set(electorate.silent) | set(deciding))
         payload: dict[str, object] = {
             "reason": tally.reason,
             "remind": stalled,
@@ -470,27 +446,15 @@ async def digest_summaries(
     if not members:
         return {}
     users = sorted({m["user_id"] for m in members})
-    required = await Participant.filter(
-        user_id__in=users,
-        role__in=[ParticipantRole.DECIDER, ParticipantRole.REQUIRED],
-        proposal__state=ProposalState.OPEN,
-    ).values("user_id", "proposal_id", "proposal__organisation_id", "proposal__deadline")
-    spoken = set(
-        await Position.filter(
-            user_id__in=users, proposal_id__in=sorted({r["proposal_id"] for r in required})
-        ).values_list("user_id", "proposal_id")
-    )
     soon = now + timedelta(hours=48)
     awaiting: dict[tuple[int, int], set[int]] = {}
     closing: dict[tuple[int, int], set[int]] = {}
-    for row in required:
-        if (row["user_id"], row["proposal_id"]) in spoken:
-            continue
-        key = (row["proposal__organisation_id"], row["user_id"])
-        awaiting.setdefault(key, set()).add(row["proposal_id"])
-        deadline = row["proposal__deadline"]
-        if deadline is not None and deadline <= soon:
-            closing.setdefault(key, set()).add(row["proposal_id"])
+    for user, proposals in (await awaited_from(users)).items():
+        for proposal in proposals:
+            key = (proposal.organisation_id, user)
+            awaiting.setdefault(key, set()).add(proposal.id)
+            if proposal.deadline is not None and proposal.deadline <= soon:
+                closing.setdefault(key, set()).add(proposal.id)
     new: dict[tuple[int, int, str], int] = {}
     for mode in {m["email_mode"] for m in members}:
         since = now - (timedelta(days=7) if mode == EmailMode.WEEKLY else timedelta(days=1))
@@ -517,17 +481,8 @@ async def digest_summaries(
 
 
 async def waiting_for(user_id: int, organisation_id: int | None = None) -> list[Proposal]:
-    """Open proposals where the user's position is required and missing, soonest deadline first
-    (no deadline last)."""
-    required = Participant.filter(
-        user_id=user_id, role__in=[ParticipantRole.DECIDER, ParticipantRole.REQUIRED]
-    ).values("proposal_id")
-    spoken = Position.filter(user_id=user_id).values("proposal_id")
-    query = Proposal.filter(state=ProposalState.OPEN, id__in=Subquery(required)).exclude(
-        id__in=Subquery(spoken)
-    )
-    if organisation_id is not None:
-        query = query.filter(organisation_id=organisation_id)
-    proposals = await query.select_related("organisation", "author", "decision")
+    """Open proposals whose electorate awaits the user, soonest deadline first (no deadline
+    last)."""
+    proposals = (await awaited_from([user_id], organisation_id))[user_id]
     far = datetime.max.replace(tzinfo=clock.now().tzinfo)
     return sorted(proposals, key=lambda p: (p.deadline or far, p.id))

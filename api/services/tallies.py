@@ -1,49 +1,22 @@
 """Keeping each open proposal's stored tally current.
 
-The tally depends on positions, participants, memberships (roles, weights, units) and the unit
-tree, so every service that changes one of those calls ``refresh_tallies`` in its transaction.
-A proposal's tally freezes when it closes: the decision keeps a copy of it.
+The tally is the electorate's (``domain.electorate``), which depends on positions, participants,
+memberships (roles, weights, units) and the unit tree, so every service that changes one of
+those calls ``refresh_tallies`` in its transaction. A passed deadline changes what consent
+decides, so the deadline step refreshes too. A proposal's tally freezes when it closes: the
+decision keeps a copy of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from datetime import datetime
 
-from actas.api.domain.rules import DecisionRule, Tally, Voter, compute_tally
-from actas.api.domain.visibility import MemberScope, ProposalAudience, can_see_proposal
-from actas.api.domain.vocabulary import (
-    VOTING_ROLES,
-    ParticipantRole,
-    PositionStance,
-    ProposalState,
-    RuleKind,
-)
-from actas.api.models import Participant, Position, Proposal
-from actas.api.services.access import organisation_scopes, proposal_audiences
-
-
-def eligible_voters(
-    audience: ProposalAudience,
-    participant_roles: Mapping[int, ParticipantRole],
-    scopes: Mapping[int, MemberScope],
-) -> list[Voter]:
-    """The proposal's voting participants if it names any, else every member of its audience who
-    may take a position (``rules`` explains why)."""
-    voting = {user: role for user, role in participant_roles.items() if role in VOTING_ROLES}
-    if voting:
-        return [
-            Voter(user, scopes[user].weight, role)
-            for user, role in sorted(voting.items())
-            if user in scopes and scopes[user].can_write and scopes[user].weight > 0
-        ]
-    return [
-        Voter(user, member.weight, participant_roles.get(user))
-        for user, member in sorted(scopes.items())
-        if member.can_write
-        and member.weight > 0  # a weight of 0 speaks but is not counted
-        and participant_roles.get(user) is not ParticipantRole.INFORMED
-        and can_see_proposal(user, member, audience)
-    ]
+from actas.api import clock
+from actas.api.domain.rules import DecisionRule, Tally
+from actas.api.domain.vocabulary import ProposalState, RuleKind
+from actas.api.models import Proposal
+from actas.api.services.electorates import load_electorates
 
 
 async def refresh_tallies(organisation_id: int, proposal_ids: Iterable[int] | None = None) -> None:
@@ -57,31 +30,14 @@ async def refresh_tallies(organisation_id: int, proposal_ids: Iterable[int] | No
     else:
         query = query.filter(state=ProposalState.OPEN)
     proposals = await query
-    if not proposals:
-        return
-    ids = [p.id for p in proposals]
-    audiences = await proposal_audiences(proposals)
-    roles: dict[int, dict[int, ParticipantRole]] = {pid: {} for pid in ids}
-    for pid, user, role in await Participant.filter(proposal_id__in=ids).values_list(
-        "proposal_id", "user_id", "role"
-    ):
-        roles[pid][user] = ParticipantRole(role)
-    # When every proposal names its voters, only their scopes count (see ``eligible_voters``).
-    voting = [{u for u, r in roles[pid].items() if r in VOTING_ROLES} for pid in ids]
-    scopes = await organisation_scopes(
-        organisation_id, users=set().union(*voting) if all(voting) else None
-    )
-    stances: dict[int, dict[int, PositionStance]] = {pid: {} for pid in ids}
-    for pid, user, stance in await Position.filter(proposal_id__in=ids).values_list(
-        "proposal_id", "user_id", "stance"
-    ):
-        stances[pid][user] = PositionStance(stance)
+    electorates = await load_electorates(proposals)
+    now = clock.now()
     for proposal in proposals:
-        tally = compute_tally(
-            rule_of(proposal),
-            eligible_voters(audiences[proposal.id], roles[proposal.id], scopes),
-            stances[proposal.id],
-        ).to_json()
+        tally = (
+            electorates[proposal.id]
+            .tally(rule_of(proposal), deadline_passed=deadline_passed(proposal, now))
+            .to_json()
+        )
         if tally != proposal.tally:
             await Proposal.filter(id=proposal.id).update(tally=tally)
             proposal.tally = tally
@@ -89,6 +45,10 @@ async def refresh_tallies(organisation_id: int, proposal_ids: Iterable[int] | No
 
 def rule_of(proposal: Proposal) -> DecisionRule:
     return DecisionRule(RuleKind(proposal.rule), proposal.threshold, proposal.quorum)
+
+
+def deadline_passed(proposal: Proposal, now: datetime) -> bool:
+    return proposal.deadline is not None and proposal.deadline <= now
 
 
 async def current_tally(proposal: Proposal) -> Tally:

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from actas.api import clock
-from actas.api.domain.errors import InvalidTransition, ValidationFailed
+from actas.api.domain.errors import Forbidden, InvalidTransition, ValidationFailed
 from actas.api.domain.events import EventType
 from actas.api.domain.rules import Tally
 from actas.api.domain.vocabulary import (
@@ -91,12 +91,15 @@ async def test_a_decision_keeps_outcome_statement_decider_time_rule_tally_and_ci
     assert (decision.decided_by_id, decision.decided_at) == (world.id("teo"), T0)
     assert decision.rule == RuleKind.CONSENT
     snapshot = Tally.from_json(decision.tally)
-    assert snapshot == await tally_of(proposal)
+    stored = await tally_of(proposal)
+    assert (snapshot.weights, snapshot.counts) == (stored.weights, stored.counts)
     assert (snapshot.eligible_count, snapshot.weights["agree"], snapshot.verdict) == (
         2,
         1,
         S.ACCEPTED,
     )
+    # Teo's own voice was the last one awaited under consent: deciding gave it.
+    assert snapshot.reason == "No block; the decider's consent was the last voice awaited."
     cited = await DecisionCitation.filter(decision_id=decision.id).values_list(
         "argument_id", flat=True
     )
@@ -175,13 +178,34 @@ async def test_consent_is_blocked_by_a_required_voice(world: World) -> None:
     assert (await decide(world, "teo", proposal, S.REJECTED)).state == S.REJECTED
 
 
-async def test_consent_is_not_blocked_by_a_voice_that_is_not_required(world: World) -> None:
+async def test_under_consent_only_a_voice_whose_block_counts_may_block(world: World) -> None:
     proposal = await opened(world, participants={"teo": DECIDER, "ana": CONSULTED})
-    await position(world, "ana", proposal, PositionStance.BLOCK)
-    await position(world, "mara", proposal, PositionStance.BLOCK)  # not even eligible
+    for person in ("ana", "mara"):  # consulted, and not even eligible
+        with pytest.raises(Forbidden, match="only the required voices"):
+            await position(world, person, proposal, PositionStance.BLOCK)
+    await position(world, "ana", proposal, PositionStance.DISAGREE)
 
     await assert_refused(world, "teo", proposal, S.REJECTED)
     assert (await decide(world, "teo", proposal, S.ACCEPTED)).state == S.ACCEPTED
+
+
+async def test_consent_waits_for_required_voices_before_a_decider_may_accept(
+    world: World,
+) -> None:
+    proposal = await opened(world, participants={"teo": DECIDER, "ext": REQUIRED})
+
+    await assert_refused(world, "teo", proposal, S.ACCEPTED)
+    await position(world, "ext", proposal, PositionStance.AGREE)
+    assert (await decide(world, "teo", proposal, S.ACCEPTED)).state == S.ACCEPTED
+
+
+async def test_with_nobody_named_any_member_who_may_vote_can_block(world: World) -> None:
+    proposal = await opened(world)  # consent, no participants: the audience votes
+    await position(world, "ana", proposal, PositionStance.BLOCK)
+
+    tally = await tally_of(proposal)
+    assert tally.blocked_by == (world.id("ana"),)
+    assert tally.verdict is S.REJECTED
 
 
 async def test_majority_weighs_members_and_needs_its_quorum(world: World) -> None:
@@ -273,7 +297,7 @@ async def test_without_voting_participants_the_audience_votes(world: World) -> N
     assert (await tally_of(private)).silent_voters == (world.id("mara"),)
 
 
-async def test_a_member_of_weight_zero_speaks_but_is_not_counted() -> None:
+async def test_a_member_of_weight_zero_is_a_voice_that_weighs_nothing() -> None:
     people = {**DEFAULT_PEOPLE, "ana": (Role.MEMBER, "analitica", 0)}
     world = await build_world(people=people)
     proposal = await opened(world, participants={"mara": CONSULTED, "ana": CONSULTED})
@@ -281,23 +305,33 @@ async def test_a_member_of_weight_zero_speaks_but_is_not_counted() -> None:
     await position(world, "ana", proposal, PositionStance.DISAGREE)
 
     tally = await tally_of(proposal)
-    assert tally.eligible_count == 1
-    assert tally.counts["disagree"] == 1
-    assert tally.weights["disagree"] == 0
+    assert (tally.eligible_count, tally.eligible_weight) == (2, 2)
+    assert (tally.voices["disagree"], tally.weights["disagree"]) == (1, 0)
+
+
+async def test_a_required_voice_of_weight_zero_blocks_under_consent() -> None:
+    people = {**DEFAULT_PEOPLE, "ana": (Role.MEMBER, "analitica", 0)}
+    world = await build_world(people=people)
+    proposal = await opened(world, participants={"teo": DECIDER, "ana": REQUIRED})
+
+    await position(world, "ana", proposal, PositionStance.BLOCK)
+
+    await assert_refused(world, "teo", proposal, S.ACCEPTED)
+    assert (await tally_of(proposal)).blocked_by == (world.id("ana"),)
 
 
 async def test_the_last_decider_of_an_open_decider_proposal_stays() -> None:
     world = await build_world()
     proposal = await opened(world, rule=RuleKind.DECIDER, participants={"teo": DECIDER})
-    mara = await world.viewer("mara")
+    admin = await world.viewer("admin")  # deciders of an open proposal are an admin's to change
 
     for role in (None, CONSULTED):
         with pytest.raises(ValidationFailed) as refused:
-            await proposals.set_participant(mara, proposal.id, world.id("teo"), role)
+            await proposals.set_participant(admin, proposal.id, world.id("teo"), role)
         assert refused.value.field == "participants"
 
-    await proposals.set_participant(mara, proposal.id, world.id("ana"), DECIDER)
-    await proposals.set_participant(mara, proposal.id, world.id("teo"), None)
+    await proposals.set_participant(admin, proposal.id, world.id("ana"), DECIDER)
+    await proposals.set_participant(admin, proposal.id, world.id("teo"), None)
     assert not await Participant.exists(proposal_id=proposal.id, user_id=world.id("teo"))
 
 

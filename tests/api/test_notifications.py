@@ -187,13 +187,15 @@ async def test_a_voice_given_to_someone_on_an_open_proposal_is_an_invitation(
     before = await world.last_seq()
     await proposals.set_participant(mara, proposal.id, world.id("teo"), REQUIRED)  # a draft
     await proposals.open_proposal(mara, proposal.id)
-    await proposals.set_participant(mara, proposal.id, world.id("ana"), DECIDER)
+    admin = await world.viewer("admin")  # an open proposal's deciders are an admin's to name
+    await proposals.set_participant(admin, proposal.id, world.id("ana"), DECIDER)
     await proposals.set_participant(mara, proposal.id, world.id("ext"), CONSULTED)
     notices = await told(world, before)
 
     assert notices == [
         (E.PROPOSAL_OPENED, "teo", "invited"),
         (E.PARTICIPANT_SET, "ana", "invited"),
+        (E.PARTICIPANT_SET, "ana", "participant"),  # the decider hears who else has a part
         (E.PARTICIPANT_SET, "ext", "participant"),
     ]
 
@@ -550,11 +552,12 @@ async def every_event_of_a_proposal(
     await step(
         lambda: debate.edit_argument(follower_viewer, arguments[0], body="Edited " + everyone)
     )
-    await step(
-        lambda: debate.take_position(
-            follower_viewer, main.id, stance=PositionStance.DISAGREE, reason=everyone
+    if leaves != "participants":  # a participant who has spoken can no longer be removed
+        await step(
+            lambda: debate.take_position(
+                follower_viewer, main.id, stance=PositionStance.DISAGREE, reason=everyone
+            )
         )
-    )
     # The follower leaves the audience: from now on the proposal is hidden from them.
     admin = await v("admin")
     membership = await world.membership(follower)
@@ -665,10 +668,14 @@ async def test_nobody_outside_the_audience_hears_of_any_event(
     oracle = AudienceOracle(world)
     # The webhook never carries these proposals' events.
     from actas.api.services import webhooks
+    from tests.api.receivers import RECEIVERS_ALLOWED
 
     with clock.frozen_at(era):
         await webhooks.create_webhook(
-            await world.viewer("admin"), world.organisation.id, url="http://127.0.0.1:9/hook"
+            await world.viewer("admin"),
+            world.organisation.id,
+            url="http://127.0.0.1:9/hook",
+            allowed=RECEIVERS_ALLOWED,
         )
     ids = await every_event_of_a_proposal(world, era, oracle.check, **audience)
 

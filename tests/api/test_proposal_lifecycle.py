@@ -32,14 +32,20 @@ async def world(database: Settings) -> World:
     return await build_world()
 
 
-async def _proposal(world: World, start: S, rule: RuleKind, admin_informed: bool) -> Proposal:
+async def _proposal(
+    world: World, start: S, rule: RuleKind, admin_informed: bool, decider_spoke: bool = False
+) -> Proposal:
     """mara's proposal with teo as decider and olga (an observer) informed, in ``start``."""
     participants = {"teo": DECIDER, "olga": INFORMED}
     if admin_informed:
         participants["admin"] = INFORMED
     if start is S.DRAFT:
         return await draft(world, participants=participants, rule=rule)
-    return await opened(world, participants=participants, rule=rule)
+    proposal = await opened(world, participants=participants, rule=rule)
+    if decider_spoke:
+        teo = await world.viewer("teo")
+        await debate.take_position(teo, proposal.id, stance=PositionStance.AGREE)
+    return proposal
 
 
 async def _act(world: World, proposal: Proposal, who: str, action: str, scope: TokenScope) -> None:
@@ -65,6 +71,7 @@ class Case:
     rule: RuleKind
     expected: type[DomainError] | None  # None: allowed
     admin_informed: bool = False
+    decider_spoke: bool = False  # teo agreed before the action
 
     def __str__(self) -> str:
         outcome = self.expected.__name__ if self.expected else "allowed"
@@ -99,7 +106,8 @@ CASES = [
     Case("mara", "abandon", S.DRAFT, C, InvalidTransition),
     # Deciding: a decider, or an admin unless the rule is ``decider``.
     Case("teo", "accept", S.OPEN, C, None),
-    Case("admin", "accept", S.OPEN, C, None),
+    Case("admin", "accept", S.OPEN, C, None, decider_spoke=True),
+    Case("admin", "accept", S.OPEN, C, InvalidTransition),  # consent still awaits teo's voice
     Case("teo", "accept", S.OPEN, D, None),
     Case("teo", "reject", S.OPEN, D, None),
     Case("admin", "accept", S.OPEN, D, Forbidden),
@@ -128,7 +136,9 @@ TARGET = {
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 async def test_who_may_take_each_action(world: World, case: Case) -> None:
-    proposal = await _proposal(world, case.start, case.rule, case.admin_informed)
+    proposal = await _proposal(
+        world, case.start, case.rule, case.admin_informed, case.decider_spoke
+    )
     before = await world.last_seq()
 
     if case.expected is not None:
@@ -153,7 +163,9 @@ async def test_who_may_take_each_action(world: World, case: Case) -> None:
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.expected is None], ids=str)
 async def test_a_read_only_token_takes_no_action(world: World, case: Case) -> None:
-    proposal = await _proposal(world, case.start, case.rule, case.admin_informed)
+    proposal = await _proposal(
+        world, case.start, case.rule, case.admin_informed, case.decider_spoke
+    )
     before = await world.last_seq()
 
     with pytest.raises(Forbidden, match="read-only"):

@@ -20,13 +20,22 @@ from actas.api.domain.validation import Impact
 from actas.api.domain.vocabulary import (
     LinkKind,
     ParticipantRole,
+    PositionStance,
     ProposalState,
     RuleKind,
     TokenScope,
     Visibility,
 )
-from actas.api.models import Participant, Proposal, ProposalLink, ProposalTag, ProposalVersion
-from actas.api.services import proposals
+from actas.api.models import (
+    Notification,
+    Participant,
+    Proposal,
+    ProposalLink,
+    ProposalTag,
+    ProposalVersion,
+)
+from actas.api.services import debate, proposals
+from actas.api.services.tallies import current_tally as proposals_tally
 from actas.api.settings import Settings
 from tests.factories import World, build_world, draft, opened
 
@@ -382,7 +391,7 @@ async def test_only_the_author_or_an_admin_revises(world: World) -> None:
 
 
 async def test_participants_are_set_changed_and_removed_with_a_record(world: World) -> None:
-    proposal = await opened(world)
+    proposal = await draft(world)
     mara = await world.viewer("mara")
     before = await world.last_seq()
 
@@ -401,6 +410,55 @@ async def test_participants_are_set_changed_and_removed_with_a_record(world: Wor
         (EventType.PARTICIPANT_SET, {"user": world.id("teo"), "role": "decider"}),
         (EventType.PARTICIPANT_REMOVED, {"user": world.id("teo")}),
     ]
+
+
+async def test_on_an_open_proposal_a_voice_that_has_spoken_keeps_its_part(world: World) -> None:
+    proposal = await opened(world, rule=RuleKind.CONSENT)
+    mara, admin = await world.viewer("mara"), await world.viewer("admin")
+    await proposals.set_participant(admin, proposal.id, world.id("teo"), ParticipantRole.DECIDER)
+    await proposals.set_participant(mara, proposal.id, world.id("ana"), ParticipantRole.REQUIRED)
+    await debate.take_position(
+        await world.viewer("ana"), proposal.id, stance=PositionStance.BLOCK, reason="No."
+    )
+
+    for role in (ParticipantRole.CONSULTED, ParticipantRole.INFORMED, None):
+        with pytest.raises(ValidationFailed, match="has taken a position"):
+            await proposals.set_participant(admin, proposal.id, world.id("ana"), role)
+    assert (await proposals_tally(proposal)).blocked_by == (world.id("ana"),)
+
+
+async def test_on_an_open_proposal_nobody_changes_their_own_part(world: World) -> None:
+    proposal = await opened(
+        world, rule=RuleKind.DECIDER, participants={"teo": ParticipantRole.DECIDER}
+    )
+    for person in ("mara", "admin"):  # the author; an admin
+        with pytest.raises(Forbidden, match="their own part"):
+            await proposals.set_participant(
+                await world.viewer(person), proposal.id, world.id(person), ParticipantRole.DECIDER
+            )
+
+
+async def test_on_an_open_proposal_only_an_admin_names_a_decider(world: World) -> None:
+    proposal = await opened(world)
+    mara = await world.viewer("mara")
+    with pytest.raises(Forbidden, match="Only an admin"):
+        await proposals.set_participant(mara, proposal.id, world.id("teo"), ParticipantRole.DECIDER)
+    await proposals.set_participant(mara, proposal.id, world.id("teo"), ParticipantRole.CONSULTED)
+
+
+async def test_the_deciders_hear_of_each_change_to_who_votes_on_an_open_proposal(
+    world: World,
+) -> None:
+    proposal = await opened(world, participants={"teo": ParticipantRole.DECIDER})
+    before = await world.last_seq()
+    await proposals.set_participant(
+        await world.viewer("mara"), proposal.id, world.id("ana"), ParticipantRole.REQUIRED
+    )
+
+    [event] = await world.events_since(before)
+    assert orjson.loads(event.payload)["deciders"] == [world.id("teo")]
+    told = await Notification.filter(event_id=event.id).values_list("user_id", "reason")
+    assert sorted(told) == sorted([(world.id("teo"), "participant"), (world.id("ana"), "invited")])
 
 
 async def test_removing_someone_who_is_not_a_participant_is_not_found(world: World) -> None:

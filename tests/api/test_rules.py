@@ -151,6 +151,29 @@ def test_consent_names_required_voices_still_silent() -> None:
     assert t.missing_voices == (1,)
 
 
+def test_consent_waits_for_every_required_voice_until_the_deadline() -> None:
+    eligible = [Voter(1, 1, REQUIRED), Voter(2, 1, DECIDER)]
+    rule = DecisionRule(RuleKind.CONSENT)
+
+    waiting = compute_tally(rule, eligible, {})
+    assert waiting.verdict is None
+    assert allowed(waiting) == set()  # a decider cannot accept over silent required voices
+    assert compute_tally(rule, eligible, {}, deadline_passed=True).verdict is ACCEPTED
+    assert compute_tally(rule, eligible, {1: AGREE, 2: ABSTAIN}).verdict is ACCEPTED
+
+
+def test_a_required_voice_of_weight_zero_still_blocks_under_consent() -> None:
+    t = tally(RuleKind.CONSENT, [Voter(1, 0, REQUIRED), Voter(2, 3, DECIDER)], {1: BLOCK})
+    assert t.verdict is REJECTED
+    assert t.blocked_by == (1,)
+
+
+def test_with_no_required_voice_any_eligible_voter_may_block_under_consent() -> None:
+    t = tally(RuleKind.CONSENT, voters(1, 1, 1), {3: BLOCK})
+    assert t.verdict is REJECTED
+    assert t.blocked_by == (3,)
+
+
 # --- majority ------------------------------------------------------------------------------------
 
 
@@ -259,6 +282,23 @@ def test_majority_gives_no_verdict_on_abstentions_alone() -> None:
     assert "abstentions" in t.reason
 
 
+@pytest.mark.parametrize(
+    ("agree", "decisive", "threshold", "verdict", "reason"),
+    [
+        (2, 3, 0.67, REJECTED, "66.7 % agree, 67.0 % needed."),
+        (67, 100, 0.67, ACCEPTED, "67 % agree, 67 % needed."),
+        (5, 6, 0.6, ACCEPTED, "83 % agree, 60 % needed."),
+        (1, 2, 0.5, ACCEPTED, "50 % agree, 50 % needed."),
+    ],
+)
+def test_the_majority_reason_never_contradicts_the_verdict(
+    agree: int, decisive: int, threshold: float, verdict: ProposalState, reason: str
+) -> None:
+    positions = {u: AGREE if u <= agree else DISAGREE for u in range(1, decisive + 1)}
+    t = tally(RuleKind.MAJORITY, voters(*[1] * decisive), positions, threshold=threshold)
+    assert (t.verdict, t.reason) == (verdict, reason)
+
+
 def test_a_block_counts_against_under_majority() -> None:
     t = tally(RuleKind.MAJORITY, voters(1, 1, 1), {1: AGREE, 2: BLOCK, 3: ABSTAIN})
     assert t.agree_share == 0.5
@@ -308,6 +348,17 @@ def test_unanimity_is_rejected_by_one_eligible_voice_against_even_before_the_res
     t = tally(RuleKind.UNANIMITY, voters(1, 1, 1), {1: AGREE, 2: against})
     assert t.verdict is REJECTED
     assert allowed(t) == {REJECTED}
+
+
+def test_under_unanimity_a_no_of_weight_zero_is_still_a_no() -> None:
+    t = tally(RuleKind.UNANIMITY, [Voter(1, 0), Voter(2, 1)], {1: DISAGREE, 2: AGREE})
+    assert t.verdict is REJECTED
+
+
+def test_unanimity_waits_for_a_voter_of_weight_zero_too() -> None:
+    t = tally(RuleKind.UNANIMITY, [Voter(1, 0), Voter(2, 1)], {2: AGREE})
+    assert t.verdict is None
+    assert t.silent_voters == (1,)
 
 
 def test_unanimity_ignores_people_who_are_not_eligible() -> None:
@@ -406,19 +457,25 @@ def test_majority_follows_exact_arithmetic(
         assert t.verdict is REJECTED
 
 
-@given(electorates())
-def test_consent_is_rejected_exactly_when_a_required_voice_blocks(
-    electorate: tuple[list[Voter], dict[int, PositionStance]],
+@given(electorates(), st.booleans())
+def test_consent_is_rejected_exactly_when_a_blocker_blocks(
+    electorate: tuple[list[Voter], dict[int, PositionStance]], deadline_passed: bool
 ) -> None:
     eligible, positions = electorate
-    t = compute_tally(DecisionRule(RuleKind.CONSENT), eligible, positions)
-    blockers = [
-        v.user_id
-        for v in eligible
-        if v.participant_role in (DECIDER, REQUIRED) and positions.get(v.user_id) is BLOCK
-    ]
-    assert t.verdict is (REJECTED if blockers else ACCEPTED)
-    assert list(t.blocked_by) == blockers
+    t = compute_tally(
+        DecisionRule(RuleKind.CONSENT), eligible, positions, deadline_passed=deadline_passed
+    )
+    required = [v.user_id for v in eligible if v.participant_role in (DECIDER, REQUIRED)]
+    may_block = required or [v.user_id for v in eligible]  # with no required voice, anyone
+    blocking = [user for user in may_block if positions.get(user) is BLOCK]
+    awaited = [user for user in required if user not in positions]
+    if blocking:
+        assert t.verdict is REJECTED
+    elif awaited and not deadline_passed:
+        assert t.verdict is None
+    else:
+        assert t.verdict is ACCEPTED
+    assert list(t.blocked_by) == blocking
 
 
 @given(electorates())
@@ -427,7 +484,7 @@ def test_unanimity_accepts_only_a_complete_agreement(
 ) -> None:
     eligible, positions = electorate
     t = compute_tally(DecisionRule(RuleKind.UNANIMITY), eligible, positions)
-    mine = [positions.get(v.user_id) for v in eligible if v.weight > 0]
+    mine = [positions.get(v.user_id) for v in eligible]  # every voice, whatever its weight
     if t.verdict is ACCEPTED:
         assert all(p in (AGREE, ABSTAIN) for p in mine)
         assert AGREE in mine
@@ -466,3 +523,15 @@ def test_a_share_exactly_at_any_simple_threshold_is_accepted(
     rule = DecisionRule(RuleKind.MAJORITY, threshold[0] / threshold[1], quorum=1.0)
 
     assert compute_tally(rule, eligible, positions).verdict is ACCEPTED
+
+
+@given(electorates(), ratios)
+def test_the_majority_reason_orders_its_figures_as_the_verdict_does(
+    electorate: tuple[list[Voter], dict[int, PositionStance]], threshold: tuple[int, int]
+) -> None:
+    eligible, positions = electorate
+    rule = DecisionRule(RuleKind.MAJORITY, threshold[0] / threshold[1], quorum=0.0)
+    t = compute_tally(rule, eligible, positions)
+    if t.verdict is not None:
+        share, needed = (float(part.split(" %")[0]) for part in t.reason.split(", "))
+        assert (share >= needed) == (t.verdict is ACCEPTED)

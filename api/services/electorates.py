@@ -1,0 +1,94 @@
+"""Reading the electorates of loaded proposals (``domain.electorate``) in a fixed number of
+queries, however many proposals and organisations: participants, positions, and the scopes of
+the people who may vote (every member's only for organisations with a proposal that names no
+voters)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tortoise.expressions import Q, Subquery
+
+from actas.api.domain.electorate import Electorate, electorate_of, names_its_voters
+from actas.api.domain.visibility import MemberScope
+from actas.api.domain.vocabulary import (
+    REQUIRED_VOICES,
+    ParticipantRole,
+    PositionStance,
+    ProposalState,
+)
+from actas.api.models import Membership, Participant, Position, Proposal, Unit
+from actas.api.services.access import (
+    MEMBERSHIP_COLUMNS,
+    UNIT_COLUMNS,
+    member_scopes,
+    proposal_audiences,
+)
+
+
+async def load_electorates(proposals: Iterable[Proposal]) -> dict[int, Electorate]:
+    """The electorate of each proposal, by proposal id."""
+    proposals = list(proposals)
+    if not proposals:
+        return {}
+    ids = [p.id for p in proposals]
+    roles: dict[int, dict[int, ParticipantRole]] = {pid: {} for pid in ids}
+    for pid, user, role in await Participant.filter(proposal_id__in=ids).values_list(
+        "proposal_id", "user_id", "role"
+    ):
+        roles[pid][user] = ParticipantRole(role)
+    stances: dict[int, dict[int, PositionStance]] = {pid: {} for pid in ids}
+    for pid, user, stance in await Position.filter(proposal_id__in=ids).values_list(
+        "proposal_id", "user_id", "stance"
+    ):
+        stances[pid][user] = PositionStance(stance)
+    audiences = await proposal_audiences(proposals, participants=roles)
+    scopes = await _voting_scopes(proposals, roles)
+    return {
+        p.id: electorate_of(
+            audiences[p.id], roles[p.id], scopes.get(p.organisation_id, {}), stances[p.id]
+        )
+        for p in proposals
+    }
+
+
+async def _voting_scopes(
+    proposals: list[Proposal], roles: dict[int, dict[int, ParticipantRole]]
+) -> dict[int, dict[int, MemberScope]]:
+    """Scopes by organisation and user: of the participants, and of every member where a
+    proposal lets its audience vote."""
+    everyone = {p.organisation_id for p in proposals if not names_its_voters(roles[p.id])}
+    named: dict[int, set[int]] = {}
+    for p in proposals:
+        if p.organisation_id not in everyone:
+            named.setdefault(p.organisation_id, set()).update(roles[p.id])
+    clauses = [Q(organisation_id__in=sorted(everyone))] if everyone else []
+    clauses += [
+        Q(organisation_id=org, user_id__in=sorted(users)) for org, users in named.items() if users
+    ]
+    if not clauses:
+        return {}
+    memberships = await Membership.filter(Q(*clauses, join_type="OR")).values(*MEMBERSHIP_COLUMNS)
+    organisations = sorted({p.organisation_id for p in proposals})
+    units = await Unit.filter(organisation_id__in=organisations).values(*UNIT_COLUMNS)
+    scopes: dict[int, dict[int, MemberScope]] = {}
+    for (org, user), scope in member_scopes(memberships, units).items():
+        scopes.setdefault(org, {})[user] = scope
+    return scopes
+
+
+async def awaited_from(
+    users: Iterable[int], organisation_id: int | None = None
+) -> dict[int, list[Proposal]]:
+    """The open proposals whose electorate awaits each of ``users`` (a required voice still
+    silent), by user: what reminders chase, digests count and ``waitingForMe`` lists."""
+    wanted = sorted(set(users))
+    named = Participant.filter(user_id__in=wanted, role__in=sorted(REQUIRED_VOICES))
+    candidates = Proposal.filter(
+        state=ProposalState.OPEN, id__in=Subquery(named.values("proposal_id"))
+    )
+    if organisation_id is not None:
+        candidates = candidates.filter(organisation_id=organisation_id)
+    proposals = await candidates.select_related("organisation", "author", "decision")
+    electorates = await load_electorates(proposals)
+    return {user: [p for p in proposals if electorates[p.id].awaits(user)] for user in wanted}
