@@ -14,10 +14,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 
 from actas.api import db
+from actas.api.archive_access import ARCHIVE_PATH, ArchiveFiles
+from actas.api.archive_login import archive_app
+from actas.api.archive_session import ArchiveSessions
 from actas.api.domain.references import format_reference, parse_reference
+from actas.api.security_headers import SecurityHeaders
 from actas.api.services import live
 from actas.api.settings import Settings, load_settings
 from actas.schema.http import ActasGraphQL
@@ -53,14 +56,17 @@ def inbox_link_target(settings: Settings) -> Response:
     )
 
 
-def proposal_link_target(settings: Settings, reference: str) -> Response:
+async def proposal_link_target(
+    settings: Settings, request: Request, archive: ArchiveFiles, reference: str
+) -> Response:
     parsed = parse_reference(reference)
     if parsed is None or not REFERENCE.fullmatch(reference):
         return PlainTextResponse("Not a proposal reference.", status_code=404)
     slug, number = parsed
     canonical = format_reference(slug, number)
-    if (settings.archive_dir / slug / canonical / "index.html").is_file():
-        return RedirectResponse(f"/archive/{slug}/{canonical}/")
+    page = await archive.page_for(request, slug, canonical)
+    if page is not None:
+        return RedirectResponse(f"{ARCHIVE_PATH}/{page}")
     if settings.graphiql:
         query = urlencode({"q": PROPOSAL_QUERY, "variables": f'{{"reference": "{canonical}"}}'})
         return RedirectResponse(f"/graphql?{query}")
@@ -97,12 +103,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def proposal_link(request: Request) -> Response:
         """Where emails link (the default ``ACTAS_LINK_TEMPLATE``): the decision's archive page
         once it is published there, else the proposal in GraphiQL (which asks for the token)."""
-        return proposal_link_target(settings, request.path_params["reference"])
+        reference = request.path_params["reference"]
+        return await proposal_link_target(settings, request, archive, reference)
 
     async def inbox_link(request: Request) -> Response:
         return inbox_link_target(settings)
 
     graphql = ActasGraphQL(settings)
+    sessions = ArchiveSessions(settings.secret_key)
+    archive = ArchiveFiles(settings.archive_dir, sessions)
     return Starlette(
         routes=[
             Route("/", home),
@@ -112,22 +121,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/p/{reference}", proposal_link),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # live updates (graphql-transport-ws)
-            # The static archive (`actas archive build`), served beside the API; looked up at
-            # each request, so a build made while serving shows up without a restart.
-            Mount(
-                "/archive",
-                StaticFiles(directory=settings.archive_dir, html=True, check_dir=False),
-                name="archive",
-            ),
+            # The static archive (`actas archive build`), served beside the API to whom its
+            # build is for (`archive_access`); looked up at each request, so a build made
+            # while serving shows up without a restart.
+            Mount(ARCHIVE_PATH, archive_app(archive, sessions), name="archive"),
         ],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", "Accept"],
                 max_age=600,
-            )
+            ),
         ],
         lifespan=lifespan,
     )

@@ -7,12 +7,18 @@ no queries over GET, no CORS origins; each may still be switched on explicitly.
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite://actas.sqlite3"
+# Signs the archive's sign-in cookies when ACTAS_SECRET_KEY is unset (development only): one per
+# process, so a restart signs everyone out.
+DEVELOPMENT_SECRET_KEY = secrets.token_urlsafe(32)
+MIN_SECRET_KEY_LENGTH = 32
 DEFAULT_DELIVERY_LEASE = 300.0  # seconds a worker holds a claimed delivery unless it renews
 
 
@@ -44,6 +50,7 @@ class Settings:
     max_page_size: int = 100
     max_errors: int = 10
     archive_dir: Path = field(default_factory=lambda: Path("actas-archive"))
+    secret_key: str = field(default=DEVELOPMENT_SECRET_KEY, repr=False)  # signs archive cookies
     mail: MailSettings = field(default_factory=lambda: MailSettings())
     # Where an email's link points: a frontend's proposal page, {reference} filled in.
     link_template: str = "http://127.0.0.1:8000/p/{reference}"
@@ -92,6 +99,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             sender=env.get("ACTAS_MAIL_FROM", "actas <actas@localhost>"),
         ),
         link_template=_link_template(env.get("ACTAS_LINK_TEMPLATE")),
+        secret_key=_secret_key(env.get("ACTAS_SECRET_KEY"), production),
         worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
         retry_base=_seconds(env, "ACTAS_RETRY_BASE", 30.0),
         max_attempts=_integer(env, "ACTAS_MAX_ATTEMPTS", 8, upper=50),
@@ -152,6 +160,25 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not 0 < value <= 86_400:
         raise SettingsError(f"{name} must be above 0 and at most a day, got {value}")
     return value
+
+
+def _secret_key(raw: str | None, production: bool) -> str:
+    if raw:
+        if len(raw) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(
+                f"ACTAS_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return raw
+    if production:
+        raise SettingsError(
+            "ACTAS_SECRET_KEY is required in production: it signs the archive's sign-in cookies"
+        )
+    logging.getLogger("actas.settings").warning(
+        "ACTAS_SECRET_KEY is not set: archive sign-ins are signed with a key made for this "
+        "process (they end when it stops, and other processes do not accept them)"
+    )
+    return DEVELOPMENT_SECRET_KEY
 
 
 def _link_template(raw: str | None) -> str:

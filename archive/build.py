@@ -34,6 +34,7 @@ from actas.archive.decisions import Decisions, known_from
 from actas.archive.errors import ArchiveError
 from actas.archive.options import BuildOptions, BuildReport, Progress
 from actas.archive.output import Output
+from actas.archive.published import Published
 from actas.archive.render import TEMPLATES, Renderer
 from actas.archive.texts import LANGUAGES
 
@@ -93,6 +94,11 @@ async def build_archive(options: BuildOptions, progress: Progress | None = None)
             "shell": site_shell.digest,
             "decisions": dict(sorted(decisions.records.items())),
             "files": sorted(out.produced),
+            "published": Published(
+                options.audience,
+                frozenset(o.slug for _, o in organisations),
+                site_shell.script_hashes,
+            ).as_manifest(),
         }
     )
     report.files_written = out.written

@@ -19,10 +19,12 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from actas.archive.errors import ArchiveError
 from actas.archive.output import STATE, Output
+from actas.archive.published import inline_script_hashes
 from actas.archive.render import TEMPLATES, Page, Renderer
 
 TOP_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
@@ -95,59 +97,112 @@ def build(config_file: Path) -> None:
 
 _SLOTS = re.compile(
     r'(?P<toc><li class="md-nav__item">\s*<a href="#actastoc".*?</li>)'
-    r'|(?P<content>(?<=<article class="md-content__inner md-typeset">).*?(?=</article>))',
+    r'|(?P<content>(?<=<article class="md-content__inner md-typeset">).*?(?=</article>))'
+    r'|(?P<canonical><link rel="canonical" href="[^"]*">)'
+    rf"|(?P<title>{TITLE})",
     re.S,
 )
-_CANONICAL = re.compile(r'<link rel="canonical" href="[^"]*">')
 # Runs of blank lines and indentation the theme's templates leave: 2 KB of every page's 9 KB
 # frame. A newline is kept wherever there was one, so text and scripts mean what they meant.
 _INDENTATION = re.compile(r"\s*\n\s*")
+MARKERS = (TITLE, TOC, CONTENT, "#actastoc")
+
+
+class Slot(Enum):
+    TITLE = "title"
+    CONTENT = "content"
+    CANONICAL = "canonical"
+
+
+@dataclass(frozen=True)
+class TocItem:
+    """An outline entry of the theme's, cut where its anchor and its label go."""
+
+    before_anchor: str
+    before_label: str
+    after_label: str
+
+    @classmethod
+    def parse(cls, item: str) -> TocItem:
+        head, _, rest = item.partition("#actastoc")
+        middle, _, tail = rest.partition(TOC)
+        return cls(head, middle, tail)
+
+    def fill(self, anchor: str, label: str) -> str:
+        return (
+            f"{self.before_anchor}#{html.escape(anchor)}"
+            f"{self.before_label}{html.escape(label)}{self.after_label}"
+        )
+
+
+Part = str | Slot | TocItem
 
 
 @dataclass(frozen=True)
 class Frame:
-    """A built page cut at its slots: outline entries (the sidebar's, and the navigation's for
-    the active page) and the article's content."""
+    """A built page cut at its slots: the title wherever the theme shows it, outline entries
+    (the sidebar's, and the navigation's for the active page), the canonical link and the
+    article's content.
 
-    parts: tuple[tuple[str, str], ...]  # ("text", html) | ("toc", item template) | ("content", "")
+    The frame is cut once, before any user text is near it, and a page is the frame's fixed
+    text joined with its slots' values: nothing searches a page for the generator's markers, so
+    no title, name or argument can ever be mistaken for one (a proposal titled ``ACTASTITLE``
+    or an organisation called ``actas`` is just text)."""
+
+    parts: tuple[Part, ...]
 
     @classmethod
     def parse(cls, page: str) -> Frame:
         if "<pre" in page or "<textarea" in page:
             raise ShellError("The theme's page holds preformatted text: it cannot be tidied.")
         page = _INDENTATION.sub("\n", page)
-        parts: list[tuple[str, str]] = []
+        parts: list[Part] = []
         position = 0
         for slot in _SLOTS.finditer(page):
-            parts.append(("text", page[position : slot.start()]))
-            parts.append(("toc", slot.group("toc")) if slot.group("toc") else ("content", ""))
+            parts.append(page[position : slot.start()].replace("#actastoc", "#top"))
+            kind = slot.lastgroup
+            parts.append(TocItem.parse(slot.group()) if kind == "toc" else Slot(kind))
             position = slot.end()
-        parts.append(("text", page[position:]))
-        if sum(kind == "content" for kind, _ in parts) != 1 or not any(
-            kind == "toc" for kind, _ in parts
-        ):
-            raise ShellError("The theme's page layout changed: frame placeholders not found.")
+        parts.append(page[position:].replace("#actastoc", "#top"))
+        _check_cut(parts)
         return cls(tuple(parts))
 
+    def fixed_text(self) -> str:
+        """The frame's own text, without its slots."""
+        return "".join(part for part in self.parts if isinstance(part, str))
+
     def wrap(self, page: Page, canonical: str) -> str:
-        title = html.escape(page.title)
+        values = {
+            Slot.TITLE: html.escape(page.title),
+            Slot.CONTENT: page.content,
+            Slot.CANONICAL: f'<link rel="canonical" href="{html.escape(canonical)}">',
+        }
         out = []
-        for kind, value in self.parts:
-            if kind == "content":
-                out.append(page.content)
-            elif kind == "toc":
-                out.extend(
-                    value.replace("#actastoc", "#" + anchor).replace(TOC, html.escape(label))
-                    for anchor, label in page.toc
-                )
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif isinstance(part, Slot):
+                out.append(values[part])
             else:
-                out.append(value.replace("#actastoc", "#top").replace(TITLE, title))
-        wrapped = _CANONICAL.sub(
-            f'<link rel="canonical" href="{html.escape(canonical)}">', "".join(out), count=1
-        )
-        if "ACTAS" in wrapped.replace(page.content, ""):
-            raise ShellError(f"A placeholder was left in {page.path}.")
-        return wrapped
+                out.extend(part.fill(anchor, label) for anchor, label in page.toc)
+        return "".join(out)
+
+
+def _check_cut(parts: list[Part]) -> None:
+    """The theme's layout still has every slot once (the title and outline at least once), and
+    no marker is left in the frame's fixed text."""
+    count = {kind: sum(part is kind for part in parts) for kind in Slot}
+    toc_items = [part for part in parts if isinstance(part, TocItem)]
+    fixed = [part for part in parts if isinstance(part, str)]
+    fixed += [text for item in toc_items for text in vars(item).values()]
+    if (
+        count[Slot.CONTENT] != 1
+        or count[Slot.CANONICAL] != 1
+        or not count[Slot.TITLE]
+        or not toc_items
+        or any(marker in text for text in fixed for marker in MARKERS)
+    ):
+        raise ShellError("The theme's page layout changed: frame placeholders not found.")
 
 
 class Frames:
@@ -178,6 +233,7 @@ class Shell:
     frames: Frames
     digest: str  # of its inputs
     built: bool  # by this build (False: the last build's was kept)
+    script_hashes: tuple[str, ...]  # of the inline scripts in its pages and frames (for a CSP)
 
 
 def prepare(renderer: Renderer, out: Output, previous_digest: object) -> Shell:
@@ -202,7 +258,20 @@ def prepare(renderer: Renderer, out: Output, previous_digest: object) -> Shell:
     else:
         out.keep(_site_files(site_dir))
     out.keep(p.relative_to(out.root).as_posix() for p in sorted(state.rglob("*")) if p.is_file())
-    return Shell(Frames.from_site(site_dir), digest.hexdigest(), built)
+    frames = Frames.from_site(site_dir)
+    return Shell(frames, digest.hexdigest(), built, _script_hashes(frames, site_dir))
+
+
+def _script_hashes(frames: Frames, site_dir: Path) -> tuple[str, ...]:
+    """Every page of the site is a frame filled in or one of the shell's pages as mkdocs wrote
+    it; user text never holds a script (sanitised), so these are all the inline scripts."""
+    pages = [frame.fixed_text() for frame in frames.frames.values()]
+    pages += [
+        (site_dir / relative).read_text(encoding="utf-8")
+        for relative in _site_files(site_dir)
+        if relative.endswith(".html")
+    ]
+    return inline_script_hashes(pages)
 
 
 def _site_files(site_dir: Path) -> list[str]:

@@ -50,7 +50,12 @@ async def token_for(user_id: int, scope: TokenScope = TokenScope.WRITE) -> str:
 def production_settings(database: Settings, **environ: str) -> Settings:
     """Production mode on the test database, with more ``ACTAS_*`` settings if given."""
     return load_settings(
-        {"ACTAS_ENV": "production", "ACTAS_DATABASE_URL": database.database_url, **environ}
+        {
+            "ACTAS_ENV": "production",
+            "ACTAS_DATABASE_URL": database.database_url,
+            "ACTAS_SECRET_KEY": "a production secret key of the test suite, 32+ chars",
+            **environ,
+        }
     )
 
 

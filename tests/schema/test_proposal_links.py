@@ -3,6 +3,7 @@ page; anything else opens in GraphiQL (development) or says where links should p
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,6 +22,7 @@ def app_settings(database: Settings, archive: Path, mode: str) -> Settings:
             "ACTAS_ENV": mode,
             "ACTAS_DATABASE_URL": database.database_url,
             "ACTAS_ARCHIVE_DIR": str(archive),
+            "ACTAS_SECRET_KEY": "a production secret key of the test suite, 32+ chars",
         }
     )
 
@@ -30,6 +32,10 @@ def archive(tmp_path: Path) -> Path:
     page = tmp_path / "acme" / "ACME-3" / "index.html"
     page.parent.mkdir(parents=True)
     page.write_text("<h1>ACME-3</h1>")
+    # A public build says so in its manifest (the API serves no archive that does not say).
+    manifest = {"published": {"audience": "public", "organisations": ["acme"], "script_hashes": []}}
+    (tmp_path / ".actas").mkdir()
+    (tmp_path / ".actas" / "manifest.json").write_text(json.dumps(manifest))
     return tmp_path
 
 
