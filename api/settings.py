@@ -49,6 +49,12 @@ class Settings:
     max_tokens: int = 2000
     max_page_size: int = 100
     max_errors: int = 10
+    max_cost: int = 25_000  # nodes a query may ask for (GitHub's model: connections multiply)
+    time_limit: float = 10.0  # seconds an operation may run before it is stopped
+    rate_limit: int = 5_000  # points per token per hour; a query costs max(1, nodes / 100)
+    rate_limit_storage: str = "memory://"  # redis://host:port to share budgets between processes
+    max_body_bytes: int = 1_000_000
+    max_argument_length: int = 1_000  # characters of a string argument (search text, cursors)
     archive_dir: Path = field(default_factory=lambda: Path("actas-archive"))
     secret_key: str = field(default=DEVELOPMENT_SECRET_KEY, repr=False)  # signs archive cookies
     mail: MailSettings = field(default_factory=lambda: MailSettings())
@@ -89,6 +95,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_aliases=_integer(env, "ACTAS_MAX_ALIASES", 15, upper=15),
         max_tokens=_integer(env, "ACTAS_MAX_TOKENS", 2000, upper=100_000),
         max_page_size=_integer(env, "ACTAS_MAX_PAGE_SIZE", 100, upper=100),
+        max_cost=_integer(env, "ACTAS_MAX_COST", 25_000, upper=10_000_000),
+        time_limit=_seconds(env, "ACTAS_TIME_LIMIT", 10.0),
+        rate_limit=_integer(env, "ACTAS_RATE_LIMIT", 5_000, upper=100_000_000),
+        rate_limit_storage=_rate_limit_storage(env, production),
+        max_body_bytes=_integer(env, "ACTAS_MAX_BODY_BYTES", 1_000_000, upper=100_000_000),
+        max_argument_length=_integer(env, "ACTAS_MAX_ARGUMENT_LENGTH", 1_000, upper=1_000_000),
         archive_dir=Path(env.get("ACTAS_ARCHIVE_DIR", "actas-archive")),
         mail=MailSettings(
             host=env.get("ACTAS_SMTP_HOST", "127.0.0.1"),
@@ -179,6 +191,17 @@ def _secret_key(raw: str | None, production: bool) -> str:
         "process (they end when it stops, and other processes do not accept them)"
     )
     return DEVELOPMENT_SECRET_KEY
+
+
+def _rate_limit_storage(env: Mapping[str, str], production: bool) -> str:
+    """Production serves with several workers, whose budgets must be one: Redis by default."""
+    default = "redis://127.0.0.1:6379" if production else "memory://"
+    url = env.get("ACTAS_RATE_LIMIT_STORAGE") or default
+    if not url.startswith(("memory://", "redis://", "rediss://")):
+        raise SettingsError(
+            f"ACTAS_RATE_LIMIT_STORAGE must start with memory://, redis:// or rediss://, got {url!r}"
+        )
+    return url
 
 
 def _link_template(raw: str | None) -> str:

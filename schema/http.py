@@ -5,21 +5,28 @@
 - A client that accepts ``application/graphql-response+json`` gets that media type and the
   GraphQL-over-HTTP status codes (4xx when the request could not be executed); others get
   ``application/json`` with status 200, as classic clients expect.
+- A body over ``max_body_bytes`` is refused with 413 before it is parsed; an operation running
+  past ``time_limit`` is stopped (its database work cancelled) and answered with an error; a
+  token that has spent its hourly budget gets 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from starlette.requests import Request
+from graphql import GraphQLError
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from actas.api.domain.visibility import Viewer
@@ -28,12 +35,17 @@ from actas.api.services.access import load_viewer
 from actas.api.services.tokens import Credentials, authenticate
 from actas.api.settings import Settings
 from actas.schema.context import Context
+from actas.schema.limits import RATE_LIMITED
 from actas.schema.loaders import Loaders
 from actas.schema.root import build_schema
+
+if TYPE_CHECKING:  # strawberry's request adapter type, from its own dependency
+    from cross_web import AsyncHTTPRequestAdapter
 
 NOBODY = Viewer(user_id=0, memberships={}, scope=TokenScope.READ)  # sees nothing
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+log = logging.getLogger("actas.http")
 
 
 class ActasGraphQL(GraphQL[Context, None]):
@@ -62,7 +74,15 @@ class ActasGraphQL(GraphQL[Context, None]):
             await _unauthorised()(scope, receive, send)
             return
         scope.setdefault("state", {})["credentials"] = credentials
-        await super().__call__(scope, receive, send)
+        try:
+            body = await _body_within(request, self.settings.max_body_bytes)
+        except ClientDisconnect:  # the client left; nothing to answer, nothing went wrong
+            log.info("Client disconnected before sending its whole request")
+            return
+        if body is None:
+            await _too_large(self.settings.max_body_bytes)(scope, receive, send)
+            return
+        await super().__call__(scope, _replaying(body, receive), send)
 
     @staticmethod
     def should_render_graphql_ide_for(request: Request) -> bool:
@@ -80,7 +100,41 @@ class ActasGraphQL(GraphQL[Context, None]):
             return Context(viewer=NOBODY, loaders=Loaders(NOBODY), settings=self.settings)
         credentials: Credentials = request.state.credentials
         viewer = await load_viewer(credentials.user_id, credentials.scope)
-        return Context(viewer=viewer, loaders=Loaders(viewer), settings=self.settings)
+        return Context(
+            viewer=viewer,
+            loaders=Loaders(viewer),
+            settings=self.settings,
+            token_id=credentials.token_id,
+        )
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """Runs the operation under the time limit; cancelling it ends its database work and
+        gives its connection back. A rate-limited answer becomes a 429 with Retry-After."""
+        limit = self.settings.time_limit
+        try:
+            async with asyncio.timeout(limit):
+                result = await super().execute_operation(
+                    request, request_adapter, request_data, context, root_value, sub_response
+                )
+        except TimeoutError:
+            log.warning("Stopped an operation after the time limit of %g s", limit)
+            message = f"The query took longer than {limit:g} s and was stopped; ask for less."
+            return ExecutionResult(
+                data=None, errors=[GraphQLError(message, extensions={"code": "TIME_LIMIT"})]
+            )
+        retry_after = _retry_after(result)
+        if retry_after is not None:
+            sub_response.status_code = 429
+            sub_response.headers["Retry-After"] = str(retry_after)
+        return result
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A websocket (graphql-transport-ws) sends its token in ``connection_init``:
@@ -125,6 +179,54 @@ def _not_executed(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool
         return False
     errors: list[dict[str, object]] = list(data.get("errors") or [])  # type: ignore[arg-type]
     return bool(errors) and all(not error.get("path") for error in errors)
+
+
+def _retry_after(
+    result: ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult,
+) -> int | None:
+    """Seconds to wait, if the token's budget refused (one of) the operations."""
+    results = result if isinstance(result, list) else [result]
+    for one in results:
+        for error in getattr(one, "errors", None) or []:
+            extensions = error.extensions or {}
+            if extensions.get("code") == RATE_LIMITED:
+                return int(extensions["retryAfter"])
+    return None
+
+
+async def _body_within(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to exceed ``limit`` bytes (from its
+    Content-Length, or while it streams in): a large body is never read whole nor parsed."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands strawberry the body already read, then listens as before."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _too_large(limit: int) -> Response:
+    body = {"errors": [{"message": f"The request body is over the limit of {limit} bytes."}]}
+    return JSONResponse(body, status_code=413)
 
 
 def _bearer(request: Request) -> str:

@@ -1,15 +1,17 @@
 """What protects the API from expensive or probing requests: depth, alias, token and error caps,
-parser and validation caches, optional introspection, and error masking that also hides the
-field suggestions ("Did you mean …?") through which a private schema would leak."""
+the cost of a query and its token's hourly budget (``schema/cost.py``), parser and validation
+caches, optional introspection, and error masking that also hides the field suggestions ("Did
+you mean …?") through which a private schema would leak."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
+from typing import Any
 
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -23,7 +25,9 @@ from strawberry.extensions import (
 )
 
 from actas.api.domain.errors import DomainError
+from actas.api.services.ratelimit import Spending, TokenBudgets
 from actas.api.settings import Settings
+from actas.schema.cost import QueryCost, query_cost
 
 log = logging.getLogger("actas.graphql")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -67,6 +71,78 @@ class ErrorHygiene(SchemaExtension):
         return kept
 
 
+RATE_LIMITED = "RATE_LIMITED"
+
+
+class QueryBudget(SchemaExtension):
+    """Prices the operation before it runs (no SQL for a refused one), refuses it above
+    ``max_cost`` nodes or with an over-long string argument, spends its points from the token's
+    hourly budget, and reports both in the response's ``extensions`` as GitHub's ``rateLimit``."""
+
+    def __init__(self, *, settings: Settings, budgets: TokenBudgets) -> None:
+        self.settings = settings
+        self.budgets = budgets
+        self.cost: QueryCost | None = None
+        self.spending: Spending | None = None
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        self.cost = query_cost(
+            context.schema._schema,
+            context.graphql_document,
+            operation_name=context.operation_name,
+            variables=context.variables,
+            max_argument_length=self.settings.max_argument_length,
+        )
+        refusal = self._refusal(self.cost)
+        token_id = getattr(context.context, "token_id", None)
+        if refusal is None and self.cost is not None and token_id is not None:
+            self.spending = await self.budgets.spend(token_id, self.cost.points)
+            if self.spending is not None and not self.spending.allowed:
+                refusal = _rate_limited(self.spending)
+        if refusal is not None:
+            context.result = ExecutionResult(data=None, errors=[refusal])
+        yield
+
+    def _refusal(self, cost: QueryCost | None) -> GraphQLError | None:
+        if cost is None:
+            return None
+        if cost.bad_arguments:
+            return GraphQLError(cost.bad_arguments[0].message, extensions={"code": "BAD_ARGUMENT"})
+        if cost.nodes > self.settings.max_cost:
+            return GraphQLError(
+                f"This query may return up to {cost.nodes} nodes; the limit is "
+                f"{self.settings.max_cost}. Ask for smaller pages (`first`) or fewer nested "
+                "connections.",
+                extensions={"code": "MAX_COST_EXCEEDED"},
+            )
+        return None
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        results: dict[str, Any] = {
+            "cost": {"requested": self.cost.nodes, "limit": self.settings.max_cost}
+        }
+        if self.spending is not None:
+            results["rateLimit"] = {
+                "limit": self.spending.limit,
+                "remaining": self.spending.remaining,
+                "resetAt": self.spending.reset_at_iso,
+                "cost": self.spending.cost,
+            }
+        return results
+
+
+def _rate_limited(spending: Spending) -> GraphQLError:
+    return GraphQLError(
+        f"This query costs {spending.cost} points and this token has {spending.remaining} of "
+        f"{spending.limit} left this hour; the budget is whole again at {spending.reset_at_iso}.",
+        extensions={"code": RATE_LIMITED, "retryAfter": spending.retry_after},
+    )
+
+
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Extension factories (a fresh instance per request; the caches are shared).
 
@@ -83,6 +159,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
+        partial(QueryBudget, settings=settings, budgets=TokenBudgets(settings)),
         partial(MaskUnexpectedErrors, should_mask_error=lambda e: not is_expected(e)),
         partial(
             ErrorHygiene,

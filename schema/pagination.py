@@ -18,6 +18,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from actas.schema.errors import ClientError
+from actas.schema.ids import is_key
 
 NodeType = TypeVar("NodeType")
 T = TypeVar("T")
@@ -46,7 +47,7 @@ def decode_cursor(cursor: str | None) -> int | None:
         return None
     try:
         prefix, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix == "c":
+        if prefix == "c" and is_key(key):  # a forged 40-digit key would overflow the driver
             return int(key)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

@@ -11,6 +11,6 @@ def format_reference(slug: str, number: int) -> str:
 def parse_reference(reference: str) -> tuple[str, int] | None:
     """(slug, number) of a reference, or None when it cannot be one."""
     slug, _, number = reference.strip().rpartition("-")
-    if not slug or not number.isdigit():
-        return None
+    if not slug or not (number.isascii() and number.isdigit()) or len(number) > 9:
+        return None  # nine digits: no reference number overflows a database integer
     return slug.lower(), int(number)

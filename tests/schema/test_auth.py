@@ -100,7 +100,7 @@ async def test_the_scheme_is_case_insensitive_and_spaces_around_the_token_are_ig
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"user": {"name": "Mara"}}}}
+    assert response.json()["data"] == {"viewer": {"user": {"name": "Mara"}}}
 
 
 # --- read-scoped tokens --------------------------------------------------------------------------

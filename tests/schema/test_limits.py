@@ -5,6 +5,8 @@ The limits are those of ``api/settings.py`` (depth 10, 15 aliases, 2000 tokens, 
 
 from __future__ import annotations
 
+import base64
+
 from graphql.language import Lexer, Source, TokenKind
 
 from actas.api.settings import Settings
@@ -183,3 +185,47 @@ async def test_a_flood_of_unknown_directives_or_fields_gets_at_most_ten_errors(a
     assert by_directive == [f"Unknown directive '@d{i}'." for i in range(LIMITS.max_errors)]
     assert len(by_field) == LIMITS.max_errors
     assert all(message.startswith("Cannot query field 'f") for message in by_field)
+
+
+def forged_id(type_name: str, key: str) -> str:
+    return base64.b64encode(f"{type_name}:{key}".encode()).decode()
+
+
+async def test_an_id_or_cursor_no_database_could_hold_is_bad_input_not_an_unexpected_error(
+    api: Api,
+) -> None:
+    world = await build_world()
+    proposal = await opened(world)
+    secret = await token(world, "ana")
+    huge = "9" * 30
+    node = "query($id: ID!) { node(id: $id) { id } }"
+    open_it = (
+        "mutation($p: ID!) { openProposal(input: {proposal: $p}) { ... on Error { message } } }"
+    )
+    after = base64.urlsafe_b64encode(f"c:{huge}".encode()).decode()
+
+    by_huge_key = await api.errors(node, {"id": forged_id("Proposal", huge)}, token=secret)
+    by_garbage = await api.errors(node, {"id": "garbage"}, token=secret)
+    by_other_digits = await api.run(node, {"id": forged_id("Proposal", "\u0661")}, token=secret)
+    in_a_list = await api.errors(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [gid("Proposal", proposal.id), forged_id("Proposal", huge)]},
+        token=secret,
+    )
+    mutation = await api.mutate(open_it, {"p": forged_id("Proposal", huge)}, token=secret)
+    cursor = await api.errors(
+        PROPOSALS, {"slug": world.organisation.slug, "first": 1, "after": after}, token=secret
+    )
+    reference = await api.run(f'{{ proposal(reference: "ORG-{huge}") {{ id }} }}', token=secret)
+
+    assert by_huge_key == [
+        f"`id` of `node` is not an id this API gave out: {forged_id('Proposal', huge)[:40]!r}."
+    ]
+    assert by_garbage == ["`id` of `node` is not an id this API gave out: 'garbage'."]
+    assert by_other_digits == {"node": None}
+    assert in_a_list == [
+        f"`ids` of `nodes` is not an id this API gave out: {forged_id('Proposal', huge)[:40]!r}."
+    ]
+    assert mutation == {"message": f"No proposal {forged_id('Proposal', huge)} found."}
+    assert cursor == [f"{after!r} is not a cursor this API gave out."]
+    assert reference == {"proposal": None}
