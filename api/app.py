@@ -20,6 +20,7 @@ from actas.api.archive_access import ARCHIVE_PATH, ArchiveFiles
 from actas.api.archive_login import archive_app
 from actas.api.archive_session import ArchiveSessions
 from actas.api.domain.references import format_reference, parse_reference
+from actas.api.operations import operational_middleware, operational_routes
 from actas.api.security_headers import SecurityHeaders
 from actas.api.services import live
 from actas.api.settings import Settings, load_settings
@@ -94,9 +95,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await live.stop()
             await db.close_database()
 
-    async def health(request: Request) -> Response:
-        return PlainTextResponse("ok")
-
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
@@ -115,7 +113,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/", home),
-            Route("/healthz", health),
+            *operational_routes(settings),  # /healthz, /readyz
             Route("/p", inbox_link),
             Route("/p/", inbox_link),
             Route("/p/{reference}", proposal_link),
@@ -135,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_headers=["Authorization", "Content-Type", "Accept"],
                 max_age=600,
             ),
+            *operational_middleware(settings),
         ],
         lifespan=lifespan,
     )

@@ -69,6 +69,9 @@ class MigrationsPending(RuntimeError):
 
 async def ensure_migrated() -> None:
     """Refuse to serve a database whose schema is behind the code (the app never migrates it)."""
+    # First a plain query: Tortoise reads "no migrations applied" from any failure to read its
+    # table, so an unreachable database would otherwise pass for an empty one.
+    await connection().execute_query("SELECT 1")
     plan = await MigrationExecutor(connection(), APPS).plan(None)
     if plan:
         names = ", ".join(step.migration.name for step in plan)
