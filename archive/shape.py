@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from actas.api.domain.events import EventType
+from actas.api.domain.redaction import redacted
 from actas.api.domain.references import format_reference
 from actas.api.domain.rules import Tally as DomainTally
 from actas.api.domain.threads import depth_first
@@ -200,6 +201,9 @@ def timeline(
     added = iter(sorted(numbers.values()))
     names = context.names
     follow_ups: dict[int, dict[str, Any]] = {}  # each follow-up as its last event left it
+    # The linked proposals this page shows: those the audience may read (``redacted`` leaves
+    # the others out of a payload, as the API does for its viewer).
+    readable_links = {pid for pid, reference in context.references.items() if reference in linked}
     found = []
     for row in events:
         kind, payload = row["type"], row["payload"] or {}
@@ -236,11 +240,10 @@ def timeline(
         elif kind == EventType.OUTCOME_RECORDED:
             detail = {"verdict": payload.get("verdict"), "observed": payload.get("observed")}
         elif kind == EventType.PROPOSAL_LINKED:
-            target = payload.get("target")
-            reference = context.references.get(target) if isinstance(target, int) else None
-            if reference not in linked:
+            readable = redacted(kind, payload, readable_links, shown_as=context.references.get)
+            if "target" not in readable:
                 continue  # a link to a proposal the audience may not read
-            detail = {"kind": payload.get("kind"), "reference": reference}
+            detail = {"kind": payload.get("kind"), "reference": readable["target"]}
         found.append(
             data.Event(
                 at=utc(row["created_at"]),

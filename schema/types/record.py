@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from actas.api import models
+from actas.api.domain.redaction import proposals_named, redacted
 from actas.schema.context import Info
 from actas.schema.types.people import UserNode
 
@@ -38,9 +39,18 @@ class EventNode(relay.Node):
             actor_id=event.actor_id,
         )
 
-    @strawberry.field(description="What changed, as recorded.")
-    def payload(self) -> JSON:
-        data: JSON = orjson.loads(self.payload_text)
+    @strawberry.field(
+        description="What changed, as recorded; another proposal it names is given by its global "
+        "id, and left out when you may not see it."
+    )
+    async def payload(self, info: Info) -> JSON:
+        recorded = orjson.loads(self.payload_text)
+        named = proposals_named(self.type, recorded)
+        # The proposal loader sees only what the viewer may see, and batches every event's
+        # lookups of the page into one query.
+        found = await info.context.loaders.proposal.load_many(named)
+        visible = {proposal.id for proposal in found if proposal is not None}
+        data: JSON = redacted(self.type, recorded, visible, shown_as=_proposal_global_id)
         return data
 
     @strawberry.field(description="Who made the change.")
@@ -49,3 +59,7 @@ class EventNode(relay.Node):
             return None
         user = await info.context.loaders.user.load(self.actor_id)
         return UserNode.from_model(user) if user else None
+
+
+def _proposal_global_id(proposal_id: int) -> str:
+    return str(relay.GlobalID(type_name="Proposal", node_id=str(proposal_id)))
