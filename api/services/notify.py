@@ -39,6 +39,7 @@ from actas.api.models import (
     Argument,
     Delivery,
     Event,
+    Invitation,
     Membership,
     Notification,
     Organisation,
@@ -91,6 +92,7 @@ async def announce(events: Sequence[Event]) -> list[Announcement]:
     for event in events:
         for recipient in _recipients(event, concerned[event.id], scopes):
             announcements.append(Announcement(event, recipient))
+    announcements += await _invitees_told(events)
     await _write(organisation_id, events, announcements, circles)
     return announcements
 
@@ -160,6 +162,26 @@ def _recipients(
         included=concerned.included,
         addressed=concerned.addressed,
     )
+
+
+async def _invitees_told(events: Sequence[Event]) -> list[Announcement]:
+    """An invitation is told to its invitee, found through the invitation: the event names no
+    user, since a fresh user id would tell the organisation that the address was new."""
+    invited = {
+        e.id: int(orjson.loads(e.payload)["invitation"])
+        for e in events
+        if e.type == EventType.MEMBER_INVITED
+    }
+    if not invited:
+        return []
+    invitees = dict(
+        await Invitation.filter(id__in=list(invited.values())).values_list("id", "invitee_id")
+    )
+    return [
+        Announcement(e, Recipient(invitees[invited[e.id]], Reason.INVITATION))
+        for e in events
+        if e.id in invited
+    ]
 
 
 async def _circles(proposal_ids: Iterable[int]) -> dict[int, ProposalCircle]:
@@ -319,13 +341,18 @@ async def _write(
     ]
     if notifications:
         await Notification.bulk_create(notifications)
-        await _queue_emails(organisation_id, [a.event.id for a in announcements], at)
+        invitees = {
+            a.recipient.user_id for a in announcements if a.recipient.reason is Reason.INVITATION
+        }
+        await _queue_emails(organisation_id, [a.event.id for a in announcements], at, invitees)
     await _queue_webhooks(organisation_id, events, circles, at)
 
 
-async def _queue_emails(organisation_id: int, event_ids: Sequence[int], at: datetime) -> None:
+async def _queue_emails(
+    organisation_id: int, event_ids: Sequence[int], at: datetime, invitees: set[int]
+) -> None:
     """One email per notification for members who want them at once (digests are sent by the
-    worker's schedule)."""
+    worker's schedule), and for invitees, who are not members yet."""
     immediate = set(
         await Membership.filter(
             organisation_id=organisation_id, email_mode=EmailMode.IMMEDIATE
@@ -340,12 +367,16 @@ async def _queue_emails(organisation_id: int, event_ids: Sequence[int], at: date
                 key=str(uuid.uuid4()),
                 notification_id=row["id"],
                 recipient_id=row["user_id"],
-                payload=canonical_json({"notification": row["id"]}),
+                payload=canonical_json(
+                    {"notification": row["id"], "invitation": True}
+                    if row["user_id"] in invitees
+                    else {"notification": row["id"]}
+                ),
                 next_attempt_at=at,
                 created_at=at,
             )
             for row in stored
-            if row["user_id"] in immediate
+            if row["user_id"] in immediate or row["user_id"] in invitees
         ]
     )
 
@@ -365,12 +396,9 @@ async def _queue_webhooks(
         return
     slug = (await Organisation.get(id=organisation_id)).slug
     numbers, published = {}, {}
-    for pid, number, opened_at in await Proposal.filter(id__in=list(circles)).values_list(
-        "id", "number", "opened_at"
-    ):
+    for pid, number in await Proposal.filter(id__in=list(circles)).values_list("id", "number"):
         numbers[pid] = number
-        visibility = circles[pid].audience.visibility
-        published[pid] = opened_at is not None and visibility is Visibility.ORGANISATION
+        published[pid] = circles[pid].audience.every_member_sees()
     actors = dict(
         await User.filter(id__in=[e.actor_id for e in events if e.actor_id]).values_list(
             "id", "name"

@@ -22,6 +22,7 @@ import orjson
 
 from actas.api import clock
 from actas.api.db import write_transaction
+from actas.api.domain.addresses import AllowList
 from actas.api.domain.events import EventType
 from actas.api.domain.notifications import Reason
 from actas.api.domain.references import format_reference
@@ -37,8 +38,9 @@ from actas.api.models import (
     User,
     Webhook,
 )
-from actas.api.services import mail
+from actas.api.services import mail, outbound
 from actas.api.services.leases import claim_due, kept_alive, release
+from actas.api.services.unseen import no_longer_seen
 from actas.api.settings import DEFAULT_DELIVERY_LEASE, Settings
 
 LEASE = timedelta(seconds=DEFAULT_DELIVERY_LEASE)  # unless ACTAS_DELIVERY_LEASE says otherwise
@@ -85,7 +87,7 @@ async def deliver_due(
         return RoundReport()
     deliveries = await Delivery.filter(id__in=ids).order_by("id")
     emails = [d for d in deliveries if d.channel == DeliveryChannel.EMAIL]
-    unwanted = await _no_longer_wanted(emails)
+    unwanted = {**await _no_longer_wanted(emails), **await no_longer_seen(deliveries)}
     letters = await _letters(settings, [d for d in emails if d.id not in unwanted])
     hooks = {
         h.id: h
@@ -94,7 +96,7 @@ async def deliver_due(
     gate = asyncio.Semaphore(SEND_AT_ONCE)
     # One HTTP client for the round's webhook calls: building one loads the CA certificates,
     # which costs more than a call to a nearby receiver.
-    http = httpx.AsyncClient(timeout=10, follow_redirects=False) if hooks else None
+    http = outbound.webhook_client() if hooks else None
 
     async def send(delivery: Delivery) -> tuple[str, str]:
         """What became of the delivery (sent, failed or skipped), and the detail to log."""
@@ -107,8 +109,11 @@ async def deliver_due(
                     return SKIPPED, "nothing to send: the recipient has no email"
                 await mail.send(letter, settings.mail)
                 return SENT, "accepted by the SMTP server"
+            if delivery.id in unwanted:
+                return SKIPPED, unwanted[delivery.id]
             assert delivery.webhook_id is not None and http is not None
-            accepted, detail = await _post(http, hooks[delivery.webhook_id], delivery)
+            hook = hooks[delivery.webhook_id]
+            accepted, detail = await _post(http, hook, delivery, settings.webhook_allow)
             return (SENT if accepted else FAILED), detail
         except Exception as error:  # any failure of the channel is retried
             return FAILED, f"{type(error).__name__}: {error}"[:500]
@@ -193,20 +198,28 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-async def _post(client: httpx.AsyncClient, hook: Webhook, delivery: Delivery) -> tuple[bool, str]:
+async def _post(
+    client: httpx.AsyncClient, hook: Webhook, delivery: Delivery, allowed: AllowList
+) -> tuple[bool, str]:
+    """Call the webhook if its address passes the policy now (its name may point elsewhere since
+    it was registered), at the address checked. The detail logged is coarse: an admin reads the
+    log, and it must not tell which internal hosts and ports answer."""
     body = delivery.payload.encode()
     event_type = orjson.loads(body)["event"]["type"]
-    response = await client.post(
-        hook.url,
-        content=body,
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "actas-webhook",
-            "X-Actas-Delivery": delivery.key,
-            "X-Actas-Event": event_type,
-            "X-Actas-Signature-256": signature(hook.secret, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "actas-webhook",
+        "X-Actas-Delivery": delivery.key,
+        "X-Actas-Event": event_type,
+        "X-Actas-Signature-256": signature(hook.secret, body),
+    }
+    try:
+        target = await outbound.check_target(hook.url, allowed)
+        response = await outbound.post(client, target, content=body, headers=headers)
+    except outbound.CallRefused as refused:
+        return False, refused.logged
+    except httpx.HTTPError as error:
+        return False, outbound.coarse_error(error)
     return response.is_success, f"HTTP {response.status_code}"
 
 
@@ -216,7 +229,13 @@ async def _post(client: httpx.AsyncClient, hook: Webhook, delivery: Delivery) ->
 async def _no_longer_wanted(emails: Sequence[Delivery]) -> dict[int, str]:
     """Notification emails not to send after all, and why: a queued message (say, one waiting
     for a retry) follows the member's email choice as it is now, and goes to members only."""
-    notices = [d for d in emails if d.notification_id is not None and d.recipient_id]
+    notices = [
+        d
+        for d in emails
+        if d.notification_id is not None
+        and d.recipient_id
+        and not orjson.loads(d.payload).get("invitation")  # invitees are not members yet
+    ]
     if not notices:
         return {}
     modes = {
