@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList
+
 DEFAULT_DATABASE_URL = "sqlite://actas.sqlite3"
 # Signs the archive's sign-in cookies when ACTAS_SECRET_KEY is unset (development only): one per
 # process, so a restart signs everyone out.
@@ -63,6 +65,8 @@ class Settings:
     worker_interval: float = 2.0  # seconds between the worker's rounds
     retry_base: float = 30.0  # seconds before the first retry; doubles each time
     max_attempts: int = 8
+    # Internal webhook targets allowed on purpose; everything else must be a public address.
+    webhook_allow: AllowList = NOTHING_ALLOWED
     delivery_lease: float = DEFAULT_DELIVERY_LEASE
 
     @property
@@ -115,6 +119,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
         retry_base=_seconds(env, "ACTAS_RETRY_BASE", 30.0),
         max_attempts=_integer(env, "ACTAS_MAX_ATTEMPTS", 8, upper=50),
+        webhook_allow=_allow_list(env.get("ACTAS_WEBHOOK_ALLOW", "")),
         delivery_lease=_seconds(env, "ACTAS_DELIVERY_LEASE", DEFAULT_DELIVERY_LEASE),
     )
 
@@ -209,3 +214,12 @@ def _link_template(raw: str | None) -> str:
     if "{reference}" not in template:
         raise SettingsError("ACTAS_LINK_TEMPLATE must contain {reference}")
     return template
+
+
+def _allow_list(raw: str) -> AllowList:
+    try:
+        return AllowList.parse(raw.split(","))
+    except ValueError as error:
+        raise SettingsError(
+            f"ACTAS_WEBHOOK_ALLOW lists host names, addresses and ranges: {error}"
+        ) from None

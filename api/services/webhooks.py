@@ -5,15 +5,23 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+import httpx
+
+from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList, literal_address
 from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.events import EventType
 from actas.api.domain.permissions import ensure_admin
 from actas.api.domain.visibility import Viewer
 from actas.api.models import Webhook
+from actas.api.services import outbound
 from actas.api.services.access import require_member
 from actas.api.services.recording import change
+
+NOT_PUBLIC = (
+    "Webhooks call public addresses only: {why}. An operator can allow a deliberate internal "
+    "target with ACTAS_WEBHOOK_ALLOW."
+)
 
 
 @dataclass(frozen=True)
@@ -22,12 +30,44 @@ class CreatedWebhook:
     secret: str  # shown once; deliveries are signed with it
 
 
-def _clean_url(url: str) -> str:
+async def _clean_url(url: str, allowed: AllowList) -> str:
+    """An http(s) URL whose host passes the address policy now. A name that does not resolve
+    here is accepted (DNS may be down, or the worker may see another network): every delivery
+    checks again, and the log says "name does not resolve"."""
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise ValidationFailed(
+            f"A webhook URL is an http(s) address: {error}.", field="url"
+        ) from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ValidationFailed("A webhook URL is an http(s) address.", field="url")
+    if len(url) > 500:
+        raise ValidationFailed("A webhook URL is at most 500 characters long.", field="url")
+    try:
+        await outbound.check_target(url, allowed)
+    except outbound.NameUnresolved:
+        pass
+    except outbound.CallRefused as refused:
+        raise ValidationFailed(NOT_PUBLIC.format(why=refused.detail), field="url") from None
+    _ensure_plain_ipv4(parsed.host)
     return url
+
+
+def _ensure_plain_ipv4(host: str) -> None:
+    """``134744072`` is 8.8.8.8 to the C library and a name to other parsers: ask for the one
+    spelling everyone reads alike."""
+    address = literal_address(host)
+    if address is not None and address.version == 4 and str(address) != host:
+        raise ValidationFailed(f"Write the IPv4 address {host} as {address}.", field="url")
+
+
+def endpoint(url: str) -> str:
+    """What the event log says of a webhook's URL: scheme, host and port. Every member reads the
+    log, and a URL's path, query or user part often carries a receiver's secret."""
+    parsed = httpx.URL(url)
+    return str(httpx.URL(scheme=parsed.scheme, host=parsed.host, port=parsed.port))
 
 
 def _clean_types(event_types: Sequence[str]) -> str:
@@ -39,10 +79,15 @@ def _clean_types(event_types: Sequence[str]) -> str:
 
 
 async def create_webhook(
-    viewer: Viewer, organisation_id: int, *, url: str, event_types: Sequence[str] = ()
+    viewer: Viewer,
+    organisation_id: int,
+    *,
+    url: str,
+    event_types: Sequence[str] = (),
+    allowed: AllowList = NOTHING_ALLOWED,
 ) -> CreatedWebhook:
     ensure_admin(viewer, require_member(viewer, organisation_id))
-    url, types = _clean_url(url), _clean_types(event_types)
+    url, types = await _clean_url(url, allowed), _clean_types(event_types)
     secret = secrets.token_hex(32)
     async with change(organisation_id, viewer.user_id) as work:
         webhook = await Webhook.create(
@@ -54,7 +99,7 @@ async def create_webhook(
         )
         work.record(
             EventType.WEBHOOK_CREATED,
-            {"webhook": webhook.id, "url": url, "event_types": types},  # never the secret
+            {"webhook": webhook.id, "endpoint": endpoint(url), "event_types": types},
         )
     return CreatedWebhook(webhook, secret)
 
@@ -66,16 +111,20 @@ async def update_webhook(
     url: str | None = None,
     event_types: Sequence[str] | None = None,
     active: bool | None = None,
+    allowed: AllowList = NOTHING_ALLOWED,
 ) -> Webhook:
     found = await Webhook.get_or_none(id=webhook_id)
-    if found is None or viewer.member_of(found.organisation_id) is None:
+    member = viewer.member_of(found.organisation_id) if found else None
+    if found is None or member is None or not member.is_admin:
+        # Only admins see webhooks: to anyone else one is as absent as a nonexistent id.
         raise NotFound("webhook", webhook_id)
-    ensure_admin(viewer, require_member(viewer, found.organisation_id))
+    ensure_admin(viewer, member)
+    new_url = await _clean_url(url, allowed) if url is not None else None
     async with change(found.organisation_id, viewer.user_id) as work:
         webhook = await Webhook.get(id=webhook_id)
         before = (webhook.url, webhook.event_types, webhook.active)
-        if url is not None:
-            webhook.url = _clean_url(url)
+        if new_url is not None:
+            webhook.url = new_url
         if event_types is not None:
             webhook.event_types = _clean_types(event_types)
         if active is not None:
@@ -87,7 +136,7 @@ async def update_webhook(
             EventType.WEBHOOK_UPDATED,
             {
                 "webhook": webhook.id,
-                "url": webhook.url,
+                "endpoint": endpoint(webhook.url),
                 "event_types": webhook.event_types,
                 "active": webhook.active,
             },

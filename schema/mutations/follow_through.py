@@ -134,6 +134,7 @@ class FollowThroughMutations:
             database_id(input.organisation, "Organisation"),
             url=input.url,
             event_types=input.event_types,
+            allowed=info.context.settings.webhook_allow,
         )
         return CreatedWebhook(
             webhook=WebhookNode.from_model(created.webhook), secret=created.secret
@@ -148,6 +149,7 @@ class FollowThroughMutations:
             url=input.url,
             event_types=input.event_types,
             active=input.active,
+            allowed=info.context.settings.webhook_allow,
         )
         return WebhookNode.from_model(webhook)
 

@@ -38,7 +38,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from actas.api.domain.addresses import AllowList
 from actas.api.settings import MailSettings
+
+# The receivers listen on loopback, which webhooks may call only when an operator allows it:
+# the tests allow it explicitly, as ACTAS_WEBHOOK_ALLOW=127.0.0.1 would.
+RECEIVERS_ALLOWED = AllowList.parse(["127.0.0.1"])
 
 # --- eras ----------------------------------------------------------------------------------------
 

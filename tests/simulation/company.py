@@ -22,6 +22,7 @@ from actas.api.domain.vocabulary import EmailMode, Language, Role, Visibility
 from actas.api.services import organisations, preferences, webhooks
 from actas.api.services.access import load_viewer
 from actas.api.services.users import find_or_create_user
+from tests.api.receivers import RECEIVERS_ALLOWED
 
 MEMBERS = 500
 DIVISIONS, DEPARTMENTS, TEAMS = 4, 3, 3  # per parent
@@ -153,6 +154,7 @@ async def build_company(rng: random.Random, at: datetime, webhook_url: str) -> t
             company.id,
             url=webhook_url,
             event_types=WEBHOOK_EVENTS,
+            allowed=RECEIVERS_ALLOWED,
         )
     return company, hook.secret
 

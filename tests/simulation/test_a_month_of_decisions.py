@@ -40,7 +40,7 @@ from actas.api.domain.vocabulary import (
 )
 from actas.api.services.ledger import verify_chains
 from actas.api.settings import Settings
-from tests.api.receivers import Call, MailServer, WebhookReceiver, fresh_era
+from tests.api.receivers import RECEIVERS_ALLOWED, Call, MailServer, WebhookReceiver, fresh_era
 from tests.simulation import oracle
 from tests.simulation.company import ESCALATION_HOURS, WEBHOOK_EVENTS, Company, build_company
 from tests.simulation.month import Month, live_month
@@ -109,7 +109,11 @@ async def lived(database: Settings) -> AsyncIterator[Lived]:
             async with WebhookReceiver() as receiver:
                 company, receiver.secret = await build_company(rng, start, receiver.url)
                 month = Month(company, plan_month(rng, company, start))
-                settings = Settings(database_url=database.database_url, mail=mail.settings())
+                settings = Settings(
+                    database_url=database.database_url,
+                    mail=mail.settings(),
+                    webhook_allow=RECEIVERS_ALLOWED,
+                )
                 await live_month(month, settings, rng, start, start + LENGTH)
     finally:
         logging.getLogger("actas").removeHandler(errors)
