@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import email_validator
+
 from actas.api.domain.errors import ValidationFailed
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TAGS = 10
 MAX_BODY = 100_000
 
@@ -47,10 +48,18 @@ def slug(value: str) -> str:
 
 
 def email(value: str) -> str:
-    cleaned = value.strip().lower()
-    if len(cleaned) > 254 or not EMAIL.match(cleaned):
-        raise ValidationFailed(f"{value!r} is not an email address.", field="email")
-    return cleaned
+    """One plain address (no display name, no quoted or non-ASCII local part, no list), in the
+    form stored and compared: ASCII (an international domain in its IDNA form), lowercase."""
+    try:
+        checked = email_validator.validate_email(
+            value.strip(), check_deliverability=False, allow_smtputf8=False
+        )
+    except email_validator.EmailNotValidError as error:
+        raise ValidationFailed(
+            f"{value!r} is not an email address: {error}", field="email"
+        ) from None
+    # Without SMTPUTF8 the ASCII form always exists; ``normalized`` only satisfies the type.
+    return (checked.ascii_email or checked.normalized).lower()
 
 
 def tags(values: Iterable[str]) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import email.policy
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -209,7 +211,8 @@ def compose_digest(
     e = html.escape
     return Letter(
         to=to,
-        subject=DIGEST_SUBJECT[language].format(organisation=organisation),
+        # An organisation's name is the user's text: a line break in it must not end the header.
+        subject=_one_line(DIGEST_SUBJECT[language].format(organisation=organisation)),
         text=f"{text}\n\n{OPEN_LINK[language]}: {link}\n",
         html=f'<html><body><p>{e(text)}</p><p><a href="{e(link, quote=True)}">'
         f"{e(OPEN_LINK[language])}</a></p></body></html>",
@@ -219,16 +222,19 @@ def compose_digest(
 
 async def send(letter: Letter, settings: MailSettings) -> None:
     """Hand one email to the SMTP server; raises when it is not accepted."""
-    message = EmailMessage()
+    # SMTP's policy: CRLF line ends, headers folded and encoded for the wire. The recipient is an
+    # ``Address``, which refuses anything but one addr-spec (a comma would add a recipient).
+    message = EmailMessage(policy=email.policy.SMTP)
     message["Date"] = format_datetime(clock.now())
     message["From"] = settings.sender
-    message["To"] = letter.to
+    message["To"] = Address(addr_spec=letter.to)
     message["Subject"] = letter.subject
     message["Message-ID"] = letter.message_id
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
     await aiosmtplib.send(
         message,
+        recipients=[letter.to],  # the envelope names the one recipient, whatever the headers say
         hostname=settings.host,
         port=settings.port,
         username=settings.username or None,
