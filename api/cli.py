@@ -28,9 +28,11 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+user_app = typer.Typer(help="People.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL contract.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
 app.add_typer(schema_app, name="schema")
 archive_app = typer.Typer(help="The static archive of closed decisions.", no_args_is_help=True)
 app.add_typer(archive_app, name="archive")
@@ -118,6 +120,22 @@ def token_create(
         return issued.secret
 
     typer.echo(_run_with_database(_settings(), create))
+
+
+@user_app.command("admin")
+def user_admin(
+    email: Annotated[str, typer.Argument(help="The person's email (they must have an account).")],
+    remove: Annotated[bool, typer.Option("--remove", help="Make them no longer one.")] = False,
+) -> None:
+    """Make a person an instance admin, who may create organisations when
+    ACTAS_ORGANISATION_CREATORS=admins (the production default)."""
+    from actas.api.services.users import set_instance_admin
+
+    async def update() -> str:
+        user = await set_instance_admin(email, admin=not remove)
+        return f"{user.email} is {'now' if user.instance_admin else 'no longer'} an instance admin."
+
+    typer.echo(_run_with_database(_settings(), update))
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 Every setting has a default that suits a developer's machine (`actas demo` needs none). In
 production mode (``ACTAS_ENV=production``) the defaults tighten: no GraphiQL, no introspection,
-no queries over GET, no CORS origins; each may still be switched on explicitly.
+no queries over GET, no CORS origins, organisations created by instance admins only; each may
+still be switched on explicitly.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList
+from actas.api.domain.membership import OrganisationCreators
 
 DEFAULT_DATABASE_URL = "sqlite://actas.sqlite3"
 # Signs the archive's sign-in cookies when ACTAS_SECRET_KEY is unset (development only): one per
@@ -67,6 +69,7 @@ class Settings:
     max_attempts: int = 8
     # Internal webhook targets allowed on purpose; everything else must be a public address.
     webhook_allow: AllowList = NOTHING_ALLOWED
+    organisation_creators: OrganisationCreators = OrganisationCreators.ANYONE
     delivery_lease: float = DEFAULT_DELIVERY_LEASE
 
     @property
@@ -120,6 +123,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         retry_base=_seconds(env, "ACTAS_RETRY_BASE", 30.0),
         max_attempts=_integer(env, "ACTAS_MAX_ATTEMPTS", 8, upper=50),
         webhook_allow=_allow_list(env.get("ACTAS_WEBHOOK_ALLOW", "")),
+        organisation_creators=OrganisationCreators(
+            _choice(
+                env,
+                "ACTAS_ORGANISATION_CREATORS",
+                "admins" if production else "anyone",
+                tuple(OrganisationCreators),
+            )
+        ),
         delivery_lease=_seconds(env, "ACTAS_DELIVERY_LEASE", DEFAULT_DELIVERY_LEASE),
     )
 

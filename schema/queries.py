@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 import strawberry
 from strawberry import relay
 
-from actas.api.models import ApiToken, FollowUp, Membership, Organisation, Webhook
-from actas.api.services import inbox
+from actas.api.models import ApiToken, FollowUp, Invitation, Membership, Organisation, Webhook
+from actas.api.services import inbox, invitations
 from actas.api.services.schedule import waiting_for
 from actas.api.services.search import ProposalFilter, find_proposals
 from actas.schema.context import Info
@@ -18,6 +18,7 @@ from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.follow_through import FollowUpNode, NotificationNode, WebhookNode
+from actas.schema.types.invitation import InvitationNode
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, _unit
 from actas.schema.types.people import ApiTokenNode, UserNode
 from actas.schema.types.proposal import ProposalNode, ProposalVersionNode
@@ -42,6 +43,11 @@ class ViewerNode:
             "name"
         )
         return [OrganisationNode.from_model(o) for o in rows]
+
+    @strawberry.field(description="Invitations awaiting your answer, oldest first.")
+    async def invitations(self, info: Info) -> list[InvitationNode]:
+        rows = invitations.pending_for(self.user_id).select_related("invitee", "organisation")
+        return [InvitationNode.from_model(i) for i in await rows.order_by("id")]
 
     @strawberry.field(description="Your memberships, one per organisation.")
     async def memberships(self, info: Info) -> list[MembershipNode]:
@@ -151,6 +157,13 @@ async def _notification_node(info: Info, key: int) -> relay.Node | None:
     return NotificationNode.from_model(notification) if notification else None
 
 
+async def _invitation_node(info: Info, key: int) -> relay.Node | None:
+    invitation = await Invitation.get_or_none(id=key).select_related("invitee", "organisation")
+    if invitation is None or not invitations.may_see(info.context.viewer, invitation):
+        return None
+    return InvitationNode.from_model(invitation)
+
+
 async def _follow_up_node(info: Info, key: int) -> relay.Node | None:
     follow_up = await FollowUp.get_or_none(id=key)
     if follow_up is None or not await info.context.loaders.proposal.load(follow_up.proposal_id):
@@ -178,6 +191,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[relay.Node | None]]] =
     "ApiToken": _token_node,
     "Notification": _notification_node,
     "FollowUp": _follow_up_node,
+    "Invitation": _invitation_node,
     "Webhook": _webhook_node,
 }
 

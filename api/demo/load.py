@@ -40,7 +40,7 @@ from actas.api.domain.vocabulary import (
 from actas.api.models import Argument, Membership, Organisation, Position, Proposal, Unit, User
 from actas.api.services import debate, inbox, organisations, preferences, proposals
 from actas.api.services.access import load_viewer
-from actas.api.services.users import find_or_create_user
+from actas.api.services.users import find_or_create_user, set_instance_admin
 
 DAY = timedelta(days=1)
 SETUP_LEAD = 14 * DAY  # the organisation is set up this long before its first proposal
@@ -165,6 +165,8 @@ class _DemoLoader:
             user = await find_or_create_user(
                 director["email"], name=director["name"], language=Language(director["language"])
             )
+            # She runs the demo's instance: she may create organisations in production mode too.
+            await set_instance_admin(director["email"])
             organisation = await organisations.create_organisation(
                 await load_viewer(user.id),
                 slug=data.ORGANISATION["slug"],

@@ -18,6 +18,7 @@ from actas.api.models.following import (
     Webhook,
 )
 from actas.api.models.idempotency import IdempotencyKey
+from actas.api.models.invitations import Invitation
 from actas.api.models.organisations import Membership, Organisation, Unit
 from actas.api.models.people import ApiToken, User
 from actas.api.models.proposals import (
@@ -41,6 +42,7 @@ __all__ = [
     "Event",
     "FollowUp",
     "IdempotencyKey",
+    "Invitation",
     "Membership",
     "Notification",
     "Organisation",

@@ -14,6 +14,8 @@ class User(Model):
     name = fields.CharField(max_length=200)
     email = fields.CharField(max_length=254, unique=True)
     language = fields.CharEnumField(Language, max_length=2, default=Language.ES)
+    # Runs the instance: may create organisations where only admins may (set with `actas user`).
+    instance_admin = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
 
     class Meta:

@@ -34,6 +34,7 @@ HAPPENED = {
         "proposal.withdrawn": "{actor} ha retirado la propuesta",
         "proposal.abandoned": "La propuesta ha sido abandonada",
         "member.added": "{actor} le ha añadido a la organización",
+        "member.invited": "{actor} le invita a unirse a la organización",
         "reminder": "Falta su posición y el plazo vence pronto",
         "escalation": "Alguien de su unidad aún no ha tomado posición y el plazo vence pronto",
         "deadline_passed": "El plazo ha vencido sin una decisión",
@@ -61,6 +62,7 @@ HAPPENED = {
         "proposal.withdrawn": "{actor} withdrew the proposal",
         "proposal.abandoned": "The proposal was abandoned",
         "member.added": "{actor} added you to the organisation",
+        "member.invited": "{actor} invited you to join the organisation",
         "reminder": "Your position is missing and the deadline is near",
         "escalation": "Someone in your unit has not taken a position and the deadline is near",
         "deadline_passed": "The deadline passed without a decision",
@@ -88,6 +90,8 @@ WHY = {
         Reason.FOLLOW_UP: "Es responsable de este seguimiento.",
         Reason.OUTCOME_REVIEW: "Usted propuso esta decisión o es responsable de su seguimiento.",
         Reason.MEMBERSHIP: "Ahora es miembro de la organización.",
+        Reason.INVITATION: "Acepte o rechace la invitación en actas (viewer.invitations); "
+        "caduca en 14 días.",
     },
     Language.EN: {
         Reason.INVITED: "Your position is needed on this proposal.",
@@ -100,6 +104,8 @@ WHY = {
         Reason.FOLLOW_UP: "You own this follow-up.",
         Reason.OUTCOME_REVIEW: "You proposed this decision or own its follow-up.",
         Reason.MEMBERSHIP: "You are now a member of the organisation.",
+        Reason.INVITATION: "Accept or decline it in actas (viewer.invitations); it expires in "
+        "14 days.",
     },
 }
 OPEN_LINK = {Language.ES: "Abrir en actas", Language.EN: "Open in actas"}

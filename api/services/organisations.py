@@ -10,13 +10,14 @@ from tortoise.exceptions import IntegrityError
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.events import EventType
+from actas.api.domain.membership import OrganisationCreators, ensure_may_create_organisation
 from actas.api.domain.permissions import ensure_admin, ensure_write_scope
 from actas.api.domain.rules import DecisionRule
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import VOTING_ROLES, Language, ProposalState, Role, RuleKind
-from actas.api.models import Membership, Organisation, Participant, Unit
+from actas.api.models import Membership, Organisation, Participant, Unit, User
 from actas.api.services.access import require_member
-from actas.api.services.recording import change
+from actas.api.services.recording import Change, change
 from actas.api.services.tallies import refresh_tallies
 from actas.api.services.users import find_or_create_user
 
@@ -30,9 +31,13 @@ async def create_organisation(
     default_rule: RuleKind = RuleKind.CONSENT,
     majority_threshold: float = 0.5,
     quorum: float = 0.5,
+    creators: OrganisationCreators = OrganisationCreators.ANYONE,
 ) -> Organisation:
-    """A new organisation whose first admin is its creator."""
+    """A new organisation whose first admin is its creator, if ``creators`` lets them found
+    one (the API passes the instance's setting; operators' scripts may leave the default)."""
     ensure_write_scope(viewer)
+    instance_admin = await User.filter(id=viewer.user_id, instance_admin=True).exists()
+    ensure_may_create_organisation(creators, instance_admin=instance_admin)
     slug = clean.slug(slug)
     name = clean.text(name, field="name", max_length=200)
     DecisionRule(default_rule, majority_threshold, quorum)
@@ -178,6 +183,26 @@ async def update_unit(viewer: Viewer, unit_id: int, changes: UnitChanges) -> Uni
     return unit
 
 
+@dataclass(frozen=True)
+class MembershipTerms:
+    """What a membership is: where the member sits and how much their voice weighs."""
+
+    unit_id: int | None = None
+    title: str = ""
+    role: Role = Role.MEMBER
+    external: bool = False
+    weight: int = 1
+
+    def cleaned(self) -> MembershipTerms:
+        return MembershipTerms(
+            unit_id=self.unit_id,
+            title=clean.text(self.title, field="title", max_length=200, required=False),
+            role=self.role,
+            external=self.external,
+            weight=clean.weight(self.weight),
+        )
+
+
 async def add_member(
     viewer: Viewer,
     organisation_id: int,
@@ -191,28 +216,43 @@ async def add_member(
     external: bool = False,
     weight: int = 1,
 ) -> Membership:
-    """Add a person (by email; created if new) to the organisation."""
+    """Add a person (by email; created if new) to the organisation at once, without asking them.
+
+    The trusted path for operators, the demo and tests; the API only invites
+    (``invitations.invite_member``), so nobody is made a member without their consent."""
     ensure_admin(viewer, require_member(viewer, organisation_id))
-    title = clean.text(title, field="title", max_length=200, required=False)
-    weight = clean.weight(weight)
+    terms = MembershipTerms(unit_id, title, role, external, weight).cleaned()
     async with change(organisation_id, viewer.user_id) as work:
         user = await find_or_create_user(email, name=name, language=language)
         if await Membership.exists(organisation_id=organisation_id, user_id=user.id):
             raise ValidationFailed(f"{user.email} is already a member.", field="email")
-        await _check_unit(organisation_id, unit_id)
-        membership = await Membership.create(
-            organisation_id=organisation_id,
-            user=user,
-            unit_id=unit_id,
-            title=title,
-            role=role,
-            external=external,
-            weight=weight,
-            created_at=work.at,
-            updated_at=work.at,
-        )
-        work.record(EventType.MEMBER_ADDED, _membership_payload(membership))
-        await refresh_tallies(organisation_id)
+        await check_unit(organisation_id, terms.unit_id)
+        membership = await admit(work, user.id, terms)
+    return membership
+
+
+async def admit(
+    work: Change, user_id: int, terms: MembershipTerms, *, invitation_id: int | None = None
+) -> Membership:
+    """Make ``user_id`` a member on ``terms``, inside ``work`` (the organisation's change),
+    recording it with the invitation it answers, if any."""
+    assert work.organisation_id is not None
+    membership = await Membership.create(
+        organisation_id=work.organisation_id,
+        user_id=user_id,
+        unit_id=terms.unit_id,
+        title=terms.title,
+        role=terms.role,
+        external=terms.external,
+        weight=terms.weight,
+        created_at=work.at,
+        updated_at=work.at,
+    )
+    payload = _membership_payload(membership)
+    if invitation_id is not None:
+        payload["invitation"] = invitation_id
+    work.record(EventType.MEMBER_ADDED, payload)
+    await refresh_tallies(work.organisation_id)
     return membership
 
 
@@ -240,7 +280,7 @@ async def update_member(
         if changes.remove_from_unit:
             updates["unit_id"] = None
         elif changes.unit_id is not None:
-            await _check_unit(organisation_id, changes.unit_id)
+            await check_unit(organisation_id, changes.unit_id)
             updates["unit_id"] = changes.unit_id
         if changes.title is not None:
             updates["title"] = clean.text(
@@ -272,7 +312,7 @@ async def _unit_of_viewer(viewer: Viewer, unit_id: int) -> Unit:
     return unit
 
 
-async def _check_unit(organisation_id: int, unit_id: int | None) -> None:
+async def check_unit(organisation_id: int, unit_id: int | None) -> None:
     if unit_id is not None and not await Unit.exists(id=unit_id, organisation_id=organisation_id):
         raise ValidationFailed("That unit is not in this organisation.", field="unit")
 

@@ -43,3 +43,12 @@ async def user_by_email(email: str) -> User:
     if user is None:
         raise NotFound("user", email)
     return user
+
+
+async def set_instance_admin(email: str, *, admin: bool = True) -> User:
+    """Make a person one of the instance's admins, or no longer one (``actas user admin``)."""
+    user = await user_by_email(email)
+    if user.instance_admin != admin:
+        user.instance_admin = admin
+        await user.save(update_fields=["instance_admin"])
+    return user

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
 from actas.api.domain import vocabulary
-from actas.api.services import organisations
+from actas.api.services import invitations, organisations
 from actas.schema.context import Info
 from actas.schema.errors import returns_errors
 from actas.schema.ids import database_id, optional_database_id
 from actas.schema.mutations.results import (
+    Errors,
     MembershipResult,
     OrganisationResult,
     UnitResult,
@@ -19,6 +22,11 @@ from actas.schema.mutations.results import (
     unit_result,
 )
 from actas.schema.types.enums import Language, Role, RuleKind
+from actas.schema.types.invitation import InvitationNode, InvitationSent, invitation_node
+
+InviteMemberResult = Annotated[InvitationSent | Errors, strawberry.union("InviteMemberResult")]
+InvitationResult = Annotated[InvitationNode | Errors, strawberry.union("InvitationResult")]
+SENT = "Invitation sent: they become a member once they accept it (within 14 days)."
 
 
 @strawberry.input
@@ -66,16 +74,34 @@ class UpdateUnitInput:
 
 
 @strawberry.input
-class AddMemberInput:
+class InviteMemberInput:
     organisation: relay.GlobalID
     email: str
-    name: str | None = strawberry.field(default=None, description="Needed when the email is new.")
+    name: str | None = strawberry.field(
+        default=None,
+        description="Used only if the address has no account yet; never shown before they accept.",
+    )
     language: Language | None = None
     unit: relay.GlobalID | None = None
     title: str = ""
     role: Role = vocabulary.Role.MEMBER
     external: bool = False
     weight: int = 1
+
+
+@strawberry.input
+class AcceptInvitationInput:
+    invitation: relay.GlobalID
+
+
+@strawberry.input
+class DeclineInvitationInput:
+    invitation: relay.GlobalID
+
+
+@strawberry.input
+class RevokeInvitationInput:
+    invitation: relay.GlobalID
 
 
 @strawberry.input
@@ -104,6 +130,7 @@ class OrganisationMutations:
             default_rule=vocabulary.RuleKind(input.default_rule),
             majority_threshold=input.majority_threshold,
             quorum=input.quorum,
+            creators=info.context.settings.organisation_creators,
         )
         return await organisation_result(info, organisation.id)
 
@@ -157,22 +184,53 @@ class OrganisationMutations:
         )
         return await unit_result(info, unit.organisation_id, unit.id)
 
-    @strawberry.mutation(description="Add a person by email (their account is created if new).")
+    @strawberry.mutation(
+        description="Invite a person by email (admins). They become a member when they accept; "
+        "the answer is the same for any address."
+    )
     @returns_errors
-    async def add_member(self, info: Info, input: AddMemberInput) -> MembershipResult:
-        membership = await organisations.add_member(
+    async def invite_member(self, info: Info, input: InviteMemberInput) -> InviteMemberResult:
+        address = await invitations.invite_member(
             info.context.viewer,
             database_id(input.organisation, "Organisation"),
             email=input.email,
             name=input.name,
             language=input.language,
-            unit_id=optional_database_id(input.unit, "Unit"),
-            title=input.title,
-            role=vocabulary.Role(input.role),
-            external=input.external,
-            weight=input.weight,
+            terms=organisations.MembershipTerms(
+                unit_id=optional_database_id(input.unit, "Unit"),
+                title=input.title,
+                role=vocabulary.Role(input.role),
+                external=input.external,
+                weight=input.weight,
+            ),
+        )
+        return InvitationSent(email=address, message=SENT)
+
+    @strawberry.mutation(description="Join on an invitation of yours; accepting again is safe.")
+    @returns_errors
+    async def accept_invitation(self, info: Info, input: AcceptInvitationInput) -> MembershipResult:
+        membership = await invitations.accept_invitation(
+            info.context.viewer, database_id(input.invitation, "Invitation")
         )
         return await membership_result(info, membership.id)
+
+    @strawberry.mutation(description="Decline an invitation of yours.")
+    @returns_errors
+    async def decline_invitation(
+        self, info: Info, input: DeclineInvitationInput
+    ) -> InvitationResult:
+        invitation = await invitations.decline_invitation(
+            info.context.viewer, database_id(input.invitation, "Invitation")
+        )
+        return await invitation_node(invitation.id)
+
+    @strawberry.mutation(description="Withdraw an invitation not yet answered (admins).")
+    @returns_errors
+    async def revoke_invitation(self, info: Info, input: RevokeInvitationInput) -> InvitationResult:
+        invitation = await invitations.revoke_invitation(
+            info.context.viewer, database_id(input.invitation, "Invitation")
+        )
+        return await invitation_node(invitation.id)
 
     @strawberry.mutation
     @returns_errors

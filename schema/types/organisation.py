@@ -12,6 +12,7 @@ from actas.api import models
 from actas.api.domain import vocabulary
 from actas.api.domain.threads import depth_first
 from actas.api.domain.vocabulary import EmailMode
+from actas.api.services import invitations
 from actas.api.services.metrics import organisation_metrics
 from actas.api.services.search import ProposalFilter, find_proposals, visible_events
 from actas.schema.context import Info
@@ -19,6 +20,7 @@ from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
 from actas.schema.types.enums import Language, ProposalState, Role, RuleKind
 from actas.schema.types.follow_through import MetricsNode, WebhookNode
+from actas.schema.types.invitation import InvitationNode
 from actas.schema.types.people import UserNode
 from actas.schema.types.record import EventNode
 
@@ -82,6 +84,21 @@ class OrganisationNode(relay.Node):
             after=after,
             max_page_size=info.context.settings.max_page_size,
             convert=MembershipNode.from_model,
+        )
+
+    @strawberry.field(description="Invitations sent from here, newest first (admins only).")
+    async def invitations(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[InvitationNode]:
+        return await page_of(
+            invitations.sent_by(info.context.viewer, self.id).select_related(
+                "invitee", "organisation"
+            ),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            newest_first=True,
+            convert=InvitationNode.from_model,
         )
 
     @strawberry.field(description="Your membership here.")

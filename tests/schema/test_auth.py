@@ -10,8 +10,16 @@ import pytest
 
 from actas.api import clock
 from actas.api.domain.vocabulary import PositionStance, ProposalState, Stance, TokenScope
-from actas.api.models import ApiToken, Event, Organisation
-from actas.api.services import debate, follow_through, proposals, webhooks
+from actas.api.models import ApiToken, Event, Invitation, Organisation
+from actas.api.services import (
+    debate,
+    follow_through,
+    invitations,
+    organisations,
+    proposals,
+    webhooks,
+)
+from actas.api.services.organisations import MembershipTerms
 from actas.api.services.tokens import issue_token
 from tests.factories import World, build_world, draft, opened, person, unique
 from tests.schema.client import Api, db_id, gid, token, token_for
@@ -131,6 +139,11 @@ async def every_mutation(world: World) -> dict[str, tuple[str, dict[str, object]
     hook = await webhooks.create_webhook(admin, world.organisation.id, url="https://hooks.example")
     org = gid("Organisation", world.organisation.id)
     membership = gid("Membership", (await world.membership("ana")).id)
+    sent = await invitations.invite_member(
+        admin, world.organisation.id, email="invited@example.org", terms=MembershipTerms()
+    )
+    to_accept, to_decline = [await invitation_to(world, "admin") for _ in range(2)]
+    from_admin = gid("Invitation", (await Invitation.get(invitee__email=sent)).id)
     return {
         "createOrganisation": (
             "createOrganisation(input: {slug: $slug, name: $name})",
@@ -148,10 +161,13 @@ async def every_mutation(world: World) -> dict[str, tuple[str, dict[str, object]
             "updateUnit(input: {unit: $id, name: $name})",
             {"id": gid("Unit", world.units["analitica"].id), "name": "Renamed"},
         ),
-        "addMember": (
-            "addMember(input: {organisation: $id, email: $email, name: $name})",
+        "inviteMember": (
+            "inviteMember(input: {organisation: $id, email: $email, name: $name})",
             {"id": org, "email": f"{unique('new')}@example.org", "name": "New"},
         ),
+        "acceptInvitation": ("acceptInvitation(input: {invitation: $id})", {"id": to_accept}),
+        "declineInvitation": ("declineInvitation(input: {invitation: $id})", {"id": to_decline}),
+        "revokeInvitation": ("revokeInvitation(input: {invitation: $id})", {"id": from_admin}),
         "updateMember": (
             "updateMember(input: {membership: $id, title: $name})",
             {"id": membership, "name": "Analyst"},
@@ -245,6 +261,20 @@ async def every_mutation(world: World) -> dict[str, tuple[str, dict[str, object]
             {"id": gid("ApiToken", spare.token.id)},
         ),
     }
+
+
+async def invitation_to(world: World, person: str) -> str:
+    """The id of an invitation for ``person`` from a new organisation of Ana's."""
+    elsewhere = await organisations.create_organisation(
+        await world.viewer("ana"), slug=unique("elsewhere"), name="Elsewhere"
+    )
+    await invitations.invite_member(
+        await world.viewer("ana"),
+        elsewhere.id,
+        email=world.users[person].email,
+        terms=MembershipTerms(),
+    )
+    return gid("Invitation", (await Invitation.get(organisation_id=elsewhere.id)).id)
 
 
 def mutation_document(call: str, variables: dict[str, object]) -> str:
