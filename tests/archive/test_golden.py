@@ -1,7 +1,8 @@
 """The rendered output of fixed decisions, compared with committed golden files.
 
 Regenerate after an intended change with
-``ACTAS_UPDATE_GOLDEN=1 pytest tests/archive/test_golden.py`` and review the diff like any other.
+``ACTAS_UPDATE_GOLDEN=1 pytest tests/archive/test_golden.py`` and review the diff like any other
+(refused when ``CI`` is set).
 """
 
 from __future__ import annotations
@@ -239,11 +240,25 @@ CASES = {
 }
 
 
+def updating_golden_files() -> bool:
+    """``ACTAS_UPDATE_GOLDEN`` rewrites the golden files, except in CI: there a changed output
+    must fail, never become the new expectation unreviewed."""
+    if not os.environ.get("ACTAS_UPDATE_GOLDEN"):
+        return False
+    if os.environ.get("CI"):
+        pytest.fail(
+            "ACTAS_UPDATE_GOLDEN is refused when CI is set: regenerate the golden files "
+            "locally and commit them after review.",
+            pytrace=False,
+        )
+    return True
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_rendered_output_matches_its_golden_file(name: str) -> None:
     rendered = CASES[name]()
     golden = GOLDEN / name
-    if os.environ.get("ACTAS_UPDATE_GOLDEN"):
+    if updating_golden_files():
         golden.write_text(rendered, encoding="utf-8")
     assert golden.exists(), f"No golden file {name}: run with ACTAS_UPDATE_GOLDEN=1"
     assert rendered == golden.read_text(encoding="utf-8")
