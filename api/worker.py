@@ -14,6 +14,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+from actas.api.services.idempotency import purge_expired
 from actas.api.services.outbox import RoundReport, deliver_due
 from actas.api.services.schedule import ScheduleReport, run_schedule
 from actas.api.settings import Settings
@@ -35,6 +36,10 @@ async def one_round(settings: Settings, stop: asyncio.Event | None = None) -> Ro
     except Exception:
         log.exception("The schedule failed this round; it is retried next round.")
         schedule = ScheduleReport()
+    try:
+        await purge_expired()
+    except Exception:
+        log.exception("Expired idempotency keys could not be purged; retried next round.")
     total = RoundReport()
     try:
         while stop is None or not stop.is_set():

@@ -35,6 +35,7 @@ from actas.api.services.access import load_viewer
 from actas.api.services.tokens import Credentials, authenticate
 from actas.api.settings import Settings
 from actas.schema.context import Context
+from actas.schema.idempotency import idempotently
 from actas.schema.limits import RATE_LIMITED
 from actas.schema.loaders import Loaders
 from actas.schema.root import build_schema
@@ -82,7 +83,8 @@ class ActasGraphQL(GraphQL[Context, None]):
         if body is None:
             await _too_large(self.settings.max_body_bytes)(scope, receive, send)
             return
-        await super().__call__(scope, _replaying(body, receive), send)
+        answer = idempotently(super().__call__, credentials.user_id, body)  # Idempotency-Key
+        await answer(scope, _replaying(body, receive), send)
 
     @staticmethod
     def should_render_graphql_ide_for(request: Request) -> bool:
