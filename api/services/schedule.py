@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -71,8 +72,20 @@ async def run_schedule() -> ScheduleReport:
     report = ScheduleReport()
     now = clock.now()
     for job in (remind_the_silent, act_on_deadlines, chase_follow_ups, ask_for_outcomes, digests):
-        await job(now, report)
+        with _isolated(report, f"the schedule's {job.__name__}"):
+            await job(now, report)
     return report
+
+
+@contextmanager
+def _isolated(report: ScheduleReport, what: str) -> Iterator[None]:
+    """One job, or one step of a job, failing is logged and counted; the others still run, and
+    it is tried again next round (its key was not taken: its transaction rolled back)."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s failed; it is tried again next round.", what.capitalize())
+        report.count("failed")
 
 
 async def _once(
@@ -189,19 +202,20 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
         [p.organisation_id for p in due], [u for p in due for u in electorates[p.id].silent]
     )
     for proposal in due:
-        new = fresh[proposal.id]
-        silent = list(electorates[proposal.id].silent)
-        if not silent:
-            continue
-        escalate = any(up for _, up in new)
-        payload: dict[str, object] = {
-            "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
-            "remind": silent,
-            **hierarchy.escalations(proposal.organisation_id, silent if escalate else []),
-        }
-        act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
-        if await _once(proposal.organisation_id, [key for key, _ in new], act):
-            report.count("escalation" if payload["escalate"] else "reminder")
+        with _isolated(report, f"a step of proposal {proposal.id}"):
+            new = fresh[proposal.id]
+            silent = list(electorates[proposal.id].silent)
+            if not silent:
+                continue
+            escalate = any(up for _, up in new)
+            payload: dict[str, object] = {
+                "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
+                "remind": silent,
+                **hierarchy.escalations(proposal.organisation_id, silent if escalate else []),
+            }
+            act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
+            if await _once(proposal.organisation_id, [key for key, _ in new], act):
+                report.count("escalation" if payload["escalate"] else "reminder")
 
 
 async def _still_scheduled(
@@ -279,28 +293,29 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
         [u for p in due for u in (*electorates[p.id].silent, *electorates[p.id].deciders)],
     )
     for proposal in due:
-        key = keys[proposal.id]
-        electorate = electorates[proposal.id]
-        tally = electorate.tally(rule_of(proposal), deadline_passed=True)
-        if proposal.rule != RuleKind.DECIDER and tally.verdict is not None:
-            decide = partial(_decide, proposal, Language(proposal.organisation.language))
-            step = f"{key}:verdict" if proposal.id in later else key
-            if await _once(proposal.organisation_id, [step], decide):
-                report.count("decided at deadline")
-            continue
-        # The silent, and under the decider rule the deciders, whose decision is what is missing
-        # (under the other rules a decider who has spoken has done their part).
-        deciding = electorate.deciders if proposal.rule == RuleKind.DECIDER else ()
-        stalled = sorted(set(electorate.silent) | set(deciding))
-        payload: dict[str, object] = {
-            "reason": tally.reason,
-            "remind": stalled,
-            **hierarchy.escalations(proposal.organisation_id, stalled),
-            "author": proposal.author_id,
-        }
-        announce = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)
-        if await _once(proposal.organisation_id, [key], partial(_escalate, proposal, announce)):
-            report.count("escalated at deadline")
+        with _isolated(report, f"a step of proposal {proposal.id}"):
+            key = keys[proposal.id]
+            electorate = electorates[proposal.id]
+            tally = electorate.tally(rule_of(proposal), deadline_passed=True)
+            if proposal.rule != RuleKind.DECIDER and tally.verdict is not None:
+                decide = partial(_decide, proposal, Language(proposal.organisation.language))
+                step = f"{key}:verdict" if proposal.id in later else key
+                if await _once(proposal.organisation_id, [step], decide):
+                    report.count("decided at deadline")
+                continue
+            # The silent, and under the decider rule the deciders, whose decision is what is missing
+            # (under the other rules a decider who has spoken has done their part).
+            deciding = electorate.deciders if proposal.rule == RuleKind.DECIDER else ()
+            stalled = sorted(set(electorate.silent) | set(deciding))
+            payload: dict[str, object] = {
+                "reason": tally.reason,
+                "remind": stalled,
+                **hierarchy.escalations(proposal.organisation_id, stalled),
+                "author": proposal.author_id,
+            }
+            announce = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)
+            if await _once(proposal.organisation_id, [key], partial(_escalate, proposal, announce)):
+                report.count("escalated at deadline")
 
 
 async def _still_due(proposal: Proposal) -> Proposal:
@@ -354,19 +369,20 @@ async def chase_follow_ups(now: datetime, report: ScheduleReport) -> None:
     }
     taken = await _taken(list(keys.values()))
     for follow_up in follow_ups:
-        if keys[follow_up.id] in taken:
-            continue
-        overdue = follow_up.due < today
-        payload: dict[str, object] = {
-            "follow_up": follow_up.id,
-            "title": follow_up.title,
-            "owner": follow_up.owner_id,
-            "due": follow_up.due.isoformat(),
-            "overdue": overdue,
-        }
-        act = _announcing(EventType.FOLLOW_UP_DUE, payload, follow_up.proposal_id)
-        if await _once(follow_up.organisation_id, [keys[follow_up.id]], act):
-            report.count("follow-up late" if overdue else "follow-up due")
+        with _isolated(report, f"a step of follow-up {follow_up.id}"):
+            if keys[follow_up.id] in taken:
+                continue
+            overdue = follow_up.due < today
+            payload: dict[str, object] = {
+                "follow_up": follow_up.id,
+                "title": follow_up.title,
+                "owner": follow_up.owner_id,
+                "due": follow_up.due.isoformat(),
+                "overdue": overdue,
+            }
+            act = _announcing(EventType.FOLLOW_UP_DUE, payload, follow_up.proposal_id)
+            if await _once(follow_up.organisation_id, [keys[follow_up.id]], act):
+                report.count("follow-up late" if overdue else "follow-up due")
 
 
 async def ask_for_outcomes(now: datetime, report: ScheduleReport) -> None:
@@ -383,18 +399,19 @@ async def ask_for_outcomes(now: datetime, report: ScheduleReport) -> None:
     ):
         owners[row["proposal_id"]].add(row["owner_id"])
     for proposal in proposals:
-        key = f"outcome:{proposal.id}"
-        if key in taken:
-            continue
-        payload: dict[str, object] = {
-            "metric": proposal.impact_metric,
-            "baseline": proposal.impact_baseline,
-            "target": proposal.impact_target,
-            "ask": sorted({proposal.author_id, *owners[proposal.id]}),
-        }
-        act = _announcing(EventType.OUTCOME_REVIEW_DUE, payload, proposal.id)
-        if await _once(proposal.organisation_id, [key], act):
-            report.count("outcome review asked")
+        with _isolated(report, f"the outcome review of proposal {proposal.id}"):
+            key = f"outcome:{proposal.id}"
+            if key in taken:
+                continue
+            payload: dict[str, object] = {
+                "metric": proposal.impact_metric,
+                "baseline": proposal.impact_baseline,
+                "target": proposal.impact_target,
+                "ask": sorted({proposal.author_id, *owners[proposal.id]}),
+            }
+            act = _announcing(EventType.OUTCOME_REVIEW_DUE, payload, proposal.id)
+            if await _once(proposal.organisation_id, [key], act):
+                report.count("outcome review asked")
 
 
 # Digests ----------------------------------------------------------------------------------------
@@ -414,27 +431,28 @@ async def digests(now: datetime, report: ScheduleReport) -> None:
     due = [m for m in members if keys[m["id"]] not in taken]
     summaries = await digest_summaries(due, now)
     for member in due:
-        key = keys[member["id"]]
-        summary = summaries[member["id"]]
-        if not any(summary.values()):
-            continue
-        try:
-            async with write_transaction(member["organisation_id"]):
-                await ScheduledNotice.create(
-                    organisation_id=member["organisation_id"], key=key, created_at=now
-                )
-                await Delivery.create(
-                    organisation_id=member["organisation_id"],
-                    channel=DeliveryChannel.EMAIL,
-                    key=str(uuid.uuid4()),
-                    recipient_id=member["user_id"],
-                    payload=canonical_json({"digest": summary}),
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-        except IntegrityError:
-            continue
-        report.count("digest")
+        with _isolated(report, f"the digest of membership {member['id']}"):
+            key = keys[member["id"]]
+            summary = summaries[member["id"]]
+            if not any(summary.values()):
+                continue
+            try:
+                async with write_transaction(member["organisation_id"]):
+                    await ScheduledNotice.create(
+                        organisation_id=member["organisation_id"], key=key, created_at=now
+                    )
+                    await Delivery.create(
+                        organisation_id=member["organisation_id"],
+                        channel=DeliveryChannel.EMAIL,
+                        key=str(uuid.uuid4()),
+                        recipient_id=member["user_id"],
+                        payload=canonical_json({"digest": summary}),
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+            except IntegrityError:
+                continue
+            report.count("digest")
 
 
 async def digest_summaries(
