@@ -3,8 +3,10 @@ an account, and founding organisations follows the instance's setting."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import orjson
 import pytest
@@ -24,6 +26,7 @@ from actas.api.settings import Settings, SettingsError, load_settings
 from tests.api.receivers import MailServer, fresh_era
 from tests.api.test_outbox import worker_settings
 from tests.factories import World, build_world, person, unique
+from tests.schema.test_cli import Place, ok
 
 ANALYST = MembershipTerms(title="Analyst", role=Role.MEMBER, weight=2)
 
@@ -330,3 +333,25 @@ def test_production_lets_only_instance_admins_found_organisations_unless_told() 
     assert closed.organisation_creators is OrganisationCreators.ADMINS
     with pytest.raises(SettingsError, match="ACTAS_ORGANISATION_CREATORS"):
         load_settings({"ACTAS_ORGANISATION_CREATORS": "everyone"})
+
+
+def test_an_operator_names_and_unnames_instance_admins_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    place = Place(tmp_path)
+    ok(place.run("db", "migrate"))
+    ok(place.run("token", "create", "--email", "ops@example.org", "--name", "Ops"))
+
+    named = ok(place.run("user", "admin", "Ops@Example.org"))
+    with sqlite3.connect(place.database) as connection:
+        flagged = connection.execute("SELECT instance_admin FROM user").fetchall()
+    unnamed = ok(place.run("user", "admin", "ops@example.org", "--remove"))
+    with sqlite3.connect(place.database) as connection:
+        cleared = connection.execute("SELECT instance_admin FROM user").fetchall()
+    stranger = place.run("user", "admin", "nobody@example.org")
+
+    assert named.strip() == "ops@example.org is now an instance admin."
+    assert unnamed.strip() == "ops@example.org is no longer an instance admin."
+    assert (flagged, cleared) == ([(1,)], [(0,)])
+    assert stranger.returncode == 1
+    assert "No user nobody@example.org found." in stranger.stderr

@@ -140,7 +140,10 @@ async def every_mutation(world: World) -> dict[str, tuple[str, dict[str, object]
     org = gid("Organisation", world.organisation.id)
     membership = gid("Membership", (await world.membership("ana")).id)
     sent = await invitations.invite_member(
-        admin, world.organisation.id, email="invited@example.org", terms=MembershipTerms()
+        admin,
+        world.organisation.id,
+        email=f"{unique('invited')}@example.org",
+        terms=MembershipTerms(),
     )
     to_accept, to_decline = [await invitation_to(world, "admin") for _ in range(2)]
     from_admin = gid("Invitation", (await Invitation.get(invitee__email=sent)).id)
