@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from actas.api.domain.addresses import endpoint
 from actas.api.domain.events import EventType
 
 # The payload keys that hold the id of another proposal, by event type. The same key means
@@ -19,6 +20,9 @@ from actas.api.domain.events import EventType
 PROPOSAL_KEYS: Mapping[str, tuple[str, ...]] = {
     EventType.PROPOSAL_LINKED: ("target",),
 }
+
+
+WEBHOOK_EVENTS = (EventType.WEBHOOK_CREATED, EventType.WEBHOOK_UPDATED)
 
 
 def proposals_named(event_type: str, payload: Mapping[str, Any]) -> list[int]:
@@ -42,6 +46,10 @@ def redacted(
     gives a global id, never a database number)."""
     keys = PROPOSAL_KEYS.get(event_type, ())
     readable: dict[str, Any] = {}
+    if event_type in WEBHOOK_EVENTS and isinstance(payload.get("url"), str):
+        # Recorded before webhooks were recorded by their endpoint: the URL may hold a secret.
+        kept = {key: value for key, value in payload.items() if key != "url"}
+        payload = kept | {"endpoint": endpoint(payload["url"])}
     for key, value in payload.items():
         if key not in keys or not isinstance(value, int):
             readable[key] = value

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList, literal_address
+from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList, endpoint, literal_address
 from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.events import EventType
 from actas.api.domain.permissions import ensure_admin
@@ -61,13 +61,6 @@ def _ensure_plain_ipv4(host: str) -> None:
     address = literal_address(host)
     if address is not None and address.version == 4 and str(address) != host:
         raise ValidationFailed(f"Write the IPv4 address {host} as {address}.", field="url")
-
-
-def endpoint(url: str) -> str:
-    """What the event log says of a webhook's URL: scheme, host and port. Every member reads the
-    log, and a URL's path, query or user part often carries a receiver's secret."""
-    parsed = httpx.URL(url)
-    return str(httpx.URL(scheme=parsed.scheme, host=parsed.host, port=parsed.port))
 
 
 def _clean_types(event_types: Sequence[str]) -> str:

@@ -12,9 +12,11 @@ import pytest
 
 from actas.api import clock
 from actas.api.domain.addresses import AllowList
+from actas.api.domain.events import EventType
 from actas.api.models import Event, Webhook
 from actas.api.services import webhooks
 from actas.api.services.outbox import deliver_due
+from actas.api.services.recording import change
 from actas.api.settings import Settings, load_settings
 from actas.schema.http import ActasGraphQL
 from tests.api.receivers import RECEIVERS_ALLOWED, MailServer, free_port, fresh_era
@@ -167,6 +169,21 @@ async def test_members_read_a_webhooks_host_in_the_record_never_its_url(api: Api
             assert not re.search("s3cr3t|T0K3N|abc123|relay", repr(event["payload"])), person
     stored = await Event.filter(organisation_id=world.organisation.id, type__startswith="webhook.")
     assert all("s3cr3t" not in e.payload and "T0K3N" not in e.payload for e in stored)
+
+
+async def test_a_url_recorded_by_an_earlier_release_is_read_as_its_endpoint(api: Api) -> None:
+    world = await build_world()
+    async with change(world.organisation.id, world.id("admin")) as work:
+        # What webhook.created recorded before: the whole URL (the record is never rewritten).
+        work.record(EventType.WEBHOOK_CREATED, {"webhook": 1, "url": SECRET_URL, "event_types": ""})
+
+    [event] = await webhook_events(api, world, "mara")
+
+    assert event["payload"] == {
+        "webhook": 1,
+        "endpoint": "https://hooks.example:8443",
+        "event_types": "",
+    }
 
 
 async def test_to_a_member_who_is_not_an_admin_a_webhook_does_not_exist(api: Api) -> None:
