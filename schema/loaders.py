@@ -85,7 +85,8 @@ class _FollowThroughLoaders:
         rows = await Delivery.filter(
             notification_id__in=notification_ids, channel=DeliveryChannel.EMAIL
         )
-        return in_key_order(notification_ids, rows, lambda d: d.notification_id)
+        # Every row has a notification (the filter is on it); ``or 0`` only narrows the type.
+        return in_key_order(notification_ids, rows, lambda d: d.notification_id or 0)
 
     async def _delivery_attempts(self, delivery_ids: Sequence[int]) -> list[list[DeliveryAttempt]]:
         rows = await DeliveryAttempt.filter(delivery_id__in=delivery_ids).order_by("number")

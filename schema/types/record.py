@@ -50,8 +50,7 @@ class EventNode(relay.Node):
         # lookups of the page into one query.
         found = await info.context.loaders.proposal.load_many(named)
         visible = {proposal.id for proposal in found if proposal is not None}
-        data: JSON = redacted(self.type, recorded, visible, shown_as=_proposal_global_id)
-        return data
+        return JSON(redacted(self.type, recorded, visible, shown_as=_proposal_global_id))
 
     @strawberry.field(description="Who made the change.")
     async def actor(self, info: Info) -> UserNode | None:
