@@ -111,20 +111,24 @@ class ArchiveFiles:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         published = self.published()
-        hashes = published.script_hashes if published else ()
-        send = adding_headers(send, {"Content-Security-Policy": archive_policy(hashes)})
-        refusal = await self.gate(request)
+        wanted = (
+            requirement(self.static.get_path(scope), published)
+            if published is not None
+            else Requirement(Need.NEVER)
+        )
+        send = adding_headers(send, response_headers(published, wanted))
+        refusal = await self.gate(request, published, wanted)
         if refusal is not None:
             await refusal(scope, receive, send)
         else:
             await self.static(scope, receive, send)
 
-    async def gate(self, request: Request) -> Response | None:
+    async def gate(
+        self, request: Request, published: Published | None, wanted: Requirement
+    ) -> Response | None:
         """None when the request may be served as it is; else the answer to give instead."""
-        published = self.published()
         if published is None:
             return PlainTextResponse("No archive is published here.", status_code=404)
-        wanted = requirement(self.static.get_path(request.scope), published)
         if wanted.need is Need.NEVER:
             return not_found()
         if wanted.need is Need.NOTHING:
@@ -180,6 +184,16 @@ class ArchiveFiles:
             scheme, _, secret = header.partition(" ")
             return await authenticate(secret.strip()) if scheme.lower() == "bearer" else None
         return await self.sessions.credentials(request)
+
+
+def response_headers(published: Published | None, wanted: Requirement) -> dict[str, str]:
+    hashes = published.script_hashes if published is not None else ()
+    headers = {"Content-Security-Policy": archive_policy(hashes)}
+    if wanted.need is not Need.NOTHING:
+        # A members' file is never kept by a shared cache (a proxy or CDN would hand it to
+        # anyone), and the browser asks again each time, so a revoked token loses it at once.
+        headers["Cache-Control"] = "private, no-cache"
+    return headers
 
 
 def answer(

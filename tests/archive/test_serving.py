@@ -146,6 +146,8 @@ async def test_a_member_reads_their_organisation_with_a_token(
     page = await members.get(decision_path(hostile), headers=bearer(secret))
     assert page.status_code == 200
     assert "Published" in page.text and 'class="md-header' in page.text
+    # No shared cache may keep it for others; the browser asks again before showing it.
+    assert page.headers["cache-control"] == "private, no-cache"
 
 
 async def test_a_member_of_some_organisations_gets_only_theirs_and_search_over_theirs(
@@ -290,6 +292,7 @@ async def test_a_public_build_is_served_to_anyone_but_never_its_state(
         page = await client.get(decision_path(hostile))
         state = await client.get("/archive/.actas/manifest.json")
     assert home.status_code == 200 and page.status_code == 200
+    assert "private" not in page.headers.get("cache-control", "")
     assert state.status_code == 404
 
 
