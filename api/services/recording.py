@@ -1,8 +1,13 @@
-"""Every change is one transaction that also appends its events to the organisation's chain."""
+"""Every change is one transaction that also appends its events to the organisation's chain.
+
+What a change sets off (notifications and the outbox, live updates) is no concern of recording:
+features register their handlers (``services/__init__.py`` wires them), run with the change's
+events inside its transaction, or after it commits.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -11,8 +16,22 @@ from actas.api import clock
 from actas.api.db import write_transaction
 from actas.api.domain.events import GENESIS_HASH, EventType, chain
 from actas.api.models import Event
-from actas.api.services import live
-from actas.api.services.notify import announce
+
+InTransaction = Callable[[Sequence[Event]], Awaitable[object]]
+AfterCommit = Callable[[Sequence[Event]], None]
+_in_transaction: list[InTransaction] = []
+_after_commit: list[AfterCommit] = []
+
+
+def on_change(*handlers: InTransaction) -> None:
+    """Run ``handlers``, in order, with each change's events inside its transaction: what they
+    write commits with the change or not at all."""
+    _in_transaction.extend(h for h in handlers if h not in _in_transaction)
+
+
+def after_commit(*handlers: AfterCommit) -> None:
+    """Run ``handlers`` with each change's events once it has committed."""
+    _after_commit.extend(h for h in handlers if h not in _after_commit)
 
 
 class Change:
@@ -76,6 +95,7 @@ async def change(organisation_id: int | None, actor_id: int | None) -> AsyncIter
         work = Change(organisation_id, actor_id, clock.now())
         yield work
         events = await work._append_events()
-        await announce(events)
-        await live.announce_in_transaction(events)
-    live.announce_after_commit(events)
+        for handler in _in_transaction:
+            await handler(events)
+    for done in _after_commit:
+        done(events)
