@@ -44,6 +44,7 @@ from actas.archive.output import MANIFEST
 from actas.archive.published import Published, read_published
 
 ARCHIVE_PATH = "/archive"  # where the API mounts the archive
+LINKS_PATH = "/p"  # where emails link to a proposal (``app.proposal_link_target``)
 LISTINGS = {"", "index.html", "feed.xml", "sitemap.xml", "archive.json"}  # every organisation's
 HOME = {"", "index.html"}
 FIXED_PAGES = {"search", "about", "404.html"}  # the shell's pages: no user text
@@ -164,8 +165,8 @@ class ArchiveFiles:
         if published.audience is Audience.PUBLIC:
             return page if exists else None
         reader = await self.reader(request, published)
-        if reader is None:
-            return "login?" + urlencode({"next": f"{ARCHIVE_PATH}/{page}"})
+        if reader is None:  # and back to the same link, which then knows who asks
+            return "login?" + urlencode({"next": f"{LINKS_PATH}/{reference}"})
         return page if exists and organisation in reader.organisations else None
 
     async def reader(self, request: Request, published: Published) -> Reader | None:

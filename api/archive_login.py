@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route, Router
 
-from actas.api.archive_access import ArchiveFiles
+from actas.api.archive_access import LINKS_PATH, ArchiveFiles
 from actas.api.archive_session import ArchiveSessions, end_session
 from actas.api.models import ApiToken
 from actas.api.services.tokens import authenticate
@@ -93,10 +93,13 @@ def form(request: Request, target: str, *, message: str = "", status_code: int =
 
 
 def safe_target(request: Request, target: str) -> str:
-    """Where to go after signing in: a path inside the archive, never another site."""
+    """Where to go after signing in: a path inside the archive or an email's proposal link,
+    never another site."""
     root = _root(request)
     parts = urlsplit(target)
-    inside = target.startswith(f"{root}/") and not (parts.scheme or parts.netloc)
+    inside = target.startswith((f"{root}/", f"{LINKS_PATH}/")) and not (
+        parts.scheme or parts.netloc
+    )
     if not inside or "\\" in target or "//" in target or parts.path.startswith(f"{root}/login"):
         return f"{root}/"
     return target

@@ -27,7 +27,9 @@ from actas.api.models import ApiToken
 from actas.api.services.tokens import Credentials
 
 COOKIE = "actas_archive"
-COOKIE_PATH = "/archive"
+# The whole site: `/p/<reference>` (where emails link) reads it too, to send a member to the
+# page. Nothing else reads it: GraphQL authenticates by bearer token only.
+COOKIE_PATH = "/"
 SALT = "actas.archive.session"  # one salt per purpose: these signatures mean nothing elsewhere
 SESSION_SECONDS = 12 * 3600  # a sign-in lasts a working day, never beyond its token
 
