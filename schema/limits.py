@@ -40,6 +40,27 @@ def is_expected(error: GraphQLError) -> bool:
     return original is None or isinstance(original, (DomainError, GraphQLError))
 
 
+class ExpectedErrorsInOneLine(logging.Filter):
+    """strawberry logs every error of a response at ERROR with its traceback: one request with
+    ten bad fields wrote ~30 KB. A client's error (syntax, validation, a refused argument, a
+    domain refusal) becomes one INFO line; an unexpected one is dropped here because
+    ``MaskUnexpectedErrors`` logs it once, with its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if not isinstance(error, GraphQLError):
+            return True
+        if not is_expected(error):
+            return False
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.msg, record.args = "GraphQL error for the client: %s", (error.message,)
+        record.exc_info = record.exc_text = None
+        return True
+
+
+ONE_LINE = ExpectedErrorsInOneLine()
+
+
 class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         log.error("Unexpected error in %s", error.path, exc_info=error.original_error)
@@ -154,6 +175,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    logging.getLogger("strawberry.execution").addFilter(ONE_LINE)  # once: filters are a set
     factories: list[Callable[[], SchemaExtension]] = [
         partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),

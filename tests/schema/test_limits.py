@@ -5,13 +5,28 @@ The limits are those of ``api/settings.py`` (depth 10, 15 aliases, 2000 tokens, 
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import logging
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 
+import asyncpg
+import orjson
+import pytest
 from graphql.language import Lexer, Source, TokenKind
+from starlette.types import Message
+from tortoise.backends.base.config_generator import expand_db_url
 
+from actas.api.db import connection, postgres_connection_args
+from actas.api.models import Position
 from actas.api.settings import Settings
+from actas.schema.http import ActasGraphQL
 from tests.factories import build_world, opened
-from tests.schema.client import Api, gid, token
+from tests.schema.client import Api, QueryLog, gid, token
 from tests.schema.stories import reference, with_arguments
 
 LIMITS = Settings()
@@ -229,3 +244,193 @@ async def test_an_id_or_cursor_no_database_could_hold_is_bad_input_not_an_unexpe
     assert mutation == {"message": f"No proposal {forged_id('Proposal', huge)} found."}
     assert cursor == [f"{after!r} is not a cursor this API gave out."]
     assert reference == {"proposal": None}
+
+
+TAKE_POSITION = """mutation($p: ID!) {
+  takePosition(input: {proposal: $p, stance: AGREE}) { ... on Position { stance } }
+}"""
+
+
+@asynccontextmanager
+async def write_lock_held(settings: Settings, organisation_id: int) -> AsyncIterator[None]:
+    """Another connection holds what a write to the organisation waits for: SQLite's write lock,
+    or the organisation's row on PostgreSQL."""
+    if settings.is_sqlite:
+        path = expand_db_url(settings.database_url)["credentials"]["file_path"]
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    connection = await asyncpg.connect(**postgres_connection_args(settings.database_url))
+    transaction = connection.transaction()
+    await transaction.start()
+    await connection.execute(
+        "SELECT id FROM organisation WHERE id = $1 FOR UPDATE", organisation_id
+    )
+    try:
+        yield
+    finally:
+        await transaction.rollback()
+        await connection.close()
+
+
+async def write_lock_free(settings: Settings, organisation_id: int) -> bool:
+    """Whether another connection can take that lock now (waiting a little on SQLite, for a
+    rollback still queued behind the stopped request's BEGIN)."""
+    if settings.is_sqlite:
+        path = expand_db_url(settings.database_url)["credentials"]["file_path"]
+        other = sqlite3.connect(path, isolation_level=None, timeout=2)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+    connection = await asyncpg.connect(**postgres_connection_args(settings.database_url))
+    try:
+        async with connection.transaction():
+            await connection.execute(
+                "SELECT id FROM organisation WHERE id = $1 FOR UPDATE NOWAIT", organisation_id
+            )
+        return True
+    except asyncpg.LockNotAvailableError:
+        return False
+    finally:
+        await connection.close()
+
+
+@asynccontextmanager
+async def api_with(settings: Settings) -> AsyncIterator[Api]:
+    async with Api.on(ActasGraphQL(settings)) as client:
+        yield Api(client)
+
+
+async def test_an_operation_past_the_time_limit_is_stopped_and_its_connection_serves_the_next(
+    database: Settings,
+) -> None:
+    world = await build_world()
+    proposal = await opened(world)
+    secret = await token(world, "ana")
+    variables = {"p": gid("Proposal", proposal.id)}
+
+    async with api_with(replace(database, time_limit=0.5)) as limited:
+        async with write_lock_held(database, world.organisation.id):
+            started = time.monotonic()
+            with QueryLog.capture() as log:
+                cut = await limited.body(TAKE_POSITION, variables, token=secret)
+                statements_when_cut = len(log.statements)
+                await asyncio.sleep(0.3)
+            waited = time.monotonic() - started
+        free = await write_lock_free(database, world.organisation.id)
+        after = await limited.mutate(TAKE_POSITION, variables, token=secret)
+
+    assert cut == {
+        "data": None,
+        "errors": [
+            {
+                "message": "The query took longer than 0.5 s and was stopped; ask for less.",
+                "extensions": {"code": "TIME_LIMIT"},
+            }
+        ],
+    }
+    assert 0.5 <= waited < 3
+    assert len(log.statements) == statements_when_cut  # nothing went on after the answer
+    assert free  # the stopped write holds nothing another process would wait for
+    assert after == {"stance": "AGREE"}
+    assert await Position.filter(proposal_id=proposal.id).count() == 1
+    if not database.is_sqlite:
+        pool = connection()._pool  # type: ignore[attr-defined]
+        assert pool.get_idle_size() == pool.get_size()
+
+
+async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_parsed(
+    database: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = await build_world()
+    secret = await token(world, "ana")
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    limit = 10_000
+
+    def body(size: int) -> bytes:
+        """A valid request of exactly ``size`` bytes: the query padded with spaces."""
+        empty = orjson.dumps({"query": "{ __typename }"})
+        return orjson.dumps({"query": "{ __typename }" + " " * (size - len(empty))})
+
+    async def chunked() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams
+        for _ in range(limit // 1000 + 1):
+            yield b" " * 1000
+
+    async with api_with(replace(database, max_body_bytes=limit)) as limited:
+        at_limit = await limited.client.post("/graphql", content=body(limit), headers=headers)
+        over = await limited.client.post("/graphql", content=body(limit + 1), headers=headers)
+        with caplog.at_level(logging.INFO):
+            streamed = await limited.client.post("/graphql", content=chunked(), headers=headers)
+
+    assert at_limit.status_code == 200
+    assert at_limit.json()["data"] == {"__typename": "Query"}
+    for refused in (over, streamed):
+        assert refused.status_code == 413
+        assert refused.json() == {
+            "errors": [{"message": f"The request body is over the limit of {limit} bytes."}]
+        }
+    assert not [r for r in caplog.records if r.name.startswith(("strawberry", "actas.graphql"))]
+
+
+async def test_a_client_that_leaves_before_its_body_is_sent_is_not_an_error(
+    development_app: ActasGraphQL, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = await build_world()
+    secret = await token(world, "ana")
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/graphql",
+        "headers": [(b"authorization", f"Bearer {secret}".encode())],
+        "query_string": b"",
+    }
+    sent: list[Message] = []
+
+    async def leaving() -> Message:
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    with caplog.at_level(logging.DEBUG, logger="actas"):
+        await development_app(scope, leaving, send)
+
+    assert sent == []  # nobody to answer
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "actas.http"] == [
+        ("INFO", "Client disconnected before sending its whole request")
+    ]
+
+
+async def test_a_request_with_ten_bad_fields_logs_ten_lines_and_no_traceback(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = await build_world()
+    secret = await token(world, "ana")
+    slug = world.organisation.slug
+    bad_pages = " ".join(
+        f'p{i}: organisation(slug: "{slug}") {{ members(first: 0) {{ nodes {{ id }} }} }}'
+        for i in range(10)
+    )
+
+    with caplog.at_level(logging.DEBUG, logger="strawberry"):
+        refused = await api.errors(f"{{ {bad_pages} }}", token=secret)
+        unknown = await api.errors("{ viewer { nope } }", token=secret)
+
+    logged = [r for r in caplog.records if r.name.startswith("strawberry")]
+    assert refused == ["`first` must be between 1 and 100, got 0."] * 10
+    assert unknown == ["Cannot query field 'nope' on type 'Viewer'."]
+    assert [r.levelname for r in logged] == ["INFO"] * 11
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in logged)
+    assert logged[0].getMessage() == (
+        "GraphQL error for the client: `first` must be between 1 and 100, got 0."
+    )
