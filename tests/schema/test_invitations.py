@@ -237,6 +237,10 @@ async def test_an_invitation_is_seen_by_its_invitee_and_admins_only(api: Api) ->
         }.items()
     }
     theirs = await answer(api, outsider, "accept", waiting["id"])
+    listed = "query($slug: String!) { organisation(slug: $slug) { invitations { nodes { id } } } }"
+    by_a_member = await api.run(
+        listed, {"slug": world.organisation.slug}, token=await token(world, "mara")
+    )
 
     assert seen == {
         "invitee": {"state": "PENDING"},
@@ -244,6 +248,7 @@ async def test_an_invitation_is_seen_by_its_invitee_and_admins_only(api: Api) ->
         "member": None,
         "outsider": None,
     }
+    assert by_a_member == {"organisation": {"invitations": {"nodes": []}}}
     assert theirs == {
         "__typename": "NotFoundError",
         "message": f"No invitation {db_id(waiting['id'])} found.",
