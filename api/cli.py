@@ -85,13 +85,28 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Serve the GraphQL API (run `actas db migrate` first)."""
+    from actas.api.observability import logging_config
+
     settings = _settings()
+    # Our request log replaces uvicorn's access log: it carries the request id and operation.
+    logs = logging_config(settings)
     if workers > 1:
-        uvicorn.run("actas.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "actas.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=logs,
+            access_log=False,
+        )
     else:
+        import logging.config
+
         from actas.api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port)
+        logging.config.dictConfig(logs)  # before the app is made: it may warn
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=logs, access_log=False)
 
 
 @db_app.command("migrate")
@@ -144,12 +159,18 @@ def worker(
 ) -> None:
     """Send notifications, emails and webhooks; remind, escalate and act on deadlines."""
     import logging
+    import logging.config
     import signal
 
+    from actas.api.observability import logging_config
     from actas.api.worker import one_round, run_worker
 
     settings = _settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.config.dictConfig(logging_config(settings))
+    if settings.worker_metrics_port is not None and not once:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port)  # /metrics of this worker
 
     async def run() -> None:
         if once:

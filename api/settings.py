@@ -71,6 +71,8 @@ class Settings:
     webhook_allow: AllowList = NOTHING_ALLOWED
     organisation_creators: OrganisationCreators = OrganisationCreators.ANYONE
     delivery_lease: float = DEFAULT_DELIVERY_LEASE
+    log_format: str = "text"  # text | json
+    worker_metrics_port: int | None = None  # where `actas worker` serves /metrics
 
     @property
     def is_sqlite(self) -> bool:
@@ -132,6 +134,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             )
         ),
         delivery_lease=_seconds(env, "ACTAS_DELIVERY_LEASE", DEFAULT_DELIVERY_LEASE),
+        log_format=_choice(env, "ACTAS_LOG_FORMAT", "text", ("text", "json")),
+        worker_metrics_port=(
+            _integer(env, "ACTAS_WORKER_METRICS_PORT", 9464, upper=65535)
+            if env.get("ACTAS_WORKER_METRICS_PORT")
+            else None
+        ),
     )
 
 

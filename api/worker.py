@@ -14,6 +14,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+from actas.api import prometheus
 from actas.api.services.idempotency import purge_expired
 from actas.api.services.outbox import RoundReport, deliver_due
 from actas.api.services.schedule import ScheduleReport, run_schedule
@@ -33,9 +34,13 @@ async def one_round(settings: Settings, stop: asyncio.Event | None = None) -> Ro
     Once ``stop`` is set, the round ends after the messages in hand."""
     try:
         schedule = await run_schedule()
+        prometheus.SCHEDULE_ROUNDS.labels("ok").inc()
     except Exception:
         log.exception("The schedule failed this round; it is retried next round.")
+        prometheus.SCHEDULE_ROUNDS.labels("failed").inc()
         schedule = ScheduleReport()
+    for kind, taken in schedule.steps.items():
+        prometheus.SCHEDULE_STEPS.labels(kind).inc(taken)
     try:
         await purge_expired()
     except Exception:
@@ -45,6 +50,7 @@ async def one_round(settings: Settings, stop: asyncio.Event | None = None) -> Ro
         while stop is None or not stop.is_set():
             report = await deliver_due(settings, stop=stop)
             total += report
+            _count(report)
             if report == RoundReport() or report.failed:
                 break  # nothing left, or a channel is failing: wait for the next round
     except Exception:
@@ -52,10 +58,22 @@ async def one_round(settings: Settings, stop: asyncio.Event | None = None) -> Ro
     return Round(schedule, total)
 
 
+def _count(report: RoundReport) -> None:
+    for outcome, number in (
+        ("sent", report.sent),
+        ("failed", report.failed),
+        ("skipped", report.skipped),
+    ):
+        prometheus.DELIVERIES.labels(outcome).inc(number)
+
+
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     while not stop.is_set():
         result = await asyncio.create_task(one_round(settings, stop))
         if result.schedule.steps or result.delivery != RoundReport():
             log.info("steps %s, %s", result.schedule.steps, result.delivery)
+        if settings.worker_metrics_port is not None:
+            with contextlib.suppress(Exception):  # figures may lag a round, never stop the worker
+                await asyncio.create_task(prometheus.refresh_outbox_gauges())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=settings.worker_interval)
