@@ -46,6 +46,8 @@ class EventNode(relay.Node):
     async def payload(self, info: Info) -> JSON:
         recorded = orjson.loads(self.payload_text)
         named = proposals_named(self.type, recorded)
+        if not named:
+            return JSON(recorded)
         # The proposal loader sees only what the viewer may see, and batches every event's
         # lookups of the page into one query.
         found = await info.context.loaders.proposal.load_many(named)
