@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from actas.api.domain.events import EventType
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, ProposalAudience, can_see_proposal
 from actas.api.domain.vocabulary import ParticipantRole
 
@@ -238,10 +239,7 @@ class ReminderPolicy:
 
 
 def heads_to_alert(
-    silent: Iterable[int],
-    scopes: Mapping[int, MemberScope | None],
-    heads: Mapping[int, int | None],
-    parents: Mapping[int, int | None],
+    silent: Iterable[int], scopes: Mapping[int, MemberScope | None], tree: UnitTree
 ) -> dict[int, list[int]]:
     """Each head to alert and the silent people they are alerted about. A silent person's head
     is their ``escalation_head``; when that head is silent too (and so reminded), the alert
@@ -249,29 +247,17 @@ def heads_to_alert(
     silent = set(silent)
     alerted: dict[int, list[int]] = {}
     for user in sorted(silent):
-        head, passed = escalation_head(user, scopes.get(user), heads, parents), {user}
+        head, passed = escalation_head(user, scopes.get(user), tree), {user}
         while head is not None and head in silent and head not in passed:
             passed.add(head)
-            head = escalation_head(head, scopes.get(head), heads, parents)
+            head = escalation_head(head, scopes.get(head), tree)
         if head is not None and head not in silent:
             alerted.setdefault(head, []).append(user)
     return alerted
 
 
-def escalation_head(
-    silent_user: int,
-    member: MemberScope | None,
-    heads: Mapping[int, int | None],
-    parents: Mapping[int, int | None],
-) -> int | None:
+def escalation_head(silent_user: int, member: MemberScope | None, tree: UnitTree) -> int | None:
     """The head to alert about a silent member: the head of their unit, or, if they head it
     themselves (or it has none), the nearest head above."""
     unit = member.unit_id if member else None
-    seen: set[int] = set()
-    while unit is not None and unit not in seen:
-        seen.add(unit)
-        head = heads.get(unit)
-        if head is not None and head != silent_user:
-            return head
-        unit = parents.get(unit)
-    return None
+    return next((head for _, head in tree.heads_up_from(unit) if head != silent_user), None)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from actas.api.domain.units import UnitTree
 from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
 from actas.api.models import Participant, Proposal
 
@@ -90,34 +91,11 @@ class ProposalAudience:
 
 
 def unit_audience(
-    unit_id: int | None, headed_unit_ids: Iterable[int], parents: Mapping[int, int | None]
+    unit_id: int | None, headed_unit_ids: Iterable[int], tree: UnitTree
 ) -> frozenset[int]:
     """Units whose ``unit`` proposals a member sees: their own unit and every unit above it, and
-    every unit in the subtree of a unit they head. ``parents`` maps each unit to its parent."""
-    visible: set[int] = set(_lineage(unit_id, parents))
-    below = list(headed_unit_ids)
-    if below:  # walk down from the headed units (once per unit, not a lineage per unit)
-        children: dict[int, list[int]] = {}
-        for unit, parent in parents.items():
-            if parent is not None:
-                children.setdefault(parent, []).append(unit)
-        seen: set[int] = set()
-        while below:
-            unit = below.pop()
-            if unit not in seen:
-                seen.add(unit)
-                below.extend(children.get(unit, ()))
-        visible.update(unit for unit in seen if unit in parents)
-    return frozenset(visible)
-
-
-def _lineage(unit_id: int | None, parents: Mapping[int, int | None]) -> list[int]:
-    """The unit and its ancestors, nearest first (cycles are refused when units are saved)."""
-    chain: list[int] = []
-    while unit_id is not None and unit_id not in chain:
-        chain.append(unit_id)
-        unit_id = parents.get(unit_id)
-    return chain
+    every unit in the subtree of a unit they head."""
+    return frozenset(tree.lineage(unit_id)) | tree.subtree(*headed_unit_ids)
 
 
 def can_see_proposal(user_id: int, member: MemberScope | None, proposal: ProposalAudience) -> bool:

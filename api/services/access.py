@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from actas.api.domain.errors import NotFound
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, ProposalAudience, Viewer, unit_audience
 from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
 from actas.api.models import Membership, Participant, Proposal, Unit
@@ -15,12 +16,13 @@ def member_scopes(
     memberships: Iterable[Mapping[str, Any]], units: Iterable[Mapping[str, Any]]
 ) -> dict[tuple[int, int], MemberScope]:
     """Scopes by (organisation id, user id) from membership rows and their organisations' units."""
-    parents: dict[int, dict[int, int | None]] = {}
+    rows: dict[int, list[Mapping[str, Any]]] = {}
     headed: dict[tuple[int, int], list[int]] = {}
     for unit in units:
-        parents.setdefault(unit["organisation_id"], {})[unit["id"]] = unit["parent_id"]
+        rows.setdefault(unit["organisation_id"], []).append(unit)
         if unit["head_id"] is not None:
             headed.setdefault((unit["organisation_id"], unit["head_id"]), []).append(unit["id"])
+    trees = {organisation: UnitTree.of(units) for organisation, units in rows.items()}
     # Members of one unit who head the same units (most head none) share their unit audience:
     # computed once each, not once per member (an organisation has far fewer units than people).
     audiences: dict[tuple[int, int | None, tuple[int, ...]], frozenset[int]] = {}
@@ -30,7 +32,7 @@ def member_scopes(
         shared = (row["organisation_id"], row["unit_id"], tuple(headed.get(key, ())))
         if shared not in audiences:
             audiences[shared] = unit_audience(
-                row["unit_id"], shared[2], parents.get(row["organisation_id"], {})
+                row["unit_id"], shared[2], trees.get(row["organisation_id"], UnitTree({}))
             )
         scopes[key] = MemberScope(
             organisation_id=row["organisation_id"],

@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass
 
 from actas.api import clock
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import FollowUpStatus, ProposalState
 from actas.api.models import FollowUp, Unit
@@ -74,15 +75,6 @@ async def organisation_metrics(
     )
 
 
-async def _subtree(organisation_id: int, unit_id: int) -> set[int]:
+async def _subtree(organisation_id: int, unit_id: int) -> frozenset[int]:
     rows = await Unit.filter(organisation_id=organisation_id).values("id", "parent_id")
-    parents = {row["id"]: row["parent_id"] for row in rows}
-    subtree = {unit_id}
-    changed = True
-    while changed:
-        changed = False
-        for unit, parent in parents.items():
-            if parent in subtree and unit not in subtree:
-                subtree.add(unit)
-                changed = True
-    return subtree
+    return UnitTree.of(rows).subtree(unit_id)

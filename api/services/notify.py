@@ -27,6 +27,7 @@ from actas.api.domain.notifications import (
     unit_handle,
 )
 from actas.api.domain.references import format_reference
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, ProposalAudience
 from actas.api.domain.vocabulary import (
     DeliveryChannel,
@@ -278,13 +279,11 @@ class _Mentions:
             "user_id", "unit_id", "user__email"
         )
         units = await Unit.filter(organisation_id=organisation_id).values("id", "name", "parent_id")
-        parents = {u["id"]: u["parent_id"] for u in units}
+        tree = UnitTree.of(units)
         subtree_members: dict[int, set[int]] = {u["id"]: set() for u in units}
-        for member in members:
-            unit = member["unit_id"]
-            while unit is not None:  # a member of a unit is in every unit above it too
+        for member in members:  # a member of a unit is in every unit above it too
+            for unit in tree.lineage(member["unit_id"]):
                 subtree_members[unit].add(member["user_id"])
-                unit = parents.get(unit)
         return cls(
             people={handle_of(m["user__email"]): m["user_id"] for m in members},
             units={unit_handle(u["name"]): u["id"] for u in units},

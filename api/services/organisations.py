@@ -13,6 +13,7 @@ from actas.api.domain.events import EventType
 from actas.api.domain.membership import OrganisationCreators, ensure_may_create_organisation
 from actas.api.domain.permissions import ensure_admin, ensure_write_scope
 from actas.api.domain.rules import DecisionRule
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import VOTING_ROLES, Language, ProposalState, Role, RuleKind
 from actas.api.models import Membership, Organisation, Participant, Unit, User
@@ -335,11 +336,8 @@ async def _check_unit_placement(
     if parent_id is not None:
         if parent_id not in parents:
             raise ValidationFailed("The parent unit is not in this organisation.", field="parent")
-        ancestor: int | None = parent_id
-        while ancestor is not None:
-            if ancestor == unit_id:
-                raise ValidationFailed("A unit cannot be placed under itself.", field="parent")
-            ancestor = parents[ancestor]
+        if unit_id is not None and UnitTree(parents).is_within(parent_id, unit_id):
+            raise ValidationFailed("A unit cannot be placed under itself.", field="parent")
     siblings = Unit.filter(organisation_id=organisation_id, parent_id=parent_id, name=name)
     if unit_id is not None:
         siblings = siblings.exclude(id=unit_id)

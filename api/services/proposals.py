@@ -430,7 +430,8 @@ async def close(
         )
     proposal.state = outcome
     proposal.closed_at = proposal.updated_at = work.at
-    await proposal.save(update_fields=["state", "closed_at", "updated_at"])
+    proposal.tally = tally.to_json()  # frozen as the decision keeps it
+    await proposal.save(update_fields=["state", "closed_at", "updated_at", "tally"])
     decision = await Decision.create(
         organisation_id=proposal.organisation_id,
         proposal=proposal,

@@ -27,6 +27,7 @@ from actas.api.domain.events import EventType, canonical_json
 from actas.api.domain.lifecycle import OUTCOME_ACTIONS
 from actas.api.domain.notifications import ReminderPolicy, heads_to_alert
 from actas.api.domain.rules import Tally
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
     DeliveryChannel,
@@ -140,8 +141,7 @@ class _Hierarchy:
     """Who heads what, read once a round for every proposal with a step to take."""
 
     scopes: Mapping[tuple[int, int], MemberScope]  # (organisation, user) → scope
-    heads: Mapping[int, int | None]  # unit → its head
-    parents: Mapping[int, int | None]  # unit → its parent
+    tree: UnitTree  # the organisations' units (ids are unique across organisations)
 
     @classmethod
     async def load(cls, organisation_ids: Sequence[int], users: Sequence[int]) -> _Hierarchy:
@@ -152,15 +152,14 @@ class _Hierarchy:
         units = await Unit.filter(organisation_id__in=organisations).values(*UNIT_COLUMNS)
         return cls(
             scopes=member_scopes(memberships, units),
-            heads={u["id"]: u["head_id"] for u in units},
-            parents={u["id"]: u["parent_id"] for u in units},
+            tree=UnitTree.of(units),
         )
 
     def escalations(self, organisation_id: int, users: Sequence[int]) -> dict[str, object]:
         """The heads to alert about silent ``users`` and whom each is alerted about (so their
         email can name them): ``escalate`` and ``silent_by_head`` of a step's payload."""
         scopes = {user: self.scopes.get((organisation_id, user)) for user in users}
-        silent_by_head = heads_to_alert(users, scopes, self.heads, self.parents)
+        silent_by_head = heads_to_alert(users, scopes, self.tree)
         return {
             "escalate": sorted(silent_by_head),
             "silent_by_head": {

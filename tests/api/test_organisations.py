@@ -363,9 +363,9 @@ async def test_an_observer_is_never_a_voting_participant(
     assert refused.value.field == "participants"
 
     proposal = await opened(world)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed):  # an admin, who may name deciders of an open proposal
         await proposals.set_participant(
-            await world.viewer("mara"), proposal.id, world.id("olga"), role
+            await world.viewer("admin"), proposal.id, world.id("olga"), role
         )
     assert not await Participant.exists(proposal_id=proposal.id)
 

@@ -19,6 +19,7 @@ from actas.api import clock
 from actas.api.domain.errors import ValidationFailed
 from actas.api.domain.events import EventType
 from actas.api.domain.notifications import ReminderPolicy, escalation_head, heads_to_alert
+from actas.api.domain.units import UnitTree
 from actas.api.domain.validation import Impact
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
@@ -137,32 +138,32 @@ def test_the_reminder_steps_reached_by_a_moment_each_with_a_stable_key() -> None
 
 def test_the_head_alerted_is_the_nearest_one_above_who_is_not_the_silent_person() -> None:
     # top (head 1) > middle (head 2) > bottom (no head)
-    heads, parents = {10: 1, 20: 2, 30: None}, {10: None, 20: 10, 30: 20}
+    tree = UnitTree({10: None, 20: 10, 30: 20}, heads={10: 1, 20: 2, 30: None})
 
     def scope(unit: int | None) -> MemberScope:
         return MemberScope(1, 1, Role.MEMBER, unit, 1, frozenset())
 
-    assert escalation_head(7, scope(20), heads, parents) == 2
-    assert escalation_head(7, scope(30), heads, parents) == 2  # a unit without a head
-    assert escalation_head(2, scope(20), heads, parents) == 1  # the head of their own unit
-    assert escalation_head(1, scope(10), heads, parents) is None  # nobody above the top
-    assert escalation_head(7, scope(None), heads, parents) is None
-    assert escalation_head(7, None, heads, parents) is None
+    assert escalation_head(7, scope(20), tree) == 2
+    assert escalation_head(7, scope(30), tree) == 2  # a unit without a head
+    assert escalation_head(2, scope(20), tree) == 1  # the head of their own unit
+    assert escalation_head(1, scope(10), tree) is None  # nobody above the top
+    assert escalation_head(7, scope(None), tree) is None
+    assert escalation_head(7, None, tree) is None
 
 
 def test_a_silent_persons_alert_passes_a_silent_head_on_to_the_next_one_up() -> None:
     # top (head 1) > middle (head 2) > bottom (no head); 7 and 8 sit in the bottom unit.
-    heads, parents = {10: 1, 20: 2, 30: None}, {10: None, 20: 10, 30: 20}
+    tree = UnitTree({10: None, 20: 10, 30: 20}, heads={10: 1, 20: 2, 30: None})
     scopes = {
         user: MemberScope(1, 1, Role.MEMBER, unit, 1, frozenset())
         for user, unit in {1: 10, 2: 20, 7: 30, 8: 30}.items()
     }
 
-    assert heads_to_alert([7, 8], scopes, heads, parents) == {2: [7, 8]}
+    assert heads_to_alert([7, 8], scopes, tree) == {2: [7, 8]}
     # The middle head is silent too: reminded, and the top head hears of all three.
-    assert heads_to_alert([2, 7, 8], scopes, heads, parents) == {1: [2, 7, 8]}
+    assert heads_to_alert([2, 7, 8], scopes, tree) == {1: [2, 7, 8]}
     # Everyone up to the top is silent: nobody is left to alert.
-    assert heads_to_alert([1, 2, 7], scopes, heads, parents) == {}
+    assert heads_to_alert([1, 2, 7], scopes, tree) == {}
 
 
 # --- reminders and escalation --------------------------------------------------------------------

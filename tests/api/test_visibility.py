@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actas.api.domain.errors import NotFound
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import can_see_proposal, unit_audience, visible_proposals
 from actas.api.domain.vocabulary import ParticipantRole, ProposalState, Role, RuleKind, Visibility
 from actas.api.models import Proposal
@@ -252,11 +253,11 @@ def test_unit_audience_is_own_lineage_plus_headed_subtrees() -> None:
     #      1
     #    2   3
     #    4     5
-    parents = {1: None, 2: 1, 3: 1, 4: 2, 5: 3}
-    assert unit_audience(4, [], parents) == {4, 2, 1}
-    assert unit_audience(None, [3], parents) == {3, 5}
-    assert unit_audience(2, [3], parents) == {2, 1, 3, 5}
-    assert unit_audience(None, [], parents) == frozenset()
+    tree = UnitTree({1: None, 2: 1, 3: 1, 4: 2, 5: 3})
+    assert unit_audience(4, [], tree) == {4, 2, 1}
+    assert unit_audience(None, [3], tree) == {3, 5}
+    assert unit_audience(2, [3], tree) == {2, 1, 3, 5}
+    assert unit_audience(None, [], tree) == frozenset()
 
 
 # --- drafts and hidden things --------------------------------------------------------------------
