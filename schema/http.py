@@ -167,7 +167,8 @@ class ActasGraphQL(GraphQL[Context, None]):
         response = super().create_response(response_data, sub_response)
         media_type = sub_response.media_type or JSON
         response.headers["content-type"] = media_type
-        if media_type == GRAPHQL_RESPONSE and _not_executed(response_data):
+        refused = response.status_code == 200 and _not_executed(response_data)
+        if media_type == GRAPHQL_RESPONSE and refused:  # not a 429, say, set before
             response.status_code = 400
         return response
 

@@ -158,8 +158,9 @@ class QueryBudget(SchemaExtension):
 
 def _rate_limited(spending: Spending) -> GraphQLError:
     return GraphQLError(
-        f"This query costs {spending.cost} points and this token has {spending.remaining} of "
-        f"{spending.limit} left this hour; the budget is whole again at {spending.reset_at_iso}.",
+        f"This query costs {spending.cost} point{'s' if spending.cost != 1 else ''} and this "
+        f"token has {spending.remaining} of {spending.limit} left this hour; the budget is "
+        f"whole again at {spending.reset_at_iso}.",
         extensions={"code": RATE_LIMITED, "retryAfter": spending.retry_after},
     )
 
