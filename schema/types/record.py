@@ -47,7 +47,7 @@ class EventNode(relay.Node):
         recorded = orjson.loads(self.payload_text)
         named = proposals_named(self.type, recorded)
         if not named:
-            return JSON(recorded)
+            return JSON(redacted(self.type, recorded, ()))  # still redacted: a webhook's URL
         # The proposal loader sees only what the viewer may see, and batches every event's
         # lookups of the page into one query.
         found = await info.context.loaders.proposal.load_many(named)
