@@ -8,10 +8,25 @@ from datetime import date
 from typing import Any
 
 from actas.api.domain.vocabulary import ParticipantRole, PositionStance, Role, Stance, TokenScope
-from actas.api.models import Event, Notification, Position, ProposalVersion
-from actas.api.services import debate, follow_through, organisations, proposals, webhooks
+from actas.api.models import Event, Invitation, Notification, Position, ProposalVersion
+from actas.api.services import (
+    debate,
+    follow_through,
+    invitations,
+    organisations,
+    proposals,
+    webhooks,
+)
 from actas.api.services.tokens import issue_token
-from tests.factories import DEFAULT_PEOPLE, DEFAULT_UNITS, World, build_world, draft, opened
+from tests.factories import (
+    DEFAULT_PEOPLE,
+    DEFAULT_UNITS,
+    World,
+    build_world,
+    draft,
+    opened,
+    unique,
+)
 from tests.schema.client import Api, gid, token
 from tests.schema.stories import DEADLINE, debated_and_decided, reference
 
@@ -501,6 +516,7 @@ NODE_FIELDS = """
   ... on Notification { readAt }
   ... on FollowUp { title }
   ... on Webhook { url }
+  ... on Invitation { email }
 """
 
 
@@ -513,6 +529,13 @@ async def one_of_each_node(world: World) -> dict[str, tuple[str, tuple[str, Any]
         admin, story.proposal.id, title="Ship it", owner_id=world.id("mara"), due=date(2099, 1, 1)
     )
     hook = await webhooks.create_webhook(admin, world.organisation.id, url="https://hooks.example")
+    invited = await invitations.invite_member(
+        admin,
+        world.organisation.id,
+        email=f"{unique('guest')}@example.org",
+        terms=organisations.MembershipTerms(),
+    )
+    invitation = await Invitation.get(organisation_id=world.organisation.id, invitee__email=invited)
     told = await Notification.filter(user_id=world.id("admin")).order_by("id").first()
     assert told is not None
     version = await ProposalVersion.get(proposal_id=story.proposal.id, number=2)
@@ -542,6 +565,7 @@ async def one_of_each_node(world: World) -> dict[str, tuple[str, tuple[str, Any]
         "Notification": (gid("Notification", told.id), ("readAt", None)),
         "FollowUp": (gid("FollowUp", follow_up.id), ("title", "Ship it")),
         "Webhook": (gid("Webhook", hook.webhook.id), ("url", "https://hooks.example")),
+        "Invitation": (gid("Invitation", invitation.id), ("email", invited)),
     }
 
 
