@@ -1539,7 +1539,7 @@ PROPOSALS: list[dict[str, Any]] = [
         },
         "start_days_ago": 130,
         "span_days": 32,
-        "deadline_days": 30,
+        "deadline_days": 34,
         "language": "es",
         "state": "abandoned",
         "steps": [
@@ -2023,7 +2023,7 @@ PROPOSALS: list[dict[str, Any]] = [
         "participants": {"diego": "decider", "carmen": "consulted", "nuria": "consulted"},
         "start_days_ago": 105,
         "span_days": 15,
-        "deadline_days": 14,
+        "deadline_days": 17,
         "language": "es",
         "state": "abandoned",
         "steps": [
@@ -2994,7 +2994,7 @@ PROPOSALS: list[dict[str, Any]] = [
         },
         "start_days_ago": 75,
         "span_days": 21,
-        "deadline_days": 20,
+        "deadline_days": 23,
         "language": "es",
         "state": "abandoned",
         "steps": [
@@ -3699,7 +3699,7 @@ PROPOSALS: list[dict[str, Any]] = [
         },
         "start_days_ago": 45,
         "span_days": 40,
-        "deadline_days": 30,
+        "deadline_days": 48,
         "language": "es",
         "state": "open",
         "related": ["vista-unica-cliente"],
