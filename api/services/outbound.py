@@ -22,18 +22,27 @@ import httpx
 from actas.api.domain.addresses import AllowList, IPAddress, literal_address, refusal
 
 RESOLVE_TIMEOUT = 5.0  # seconds: a resolver that does not answer is a failed attempt, retried
-CALL_TIMEOUT = 10.0
+CALL_TIMEOUT = 10.0  # seconds for each step of a call (connect, write, each read)
+WHOLE_CALL_TIMEOUT = 30.0  # and for all of it: a receiver trickling its answer is let go
 
 
-class CallRefused(Exception):
-    """The target may not be called. ``detail`` is for the admin registering it; ``logged`` is
-    the coarse phrase the delivery log keeps (it must not map the network for anyone)."""
+class CallFailed(Exception):
+    """A webhook call that did not get an answer. ``logged`` is the coarse phrase the delivery
+    log keeps: an admin reads it, and it must not tell which internal hosts and ports answer."""
 
-    logged = "address not allowed"
+    logged = "request failed"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, logged: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        if logged is not None:
+            self.logged = logged
+
+
+class CallRefused(CallFailed):
+    """The target may not be called; ``detail`` says why, for the admin registering it."""
+
+    logged = "address not allowed"
 
 
 class NameUnresolved(CallRefused):
@@ -106,8 +115,9 @@ def webhook_client(verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
 
 async def post(
     client: httpx.AsyncClient, target: Target, *, content: bytes, headers: Mapping[str, str]
-) -> httpx.Response:
-    """POST to the checked address, speaking to it as the URL's name."""
+) -> int:
+    """POST to the checked address, speaking to it as the URL's name; the answer's status (its
+    body is never read: only the status matters, and a receiver could send gigabytes)."""
     url, extensions = target.url, {}
     if literal_address(url.host) is None:
         name = url.raw_host.decode("ascii")  # IDNA-encoded, as SNI and Host want it
@@ -115,7 +125,17 @@ async def post(
         if url.scheme == "https":
             extensions["sni_hostname"] = name  # also the name the certificate must match
         url = url.copy_with(host=str(target.address))
-    return await client.post(url, content=content, headers=headers, extensions=extensions)
+    try:
+        async with asyncio.timeout(WHOLE_CALL_TIMEOUT):
+            request = client.stream(
+                "POST", url, content=content, headers=headers, extensions=extensions
+            )
+            async with request as response:
+                return response.status_code
+    except TimeoutError:
+        raise CallFailed("the whole call took too long", "timed out") from None
+    except httpx.HTTPError as error:
+        raise CallFailed(str(error), coarse_error(error)) from error
 
 
 def coarse_error(error: httpx.HTTPError) -> str:

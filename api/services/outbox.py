@@ -215,12 +215,10 @@ async def _post(
     }
     try:
         target = await outbound.check_target(hook.url, allowed)
-        response = await outbound.post(client, target, content=body, headers=headers)
-    except outbound.CallRefused as refused:
-        return False, refused.logged
-    except httpx.HTTPError as error:
-        return False, outbound.coarse_error(error)
-    return response.is_success, f"HTTP {response.status_code}"
+        status = await outbound.post(client, target, content=body, headers=headers)
+    except outbound.CallFailed as failure:  # refused by the policy, or no answer
+        return False, failure.logged
+    return 200 <= status < 300, f"HTTP {status}"
 
 
 # Email ------------------------------------------------------------------------------------------
