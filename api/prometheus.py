@@ -91,8 +91,8 @@ async def refresh_outbox_gauges() -> None:
     due = pending.filter(next_attempt_at__lte=now)
     OUTBOX_PENDING.set(await pending.count())
     OUTBOX_DUE.set(await due.count())
-    oldest = await due.order_by("next_attempt_at").first().values_list("next_attempt_at", flat=True)
-    OUTBOX_OLDEST_DUE.set((now - oldest).total_seconds() if oldest else 0.0)
+    oldest = await due.order_by("next_attempt_at").only("id", "next_attempt_at").first()
+    OUTBOX_OLDEST_DUE.set((now - oldest.next_attempt_at).total_seconds() if oldest else 0.0)
 
 
 def registry() -> CollectorRegistry:
