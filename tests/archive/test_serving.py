@@ -211,6 +211,18 @@ async def test_a_member_signs_in_once_in_the_browser_and_reads_with_the_cookie(
     assert page.status_code == 200 and "Recognisable decision" in page.text
 
 
+async def test_signing_out_is_a_post_and_ends_the_cookie(
+    own_client: httpx.AsyncClient, own: OwnArchive
+) -> None:
+    await sign_in(own_client, await token(own.world, "ana"), "/archive/")
+    assert (await own_client.get("/archive/logout")).status_code == 405  # GET changes nothing
+    assert (await own_client.get("/archive/")).status_code == 200
+
+    signed_out = await own_client.post("/archive/logout")
+    assert signed_out.status_code == 303 and signed_out.headers["location"] == "/archive/login"
+    assert (await own_client.get("/archive/", headers=HTML)).status_code == 303
+
+
 async def test_a_wrong_token_is_refused_at_sign_in_and_sets_no_cookie(
     own_client: httpx.AsyncClient,
 ) -> None:
