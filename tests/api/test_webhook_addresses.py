@@ -34,6 +34,7 @@ from actas.api.domain.addresses import (
     literal_address,
     refusal,
 )
+from actas.api.domain.errors import ValidationFailed
 from actas.api.domain.vocabulary import DeliveryChannel, DeliveryStatus
 from actas.api.models import Delivery
 from actas.api.services import outbound, webhooks
@@ -126,6 +127,15 @@ def test_the_allow_list_lets_deliberate_internal_targets_through() -> None:
     assert load_settings({}).webhook_allow == NOTHING_ALLOWED  # nothing inside by default
     with pytest.raises(SettingsError, match="ACTAS_WEBHOOK_ALLOW"):
         load_settings({"ACTAS_WEBHOOK_ALLOW": "10.0.0.0/33"})
+
+
+async def test_an_ipv4_address_is_registered_in_the_spelling_every_parser_reads_alike() -> None:
+    world = await build_world()
+    admin = await world.viewer("admin")
+    with pytest.raises(ValidationFailed, match=r"Write the IPv4 address 134744072 as 8\.8\.8\.8"):
+        await webhooks.create_webhook(admin, world.organisation.id, url="http://134744072/in")
+    created = await webhooks.create_webhook(admin, world.organisation.id, url="http://8.8.8.8/in")
+    assert created.webhook.url == "http://8.8.8.8/in"
 
 
 async def test_an_allowed_loopback_target_is_called_at_the_address_checked() -> None:

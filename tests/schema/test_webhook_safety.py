@@ -116,8 +116,9 @@ async def test_the_delivery_log_says_what_failed_without_mapping_the_network(
     closed_port = free_port()  # nothing listens there: the connection is refused
     admin = await world.viewer("admin")
     v4, v6 = f"http://127.0.0.1:{closed_port}/in", f"http://[::1]:{closed_port}/in"
+    nowhere = "https://hooks.example/in"  # accepted unresolved; resolves nowhere here either
     with MailServer() as mail, clock.frozen_at(era + timedelta(hours=1)):
-        for url in (v4, v6):
+        for url in (v4, v6, nowhere):
             await webhooks.create_webhook(
                 admin, world.organisation.id, url=url, allowed=AllowList.parse(["127.0.0.1", "::1"])
             )
@@ -138,6 +139,12 @@ async def test_the_delivery_log_says_what_failed_without_mapping_the_network(
         v4: [{"lastError": "connection refused", "attemptLog": [{"detail": "connection refused"}]}],
         v6: [
             {"lastError": "address not allowed", "attemptLog": [{"detail": "address not allowed"}]}
+        ],
+        nowhere: [
+            {
+                "lastError": "name does not resolve",
+                "attemptLog": [{"detail": "name does not resolve"}],
+            }
         ],
     }
 
