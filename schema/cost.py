@@ -8,7 +8,7 @@ own. A query's *nodes* are the sum over its connections of ``first`` times the n
 enclosing connections may return; its *points*, what the rate limit spends, are
 ``max(1, ceil(nodes / 100))`` as on GitHub.
 
-The analysis walks the parsed document with graphql-core's ``TypeInfo`` once variables are known
+The analysis walks graphql-core's parsed document with the schema's types once variables are known
 (``first: $first`` matters), so it runs after validation, right before execution: the validation
 cache is keyed by query and rules, not by variables. The same walk measures string arguments
 (search text, cursors, slugs), so a megabyte of search text is refused as bad input instead of
@@ -24,25 +24,26 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
-    ExecutableDefinitionNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLList,
+    GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
     ListValueNode,
+    SelectionSetNode,
     StringValueNode,
-    TypeInfo,
-    TypeInfoVisitor,
     Undefined,
     ValueNode,
     VariableNode,
-    Visitor,
     get_named_type,
     get_nullable_type,
-    visit,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast, value_from_ast
@@ -99,13 +100,17 @@ def query_cost(
         if isinstance(definition, FragmentDefinitionNode)
     }
     walk = _Walk(schema, fragments, values, given, max_argument_length)
-    counter = walk.count(operation)
-    return QueryCost(nodes=counter.nodes, bad_arguments=tuple(walk.bad_arguments))
+    nodes = walk.nodes_of(operation.selection_set, schema.get_root_type(operation.operation), 1)
+    return QueryCost(nodes=nodes, bad_arguments=tuple(walk.bad_arguments))
 
 
 class _Walk:
-    """One analysis: the document's fragments, costed once each per unit multiplier (a
-    fragment's nodes scale with the multiplier where it is spread)."""
+    """One analysis: the operation's selections, field by field, with the schema's types
+    (``GraphQLSchema.get_field``, as graphql-core's executor looks fields up). Fragments are
+    costed once each, per unit multiplier: their nodes scale with the multiplier where they
+    are spread. (graphql-core's ``TypeInfoVisitor`` does the same walk through every node of
+    the document, names and values included: 2.6 ms for bench/api.py's proposal page here,
+    five times the budget.)"""
 
     def __init__(
         self,
@@ -123,59 +128,51 @@ class _Walk:
         self.fragment_nodes: dict[str, int] = {}
         self.bad_arguments: list[BadArgument] = []
 
-    def count(self, definition: ExecutableDefinitionNode) -> _NodeCounter:
-        type_info = TypeInfo(self.schema)
-        counter = _NodeCounter(type_info, self)
-        visit(definition, TypeInfoVisitor(type_info, counter))
-        return counter
+    def nodes_of(
+        self, selections: SelectionSetNode, parent: GraphQLNamedType | None, multiplier: int
+    ) -> int:
+        """The nodes ``selections`` may return when their parent is returned ``multiplier``
+        times (the product of the enclosing connections' sizes)."""
+        if not isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType, GraphQLUnionType)):
+            return 0
+        nodes = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                nodes += self._field_nodes(selection, parent, multiplier)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent
+                nodes += self.nodes_of(selection.selection_set, inner, multiplier)
+            elif isinstance(selection, FragmentSpreadNode):
+                nodes += multiplier * self._fragment_nodes(selection.name.value)
+        return nodes
 
-    def raw_texts(self, value: ValueNode) -> list[str]:
-        """A string or ID argument (or a list of them) as the client sent it: measured before
-        it is decoded."""
-        if isinstance(value, StringValueNode):
-            return [value.value]
-        if isinstance(value, ListValueNode):
-            return [text for item in value.values for text in self.raw_texts(item)]
-        if isinstance(value, VariableNode):
-            raw = self.raw_variables.get(value.name.value)
-            items = raw if isinstance(raw, list) else [raw]
-            return [item for item in items if isinstance(item, str)]
-        return []
+    def _field_nodes(
+        self,
+        node: FieldNode,
+        parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
+        multiplier: int,
+    ) -> int:
+        definition = self.schema.get_field(parent, node.name.value)
+        if definition is None:
+            return 0
+        self._measure_strings(node, definition)
+        size = self._list_size(node, definition)
+        nodes = multiplier * size if size is not None else 0
+        if node.selection_set is not None:
+            inner = multiplier * (size or 1)
+            nodes += self.nodes_of(node.selection_set, get_named_type(definition.type), inner)
+        return nodes
 
-    def nodes_of_fragment(self, name: str) -> int:
+    def _fragment_nodes(self, name: str) -> int:
         if name not in self.fragment_nodes:
             # Validation (NoFragmentCycles) has already refused cycles; the mark guards anyway.
             self.fragment_nodes[name] = 0
             definition = self.fragments.get(name)
             if definition is not None:
-                self.fragment_nodes[name] = self.count(definition).nodes
+                condition = self.schema.get_type(definition.type_condition.name.value)
+                self.fragment_nodes[name] = self.nodes_of(definition.selection_set, condition, 1)
         return self.fragment_nodes[name]
-
-
-class _NodeCounter(Visitor):
-    def __init__(self, type_info: TypeInfo, walk: _Walk) -> None:
-        super().__init__()
-        self.type_info = type_info
-        self.walk = walk
-        self.nodes = 0
-        self.multipliers = [1]  # the nodes the enclosing fields may return, innermost last
-
-    def enter_field(self, node: FieldNode, *_: object) -> None:
-        parent = self.multipliers[-1]
-        definition = self.type_info.get_field_def()
-        size: int | None = None
-        if definition is not None:
-            self._measure_strings(node, definition)
-            size = self._list_size(node, definition)
-            if size is not None:
-                self.nodes += parent * size
-        self.multipliers.append(parent * (size or 1))
-
-    def leave_field(self, *_: object) -> None:
-        self.multipliers.pop()
-
-    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: object) -> None:
-        self.nodes += self.multipliers[-1] * self.walk.nodes_of_fragment(node.name.value)
 
     def _list_size(self, node: FieldNode, definition: GraphQLField) -> int | None:
         """How many nodes the field may return, if its arguments bound a list of them."""
@@ -193,7 +190,7 @@ class _NodeCounter(Visitor):
         argument = definition.args[name]
         for given in node.arguments or ():
             if given.name.value == name:
-                value = value_from_ast(given.value, argument.type, self.walk.variables)
+                value = value_from_ast(given.value, argument.type, self.variables)
                 if value is not Undefined:
                     return value
         return argument.default_value
@@ -204,15 +201,29 @@ class _NodeCounter(Visitor):
             kind = get_named_type(argument.type) if argument else None
             if not isinstance(kind, GraphQLScalarType) or kind.name not in _MEASURED:
                 continue
-            for text in self.walk.raw_texts(given.value):
+            for text in self._raw_texts(given.value):
                 problem = self._problem(text, kind.name)
                 if problem:
-                    bad = BadArgument(node.name.value, given.name.value, problem)
-                    self.walk.bad_arguments.append(bad)
+                    self.bad_arguments.append(
+                        BadArgument(node.name.value, given.name.value, problem)
+                    )
                     break
 
+    def _raw_texts(self, value: ValueNode) -> list[str]:
+        """A string or ID argument (or a list of them) as the client sent it: measured before
+        it is decoded."""
+        if isinstance(value, StringValueNode):
+            return [value.value]
+        if isinstance(value, ListValueNode):
+            return [text for item in value.values for text in self._raw_texts(item)]
+        if isinstance(value, VariableNode):
+            raw = self.raw_variables.get(value.name.value)
+            items = raw if isinstance(raw, list) else [raw]
+            return [item for item in items if isinstance(item, str)]
+        return []
+
     def _problem(self, text: str, kind: str) -> str | None:
-        limit = self.walk.max_argument_length
+        limit = self.max_argument_length
         if len(text) > limit:
             return f"is {len(text)} characters long; at most {limit} are allowed"
         if kind == "ID" and not ids.could_be_global_id(text):
