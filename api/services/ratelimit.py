@@ -58,21 +58,23 @@ class TokenBudgets:
         self.deployment = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
 
     async def spend(self, token_id: int, points: int) -> Spending | None:
-        """Spend ``points`` of the token's budget if it holds them; None if the storage failed."""
+        """Spend ``points`` of the token's budget if it holds them; None if the storage failed.
+        Two round trips: read the window, then spend (concurrent requests may overdraw it by
+        one query's points)."""
         key = (self.deployment, str(token_id))
         try:
-            allowed = await self.limiter.test(self.hourly, *key, cost=points)
+            before = await self.limiter.get_window_stats(self.hourly, *key)
+            allowed = before.remaining >= points
             if allowed:
-                # test-then-hit is not atomic: concurrent requests may overdraw by one query.
                 await self.limiter.hit(self.hourly, *key, cost=points)
-            stats = await self.limiter.get_window_stats(self.hourly, *key)
         except Exception as error:  # any storage failure: serve unmetered, say so once per query
             log.warning("Rate limit storage %s unavailable: %s", self.storage_url, error)
             return None
+        fresh = before.remaining == self.hourly.amount  # no window yet: this spending opens one
         return Spending(
             allowed=allowed,
             limit=self.hourly.amount,
-            remaining=stats.remaining,
-            reset_at=stats.reset_time if stats.reset_time > 0 else time.time() + 3600,
+            remaining=before.remaining - points if allowed else before.remaining,
+            reset_at=time.time() + self.hourly.get_expiry() if fresh else before.reset_time,
             cost=points,
         )
