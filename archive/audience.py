@@ -18,10 +18,10 @@ from actas.api.domain.visibility import (
     MemberScope,
     ProposalAudience,
     Viewer,
-    can_see_proposal,
+    audience_of,
     visible_proposals,
 )
-from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
+from actas.api.domain.vocabulary import ProposalState, Role, TokenScope
 from actas.api.models import Proposal
 
 NOBODY = 0  # no user has this id
@@ -47,24 +47,15 @@ def least_member(organisation_id: int) -> Viewer:
 
 
 def facts(proposal: Proposal) -> ProposalAudience:
-    """What the rule reads of a proposal row. The least member (user 0) is nobody's participant,
-    so participants never change the answer."""
-    return ProposalAudience(
-        organisation_id=proposal.organisation_id,
-        state=ProposalState(proposal.state),
-        visibility=Visibility(proposal.visibility),
-        unit_id=proposal.unit_id,
-        author_id=proposal.author_id,
-        participant_ids=frozenset(),
-        opened=proposal.opened_at is not None,
-    )
+    """What the rule reads of a proposal row. No archive reader is anyone's participant, so
+    participants never change the answer."""
+    return audience_of(proposal)
 
 
 def may_read(audience: Audience, proposal: ProposalAudience, *, publishable: bool) -> bool:
-    """Whether the archive's audience may read this proposal (closed or not)."""
-    viewer = least_member(proposal.organisation_id)
-    seen = can_see_proposal(NOBODY, viewer.member_of(proposal.organisation_id), proposal)
-    return seen and (audience is Audience.ORGANISATION or publishable)
+    """Whether the archive's audience may read this proposal (closed or not): what every
+    member sees, and for the public only what an admin also marked publishable."""
+    return proposal.every_member_sees() and (audience is Audience.ORGANISATION or publishable)
 
 
 def archived_proposals(audience: Audience, organisation_id: int) -> QuerySet[Proposal]:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -88,6 +90,30 @@ class ProposalAudience:
         """Whether every member sees it, now and after new members join: what may reach
         webhooks, the members' archive and, once marked publishable, the public."""
         return self.opened and self.visibility is Visibility.ORGANISATION
+
+
+class ProposalRow(Protocol):
+    """What the rule reads of a stored proposal (a model instance, or any row like it)."""
+
+    organisation_id: int
+    state: str
+    visibility: str
+    unit_id: int | None
+    author_id: int
+    opened_at: datetime | None
+
+
+def audience_of(proposal: ProposalRow, participant_ids: Iterable[int] = ()) -> ProposalAudience:
+    """The one way a proposal's visibility facts are built, wherever it was read."""
+    return ProposalAudience(
+        organisation_id=proposal.organisation_id,
+        state=ProposalState(proposal.state),
+        visibility=Visibility(proposal.visibility),
+        unit_id=proposal.unit_id,
+        author_id=proposal.author_id,
+        participant_ids=frozenset(participant_ids),
+        opened=proposal.opened_at is not None,
+    )
 
 
 def unit_audience(

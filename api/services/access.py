@@ -7,8 +7,14 @@ from typing import Any
 
 from actas.api.domain.errors import NotFound
 from actas.api.domain.units import UnitTree
-from actas.api.domain.visibility import MemberScope, ProposalAudience, Viewer, unit_audience
-from actas.api.domain.vocabulary import ProposalState, Role, TokenScope, Visibility
+from actas.api.domain.visibility import (
+    MemberScope,
+    ProposalAudience,
+    Viewer,
+    audience_of,
+    unit_audience,
+)
+from actas.api.domain.vocabulary import Role, TokenScope
 from actas.api.models import Membership, Participant, Proposal, Unit
 
 
@@ -98,15 +104,4 @@ async def proposal_audiences(
         for proposal_id, user_id in rows:
             read[proposal_id].add(user_id)
         participants = read
-    return {
-        p.id: ProposalAudience(
-            organisation_id=p.organisation_id,
-            state=ProposalState(p.state),
-            visibility=Visibility(p.visibility),
-            unit_id=p.unit_id,
-            author_id=p.author_id,
-            participant_ids=frozenset(participants.get(p.id, ())),
-            opened=p.opened_at is not None,
-        )
-        for p in proposals
-    }
+    return {p.id: audience_of(p, participants.get(p.id, ())) for p in proposals}

@@ -28,13 +28,12 @@ from actas.api.domain.notifications import (
 )
 from actas.api.domain.references import format_reference
 from actas.api.domain.units import UnitTree
-from actas.api.domain.visibility import MemberScope, ProposalAudience
+from actas.api.domain.visibility import MemberScope, audience_of
 from actas.api.domain.vocabulary import (
     DeliveryChannel,
     EmailMode,
     ParticipantRole,
     ProposalState,
-    Visibility,
 )
 from actas.api.models import (
     Argument,
@@ -202,15 +201,7 @@ async def _circles(proposal_ids: Iterable[int]) -> dict[int, ProposalCircle]:
         followers[pid].add(user)
     return {
         p.id: ProposalCircle(
-            audience=ProposalAudience(
-                organisation_id=p.organisation_id,
-                state=ProposalState(p.state),
-                visibility=Visibility(p.visibility),
-                unit_id=p.unit_id,
-                author_id=p.author_id,
-                participant_ids=frozenset(participants[p.id]),
-                opened=p.opened_at is not None,
-            ),
+            audience=audience_of(p, participants[p.id]),
             participants=participants[p.id],
             followers=frozenset(followers[p.id]),
         )
