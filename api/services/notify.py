@@ -26,6 +26,7 @@ from actas.api.domain.notifications import (
     resolve_mentions,
     unit_handle,
 )
+from actas.api.domain.redaction import proposals_named, redacted
 from actas.api.domain.references import format_reference
 from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, audience_of
@@ -385,10 +386,14 @@ async def _queue_webhooks(
     if not hooks:
         return
     slug = (await Organisation.get(id=organisation_id)).slug
+    payloads = {event.id: orjson.loads(event.payload) for event in events}
+    # The events' proposals, and the other proposals their payloads name (a link's target),
+    # which a receiver hears of only by reference, and only if every member sees them.
+    named = {pid for e in events for pid in proposals_named(e.type, payloads[e.id])}
     numbers, published = {}, {}
-    for pid, number in await Proposal.filter(id__in=list(circles)).values_list("id", "number"):
-        numbers[pid] = number
-        published[pid] = circles[pid].audience.every_member_sees()
+    for proposal in await Proposal.filter(id__in=sorted(set(circles) | named)):
+        numbers[proposal.id] = proposal.number
+        published[proposal.id] = audience_of(proposal).every_member_sees()
     actors = dict(
         await User.filter(id__in=[e.actor_id for e in events if e.actor_id]).values_list(
             "id", "name"
@@ -418,7 +423,12 @@ async def _queue_webhooks(
                     "actor": {"id": event.actor_id, "name": actors.get(event.actor_id)}
                     if event.actor_id
                     else None,
-                    "payload": orjson.loads(event.payload),
+                    "payload": redacted(
+                        event.type,
+                        payloads[event.id],
+                        {pid for pid, seen in published.items() if seen},
+                        shown_as=lambda pid: format_reference(slug, numbers[pid]),
+                    ),
                     "hash": event.hash,
                 },
             }
