@@ -23,6 +23,7 @@ from strawberry.extensions import (
     max_aliases,
     query_depth_limiter,
 )
+from strawberry.types.graphql import OperationType
 
 from actas.api.domain.errors import DomainError
 from actas.api.services.ratelimit import Spending, TokenBudgets
@@ -122,6 +123,8 @@ class QueryBudget(SchemaExtension):
             self.spending = await self.budgets.spend(token_id, self.cost.points)
             if self.spending is not None and not self.spending.allowed:
                 refusal = _rate_limited(self.spending)
+        if refusal is not None and context.operation_type is OperationType.SUBSCRIPTION:
+            raise refusal  # a subscription ignores a result set here; strawberry sends this
         if refusal is not None:
             context.result = ExecutionResult(data=None, errors=[refusal])
         yield

@@ -4,11 +4,15 @@ refused before any SQL runs; every answer reports its price in ``extensions``.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 
 from actas.api.settings import Settings
+from actas.schema.context import Context
 from actas.schema.http import ActasGraphQL
+from actas.schema.loaders import Loaders
+from actas.schema.root import build_schema
 from tests.factories import build_world, opened
 from tests.schema.client import Api, QueryLog, gid, token
 from tests.schema.stories import reference, with_arguments
@@ -179,3 +183,25 @@ async def api_with(settings: Settings) -> AsyncIterator[Api]:
     """An app of its own with other settings, on the session's database."""
     async with Api.on(ActasGraphQL(settings)) as client:
         yield Api(client)
+
+
+async def test_an_expensive_subscription_is_refused_before_it_starts(database: Settings) -> None:
+    world = await build_world()
+    viewer = await world.viewer("ana")
+    schema = build_schema(database)
+    context = Context(viewer=viewer, loaders=Loaders(viewer), settings=database)
+    expensive = """subscription { notifications { proposal { organisation {
+      proposals(first: 100) { nodes { organisation {
+        proposals(first: 100) { nodes { arguments(first: 100) { nodes { id } } } } } } }
+    } } } }"""
+
+    results = await schema.subscribe(expensive, context_value=context)
+    assert isinstance(results, AsyncGenerator)
+    first = await asyncio.wait_for(anext(results), timeout=10)  # not waiting for events
+    await results.aclose()
+
+    assert first.data is None
+    assert [e.message for e in first.errors or []] == [
+        "This query may return up to 1010100 nodes; the limit is 25000. Ask for smaller pages "
+        "(`first`) or fewer nested connections."
+    ]
