@@ -95,12 +95,18 @@ class ProposalAudience:
 class ProposalRow(Protocol):
     """What the rule reads of a stored proposal (a model instance, or any row like it)."""
 
-    organisation_id: int
-    state: str
-    visibility: str
-    unit_id: int | None
-    author_id: int
-    opened_at: datetime | None
+    @property
+    def organisation_id(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def visibility(self) -> str: ...
+    @property
+    def unit_id(self) -> int | None: ...
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def opened_at(self) -> datetime | None: ...
 
 
 def audience_of(proposal: ProposalRow, participant_ids: Iterable[int] = ()) -> ProposalAudience:
