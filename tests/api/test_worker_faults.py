@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 
@@ -26,7 +27,7 @@ from actas.api.domain.vocabulary import DeliveryStatus, ParticipantRole
 from actas.api.models import Delivery
 from actas.api.services.outbox import deliver_due
 from actas.api.settings import Settings
-from tests.api.receivers import MailServer, fresh_era
+from tests.api.receivers import MailServer, free_port, fresh_era
 from tests.api.test_outbox import worker_settings, world_in
 from tests.factories import opened
 
@@ -74,11 +75,18 @@ def test_sigterm_stops_the_worker_after_the_messages_in_hand_losing_and_repeatin
     }
     actas = str(Path(sys.executable).with_name("actas"))
     mail.delay = SLOW_SMTP
+    metrics_port = free_port()
     worker = subprocess.Popen(
-        [actas, "worker"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [actas, "worker"],
+        env={**environment, "ACTAS_WORKER_METRICS_PORT": str(metrics_port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         assert mail.arrived.wait(30), "the worker sent nothing"
+        # (its metrics are served meanwhile; the counters fill as rounds end)
+        scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+        assert "actas_deliveries_total" in scraped and "actas_schedule_rounds_total" in scraped
     finally:
         worker.send_signal(signal.SIGTERM)
         _, errors = worker.communicate(timeout=30)
