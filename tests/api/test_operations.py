@@ -27,7 +27,7 @@ from actas.api import clock, prometheus
 from actas.api.app import create_app
 from actas.api.domain.vocabulary import ParticipantRole
 from actas.api.services.outbox import deliver_due
-from actas.api.settings import Settings
+from actas.api.settings import Settings, SettingsError, load_settings
 from actas.api.worker import one_round
 from tests.api.receivers import MailServer, free_port, fresh_era
 from tests.api.test_outbox import worker_settings, world_in
@@ -152,3 +152,17 @@ async def test_the_worker_counts_rounds_and_deliveries_and_the_outbox_shows_what
     assert report.delivery.sent >= 1
     assert metric("actas_deliveries_total", outcome="sent") == sent + report.delivery.sent
     assert metric("actas_schedule_rounds_total", outcome="ok") == rounds + 1
+
+
+def test_operations_settings_refuse_what_they_cannot_use() -> None:
+    assert load_settings({}).log_format == "text"
+    assert load_settings({}).worker_metrics_port is None
+    assert load_settings({"ACTAS_DELIVERY_LEASE": "45"}).delivery_lease == 45.0
+    for bad in (
+        {"ACTAS_LOG_FORMAT": "xml"},
+        {"ACTAS_DELIVERY_LEASE": "0"},
+        {"ACTAS_DELIVERY_LEASE": "five minutes"},
+        {"ACTAS_WORKER_METRICS_PORT": "70000"},
+    ):
+        with pytest.raises(SettingsError):
+            load_settings(bad)
