@@ -1,15 +1,17 @@
 """Benchmark of query cost analysis and of the API's throughput beside a bare Starlette app.
 
-    python bench/cost.py [--seconds 5] [--concurrency 8]      # SQLite in a temporary folder
+    python bench/cost.py [--seconds 5] [--concurrency 8] [--storage memory://]   # SQLite
     ACTAS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/cost.py
 
 Prints what the README's example queries and bench/api.py's proposal page cost (nodes), the time
 cost analysis adds to the proposal page (``query_cost``: p50/p99 over 2,000 runs; target ≤ 0.5
 ms), one budget spending on ``memory://`` and on Redis, then requests per second and p50 latency
-of the small query and the proposal page through ``actas serve --workers 2`` (rate limits in
-Redis, as in production) and, in the same run, of a bare Starlette app on ``uvicorn --workers 2``
-answering the same bytes without GraphQL or a database: the price of the whole stack. The load
-generator shares the machine's two cores with the servers.
+of the small query and the proposal page through ``actas serve --workers 2`` in production mode
+(budgets in Redis by default, as in production) and, in the same run, of a bare Starlette app
+on ``uvicorn --workers 2`` answering the same bytes without GraphQL or a database: the price of
+the whole stack. In process, it also times both queries through the HTTP app with and without
+the ``QueryBudget`` extension (cost analysis, budget in memory, extensions in the answer), in
+turn. The load generator shares the machine's two cores with the servers.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import strawberry
 from graphql import parse
 from scratch import percentile, print_rows, scratch_database
 from starlette.applications import Starlette
@@ -43,7 +46,12 @@ from actas.api.services.ratelimit import TokenBudgets
 from actas.api.services.tokens import issue_token
 from actas.api.settings import Settings
 from actas.schema.cost import query_cost
-from actas.schema.root import build_schema
+from actas.schema.http import ActasGraphQL
+from actas.schema.limits import QueryBudget, extensions
+from actas.schema.mutations import Mutation
+from actas.schema.queries import Query
+from actas.schema.root import NODE_TYPES, build_schema
+from actas.schema.subscriptions import Subscription
 from api import PAGE_QUERY, SMALL_QUERY, seed
 
 BENCH = Path(__file__).resolve().parent
@@ -99,6 +107,44 @@ async def spending_rows(settings: Settings) -> list[tuple[str, str]]:
     return rows
 
 
+async def extension_rows(
+    settings: Settings, token: str, reference: str, runs: int
+) -> list[tuple[str, str]]:
+    apps = {"with": ActasGraphQL(settings), "without": ActasGraphQL(settings)}
+    # The same schema recipe as schema/root.py, less the one extension being timed.
+    kept = [f for f in extensions(settings) if getattr(f, "func", None) is not QueryBudget]
+    apps["without"].schema = strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=NODE_TYPES,
+        extensions=kept,
+    )
+    rows = []
+    for name, query in (("small", SMALL_QUERY), ("page", PAGE_QUERY)):
+        body = {"query": query, "variables": {"reference": reference}}
+        samples: dict[str, list[float]] = {"with": [], "without": []}
+        for _ in range(runs):
+            for label, app in apps.items():
+                async with httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://bench"
+                ) as client:
+                    started = time.perf_counter()
+                    response = await client.post(
+                        "/graphql", json=body, headers={"Authorization": f"Bearer {token}"}
+                    )
+                    samples[label].append(time.perf_counter() - started)
+                    assert response.status_code == 200
+        with_, without = (statistics.median(samples[k]) * 1000 for k in ("with", "without"))
+        rows.append(
+            (
+                f"{name} in process, with / without QueryBudget p50",
+                f"{with_:.2f} / {without:.2f} ms ({with_ - without:+.2f} ms)",
+            )
+        )
+    return rows
+
+
 def _ms(samples: list[float]) -> str:
     return f"{percentile(samples, 0.5) * 1000:.3f} / {percentile(samples, 0.99) * 1000:.3f} ms"
 
@@ -143,7 +189,12 @@ def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[str]
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            print(f"{command[-5:]} did not stop within 60 s of SIGTERM: killed", file=sys.stderr)
+            process.kill()
+            process.wait()
 
 
 async def throughput(
@@ -180,7 +231,7 @@ def free_port() -> int:
 
 
 async def served_rows(
-    settings: Settings, token: str, reference: str, seconds: float, concurrency: int
+    settings: Settings, token: str, reference: str, seconds: float, concurrency: int, storage: str
 ) -> list[tuple[str, str]]:
     bodies = {
         "small": {"query": SMALL_QUERY, "variables": {"reference": reference}},
@@ -191,7 +242,7 @@ async def served_rows(
         "ACTAS_DATABASE_URL": settings.database_url,
         "ACTAS_ENV": "production",
         "ACTAS_RATE_LIMIT": str(10**8),
-        "ACTAS_RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379",
+        "ACTAS_RATE_LIMIT_STORAGE": storage,
         "ACTAS_SECRET_KEY": secrets.token_urlsafe(32),
     }
     answers = Path(tempfile.mkdtemp())
@@ -209,7 +260,8 @@ async def served_rows(
                 (answers / f"{name}.json").write_bytes(answer.content)
         for name, body in bodies.items():
             rate, p50 = await throughput(base, body, token, seconds, concurrency)
-            rows.append((f"actas, 2 workers: {name}", f"{rate:,.0f} req/s, p50 {p50:.1f} ms"))
+            label = f"actas, 2 workers, budgets in {storage}: {name}"
+            rows.append((label, f"{rate:,.0f} req/s, p50 {p50:.1f} ms"))
     port = free_port()
     bare = [
         sys.executable,
@@ -235,7 +287,7 @@ async def served_rows(
     return rows
 
 
-async def main(seconds: float, concurrency: int) -> None:
+async def main(seconds: float, concurrency: int, storage: str) -> None:
     async with scratch_database() as settings:
         await db.open_database(settings)
         try:
@@ -245,9 +297,10 @@ async def main(seconds: float, concurrency: int) -> None:
             ).secret
             rows = analysis_rows(settings, reference)
             rows += await spending_rows(settings)
+            rows += await extension_rows(settings, token, reference, runs=100)
         finally:
             await db.close_database()
-        rows += await served_rows(settings, token, reference, seconds, concurrency)
+        rows += await served_rows(settings, token, reference, seconds, concurrency, storage)
     rows.append(("load average (1 min) after", f"{os.getloadavg()[0]:.1f}"))
     print_rows(rows)
 
@@ -258,5 +311,6 @@ if __name__ == "__main__":
     )
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--storage", default="redis://127.0.0.1:6379", help="budget storage")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.seconds, arguments.concurrency))
+    asyncio.run(main(arguments.seconds, arguments.concurrency, arguments.storage))
