@@ -92,10 +92,17 @@ class Verdict:
 
 
 def verdict(
-    company: Company, plan: Plan, stances: Mapping[int, PositionStance], threshold: float
+    company: Company,
+    plan: Plan,
+    stances: Mapping[int, PositionStance],
+    threshold: float,
+    *,
+    deadline_passed: bool,
+    decided_by: int | None = None,
 ) -> Verdict:
     """What the proposal's rule says given everyone's current ``stances`` (the rules as the
-    README states them; only voting participants' weight counts)."""
+    README states them; only voting participants' weight counts, and a voice counts whatever
+    its weight). ``decided_by``: a decider deciding now, whose decision gives their voice."""
     voters = {u: company.members[u].weight for u, r in plan.participants.items() if r in VOTING}
     weights = dict.fromkeys(PositionStance, 0)
     for user, weight in voters.items():
@@ -106,8 +113,12 @@ def verdict(
     against = weights[PositionStance.DISAGREE] + weights[PositionStance.BLOCK]
     outcome: ProposalState | None = None
     if plan.rule is RuleKind.CONSENT:
-        blocked = any(stances.get(u) is PositionStance.BLOCK for u in plan.voices)
-        outcome = ProposalState.REJECTED if blocked else ProposalState.ACCEPTED
+        blockers = plan.voices or sorted(voters)
+        awaited = [u for u in plan.voices if u not in stances and u != decided_by]
+        if any(stances.get(u) is PositionStance.BLOCK for u in blockers):
+            outcome = ProposalState.REJECTED
+        elif deadline_passed or not awaited:
+            outcome = ProposalState.ACCEPTED
     elif plan.rule is RuleKind.MAJORITY:
         spoke = sum(weights.values())
         quorum = Fraction(str(plan.quorum if plan.quorum is not None else 0.5))
@@ -116,9 +127,10 @@ def verdict(
             accepted = share >= Fraction(str(threshold))
             outcome = ProposalState.ACCEPTED if accepted else ProposalState.REJECTED
     elif plan.rule is RuleKind.UNANIMITY:
-        if against:
+        said = [stances[u] for u in voters if u in stances]
+        if any(stance in AGAINST for stance in said):
             outcome = ProposalState.REJECTED
-        elif all(u in stances for u in voters) and agree:
+        elif len(said) == len(voters) and PositionStance.AGREE in said:
             outcome = ProposalState.ACCEPTED
     return Verdict(outcome, weights, eligible)
 

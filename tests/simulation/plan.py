@@ -78,6 +78,11 @@ class Plan:
     def voices(self) -> list[int]:
         return sorted(u for u, r in self.participants.items() if r in (DECIDER, REQUIRED))
 
+    def may_block(self, user: int) -> bool:
+        """Under consent the required voices may block; with none, every voting participant."""
+        voting = [u for u, r in self.participants.items() if r in (DECIDER, REQUIRED, CONSULTED)]
+        return self.rule is not RuleKind.CONSENT or user in (self.voices or voting)
+
     @property
     def deciders(self) -> list[int]:
         return sorted(u for u, r in self.participants.items() if r is DECIDER)
@@ -192,11 +197,17 @@ def _positions(rng: random.Random, company: Company, plan: Plan) -> None:
     others = [u for u in _arguers(company, plan) if u not in plan.participants]
     for user in rng.sample(others, min(len(others), rng.randint(0, 2))):
         speakers.append((_between(rng, plan.opens + MINUTE, window - HOUR), user))
+
+    def stance_of(user: int) -> PositionStance:
+        stance = _pick(rng, STANCES)  # someone whose block would not count disagrees instead
+        blocks = stance is PositionStance.BLOCK
+        return PositionStance.DISAGREE if blocks and not plan.may_block(user) else stance
+
     for at, user in speakers:
-        plan.positions.append((at, user, _pick(rng, STANCES)))
+        plan.positions.append((at, user, stance_of(user)))
         if rng.random() < 0.1 and at < plan.deadline - 2 * HOUR:
             later = _between(rng, at + MINUTE, plan.deadline - HOUR - at)
-            plan.positions.append((later, user, _pick(rng, STANCES)))
+            plan.positions.append((later, user, stance_of(user)))
 
 
 def _arguers(company: Company, plan: Plan) -> list[int]:
