@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,7 +24,7 @@ from actas.api.domain.references import format_reference, parse_reference
 from actas.api.operations import operational_middleware, operational_routes
 from actas.api.security_headers import SecurityHeaders
 from actas.api.services import live
-from actas.api.settings import Settings, load_settings
+from actas.api.settings import DEVELOPMENT_SECRET_KEY, Settings, load_settings
 from actas.schema.http import ActasGraphQL
 
 REFERENCE = re.compile(r"[A-Za-z0-9-]+-[0-9]+")  # no dots or slashes: it names a folder
@@ -108,6 +109,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return inbox_link_target(settings)
 
     graphql = ActasGraphQL(settings)
+    if settings.secret_key == DEVELOPMENT_SECRET_KEY:
+        logging.getLogger("actas.settings").warning(
+            "ACTAS_SECRET_KEY is not set: archive sign-ins are signed with a key made for this "
+            "process (they end when it stops, and other processes do not accept them)"
+        )
     sessions = ArchiveSessions(settings.secret_key)
     archive = ArchiveFiles(settings.archive_dir, sessions)
     return Starlette(

@@ -8,7 +8,6 @@ still be switched on explicitly.
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -198,6 +197,17 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _rate_limit_storage(env: Mapping[str, str], production: bool) -> str:
+    """Production serves with several workers, whose budgets must be one: Redis by default."""
+    default = "redis://127.0.0.1:6379" if production else "memory://"
+    url = env.get("ACTAS_RATE_LIMIT_STORAGE") or default
+    if not url.startswith(("memory://", "redis://", "rediss://")):
+        raise SettingsError(
+            f"ACTAS_RATE_LIMIT_STORAGE must start with memory://, redis:// or rediss://, got {url!r}"
+        )
+    return url
+
+
 def _secret_key(raw: str | None, production: bool) -> str:
     if raw:
         if len(raw) < MIN_SECRET_KEY_LENGTH:
@@ -210,22 +220,7 @@ def _secret_key(raw: str | None, production: bool) -> str:
         raise SettingsError(
             "ACTAS_SECRET_KEY is required in production: it signs the archive's sign-in cookies"
         )
-    logging.getLogger("actas.settings").warning(
-        "ACTAS_SECRET_KEY is not set: archive sign-ins are signed with a key made for this "
-        "process (they end when it stops, and other processes do not accept them)"
-    )
-    return DEVELOPMENT_SECRET_KEY
-
-
-def _rate_limit_storage(env: Mapping[str, str], production: bool) -> str:
-    """Production serves with several workers, whose budgets must be one: Redis by default."""
-    default = "redis://127.0.0.1:6379" if production else "memory://"
-    url = env.get("ACTAS_RATE_LIMIT_STORAGE") or default
-    if not url.startswith(("memory://", "redis://", "rediss://")):
-        raise SettingsError(
-            f"ACTAS_RATE_LIMIT_STORAGE must start with memory://, redis:// or rediss://, got {url!r}"
-        )
-    return url
+    return DEVELOPMENT_SECRET_KEY  # the server says so when it starts (``app.create_app``)
 
 
 def _link_template(raw: str | None) -> str:
