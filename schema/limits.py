@@ -144,7 +144,8 @@ class QueryBudget(SchemaExtension):
         return None
 
     def get_results(self) -> dict[str, Any]:
-        if self.cost is None:
+        # A subscription's every message would repeat what it cost to start: say it to nobody.
+        if self.cost is None or self.execution_context.operation_type is OperationType.SUBSCRIPTION:
             return {}
         results: dict[str, Any] = {
             "cost": {"requested": self.cost.nodes, "limit": self.settings.max_cost}

@@ -87,10 +87,13 @@ class Api:
     async def body(
         self, query: str, variables: Mapping[str, Any] | None = None, *, token: str
     ) -> Data:
-        """The whole JSON answer of a request that reached GraphQL."""
+        """The JSON answer of a request that reached GraphQL, less its ``extensions``: the
+        query's cost and the token's budget, which changes with every request (the tests of
+        limits read them from ``post``)."""
         response = await self.post(query, variables, token=token)
         assert response.status_code == 200, response.text
         body: Data = response.json()
+        body.pop("extensions", None)
         return body
 
     async def run(
