@@ -203,7 +203,8 @@ def _rate_limit_storage(env: Mapping[str, str], production: bool) -> str:
     url = env.get("ACTAS_RATE_LIMIT_STORAGE") or default
     if not url.startswith(("memory://", "redis://", "rediss://")):
         raise SettingsError(
-            f"ACTAS_RATE_LIMIT_STORAGE must start with memory://, redis:// or rediss://, got {url!r}"
+            "ACTAS_RATE_LIMIT_STORAGE must start with memory://, redis:// or rediss://, "
+            f"got {url!r}"
         )
     return url
 
