@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from actas.api.settings import Settings
+from actas.api.settings import Settings, SettingsError, load_settings
 from actas.schema.http import ActasGraphQL
 from tests.factories import build_world
 from tests.live.test_live_updates import ACTAS, environment, run, seed, server
@@ -109,3 +110,16 @@ def test_two_server_processes_spend_one_budget_through_redis(tmp_path: Path) -> 
     # Each process on its own would have let a token spend twice its budget:
     assert [r.status_code for r in in_memory] == [200] * 8
     assert [remaining(r) for r in in_memory] == [5, 5, 4, 4, 3, 3, 2, 2]
+
+
+def test_budgets_are_shared_through_redis_by_default_in_production_only() -> None:
+    production = {"ACTAS_ENV": "production", "ACTAS_SECRET_KEY": "k" * 40}
+
+    assert load_settings({}).rate_limit_storage == "memory://"
+    assert load_settings(production).rate_limit_storage == "redis://127.0.0.1:6379"
+    assert (
+        load_settings({"ACTAS_RATE_LIMIT_STORAGE": "redis://cache:6380/2"}).rate_limit_storage
+        == "redis://cache:6380/2"
+    )
+    with pytest.raises(SettingsError, match="ACTAS_RATE_LIMIT_STORAGE must start with memory://"):
+        load_settings({"ACTAS_RATE_LIMIT_STORAGE": "mongodb://db"})
