@@ -4,6 +4,7 @@ the storage, every server process spends from the same budget."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import replace
@@ -123,3 +124,21 @@ def test_budgets_are_shared_through_redis_by_default_in_production_only() -> Non
     )
     with pytest.raises(SettingsError, match="ACTAS_RATE_LIMIT_STORAGE must start with memory://"):
         load_settings({"ACTAS_RATE_LIMIT_STORAGE": "mongodb://db"})
+
+
+async def test_without_its_storage_the_api_serves_unmetered_and_says_so_in_the_log(
+    database: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = await build_world()
+    secret = await token(world, "ana")
+    unreachable = "redis://127.0.0.1:1"  # nothing listens on port 1
+
+    async with api_with(replace(database, rate_limit_storage=unreachable)) as api:
+        with caplog.at_level(logging.WARNING, logger="actas.ratelimit"):
+            response = await api.post(VIEWER, token=secret)
+
+    assert response.status_code == 200
+    assert response.json()["data"] == {"viewer": {"user": {"name": "Ana"}}}
+    assert "rateLimit" not in response.json()["extensions"]
+    (warning,) = [r for r in caplog.records if r.name == "actas.ratelimit"]
+    assert warning.getMessage().startswith(f"Rate limit storage {unreachable} unavailable:")
