@@ -27,6 +27,7 @@ from limits.storage import storage_from_string
 from actas.api.settings import Settings
 
 log = logging.getLogger("actas.ratelimit")
+REDIS_TIMEOUTS = {"connect_timeout": 0.5, "stream_timeout": 0.5}  # seconds
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ class TokenBudgets:
     def __init__(self, settings: Settings) -> None:
         self.hourly = RateLimitItemPerHour(settings.rate_limit, namespace="actas")
         self.storage_url = settings.rate_limit_storage
-        storage = storage_from_string(f"async+{settings.rate_limit_storage}")
+        # An unreachable Redis must cost a request half a second at most, not the OS's timeout.
+        timeouts = {} if self.storage_url.startswith("memory") else REDIS_TIMEOUTS
+        storage = storage_from_string(f"async+{settings.rate_limit_storage}", **timeouts)
         self.limiter = FixedWindowRateLimiter(storage)
         self.deployment = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
 
