@@ -98,8 +98,9 @@ RATE_LIMITED = "RATE_LIMITED"
 
 class QueryBudget(SchemaExtension):
     """Prices the operation before it runs (no SQL for a refused one), refuses it above
-    ``max_cost`` nodes or with an over-long string argument, spends its points from the token's
-    hourly budget, and reports both in the response's ``extensions`` as GitHub's ``rateLimit``."""
+    ``max_cost`` nodes or with a bad argument (too long, an impossible id), spends its points
+    from the token's hourly budget, and reports both in the response's ``extensions`` (with
+    GitHub's names: ``cost``, ``rateLimit``)."""
 
     def __init__(self, *, settings: Settings, budgets: TokenBudgets) -> None:
         self.settings = settings
@@ -108,6 +109,18 @@ class QueryBudget(SchemaExtension):
         self.spending: Spending | None = None
 
     async def on_execute(self) -> AsyncIterator[None]:
+        refusal = await self._price_and_spend()
+        if (
+            refusal is not None
+            and self.execution_context.operation_type is OperationType.SUBSCRIPTION
+        ):
+            raise refusal  # a subscription ignores a result set here; strawberry sends this
+        if refusal is not None:
+            self.execution_context.result = ExecutionResult(data=None, errors=[refusal])
+        yield
+
+    async def _price_and_spend(self) -> GraphQLError | None:
+        """Why the operation may not run, if it may not."""
         context = self.execution_context
         assert context.graphql_document is not None
         self.cost = query_cost(
@@ -119,15 +132,12 @@ class QueryBudget(SchemaExtension):
         )
         refusal = self._refusal(self.cost)
         token_id = getattr(context.context, "token_id", None)
-        if refusal is None and self.cost is not None and token_id is not None:
-            self.spending = await self.budgets.spend(token_id, self.cost.points)
-            if self.spending is not None and not self.spending.allowed:
-                refusal = _rate_limited(self.spending)
-        if refusal is not None and context.operation_type is OperationType.SUBSCRIPTION:
-            raise refusal  # a subscription ignores a result set here; strawberry sends this
-        if refusal is not None:
-            context.result = ExecutionResult(data=None, errors=[refusal])
-        yield
+        if refusal is not None or self.cost is None or token_id is None:
+            return refusal
+        self.spending = await self.budgets.spend(token_id, self.cost.points)
+        if self.spending is not None and not self.spending.allowed:
+            return _rate_limited(self.spending)
+        return None
 
     def _refusal(self, cost: QueryCost | None) -> GraphQLError | None:
         if cost is None:
