@@ -1,0 +1,50 @@
+"""Payloads of the debate: arguments and positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actas.api.domain.events import EventType
+from actas.api.domain.payloads.shape import Payload
+from actas.api.domain.vocabulary import PositionStance, Stance
+
+
+@dataclass(frozen=True)
+class ArgumentAdded(Payload):
+    event_type = EventType.ARGUMENT_ADDED
+    argument: int
+    parent: int | None  # the argument it answers
+    stance: Stance
+    body: str
+    proposal_version: int  # the version it argues about
+
+
+@dataclass(frozen=True)
+class ArgumentEdited(Payload):
+    event_type = EventType.ARGUMENT_EDITED
+    argument: int
+    revision: int
+    stance: Stance
+    body: str
+
+
+@dataclass(frozen=True)
+class PositionTaken(Payload):
+    event_type = EventType.POSITION_TAKEN
+    stance: PositionStance
+    reason: str
+    proposal_version: int
+
+
+def argument_added(
+    *, argument: int, parent: int | None, stance: Stance, body: str, proposal_version: int
+) -> ArgumentAdded:
+    return ArgumentAdded(argument, parent, stance, body, proposal_version)
+
+
+def argument_edited(*, argument: int, revision: int, stance: Stance, body: str) -> ArgumentEdited:
+    return ArgumentEdited(argument, revision, stance, body)
+
+
+def position_taken(*, stance: PositionStance, reason: str, proposal_version: int) -> PositionTaken:
+    return PositionTaken(stance, reason, proposal_version)
