@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from actas.api.domain import payloads
 from actas.api.domain import validation as clean
 from actas.api.domain.electorate import ensure_may_block
 from actas.api.domain.errors import NotFound, ValidationFailed
-from actas.api.domain.events import EventType
 from actas.api.domain.lifecycle import ensure_before_deadline, ensure_open
 from actas.api.domain.permissions import ensure_may_edit_argument, ensure_may_take_position
 from actas.api.domain.visibility import Viewer
@@ -44,14 +44,13 @@ async def add_argument(
             created_at=work.at,
         )
         work.record(
-            EventType.ARGUMENT_ADDED,
-            {
-                "argument": argument.id,
-                "parent": parent_id,
-                "stance": stance.value,
-                "body": body,
-                "proposal_version": proposal.version,
-            },
+            payloads.argument_added(
+                argument=argument.id,
+                parent=parent_id,
+                stance=stance,
+                body=body,
+                proposal_version=proposal.version,
+            ),
             proposal_id=proposal.id,
         )
     return argument
@@ -91,13 +90,9 @@ async def edit_argument(
             )
             await argument.save(update_fields=["body", "stance", "revision", "edited_at"])
             work.record(
-                EventType.ARGUMENT_EDITED,
-                {
-                    "argument": argument.id,
-                    "revision": argument.revision,
-                    "stance": new_stance.value,
-                    "body": body,
-                },
+                payloads.argument_edited(
+                    argument=argument.id, revision=argument.revision, stance=new_stance, body=body
+                ),
                 proposal_id=proposal.id,
             )
     except NotFound:
@@ -148,8 +143,9 @@ async def take_position(
             created_at=work.at,
         )
         work.record(
-            EventType.POSITION_TAKEN,
-            {"stance": stance.value, "reason": reason, "proposal_version": proposal.version},
+            payloads.position_taken(
+                stance=stance, reason=reason, proposal_version=proposal.version
+            ),
             proposal_id=proposal.id,
         )
         await refresh_tallies(proposal.organisation_id, [proposal.id])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from actas.api.domain import payloads
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
-from actas.api.domain.events import EventType
 from actas.api.domain.permissions import ProposalActor
 from actas.api.domain.visibility import Viewer, can_see_proposal, visible_proposals
 from actas.api.domain.vocabulary import FollowUpStatus, OutcomeVerdict, ProposalState
@@ -57,8 +57,9 @@ async def add_follow_up(
             updated_at=work.at,
         )
         work.record(
-            EventType.FOLLOW_UP_ADDED,
-            {"follow_up": follow_up.id, "title": title, "owner": owner_id, "due": due.isoformat()},
+            payloads.follow_up_added(
+                follow_up=follow_up.id, title=title, owner=owner_id, due=due.isoformat()
+            ),
             proposal_id=proposal.id,
         )
     return follow_up
@@ -107,15 +108,14 @@ async def update_follow_up(viewer: Viewer, follow_up_id: int, changes: FollowUpC
         follow_up.update_from_dict({**updates, "updated_at": work.at})
         await follow_up.save()
         work.record(
-            EventType.FOLLOW_UP_UPDATED,
-            {
-                "follow_up": follow_up.id,
-                "title": follow_up.title,
-                "owner": follow_up.owner_id,
-                "due": follow_up.due.isoformat(),
-                "status": FollowUpStatus(follow_up.status).value,
-                "note": follow_up.note,
-            },
+            payloads.follow_up_updated(
+                follow_up=follow_up.id,
+                title=follow_up.title,
+                owner=follow_up.owner_id,
+                due=follow_up.due.isoformat(),
+                status=FollowUpStatus(follow_up.status),
+                note=follow_up.note,
+            ),
             proposal_id=follow_up.proposal_id,
         )
     return follow_up
@@ -150,14 +150,13 @@ async def record_outcome(
             reviewed_at=work.at,
         )
         work.record(
-            EventType.OUTCOME_RECORDED,
-            {
-                "metric": proposal.impact_metric,
-                "target": proposal.impact_target,
-                "observed": observed,
-                "verdict": verdict.value,
-                "comment": comment,
-            },
+            payloads.outcome_recorded(
+                metric=proposal.impact_metric,
+                target=proposal.impact_target,
+                observed=observed,
+                verdict=verdict,
+                comment=comment,
+            ),
             proposal_id=proposal.id,
         )
     return review

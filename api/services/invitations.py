@@ -15,9 +15,10 @@ from datetime import datetime
 from tortoise.queryset import QuerySet
 
 from actas.api import clock
+from actas.api.domain import payloads
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound
-from actas.api.domain.events import EventType, canonical_time
+from actas.api.domain.events import canonical_time
 from actas.api.domain.membership import (
     INVITATION_LIFETIME,
     InvitationState,
@@ -73,12 +74,11 @@ async def invite_member(
             expires_at=work.at + INVITATION_LIFETIME,
         )
         work.record(
-            EventType.MEMBER_INVITED,
-            {
-                "invitation": invitation.id,
-                "terms": _terms_payload(terms),
-                "expires_at": canonical_time(invitation.expires_at),
-            },
+            payloads.member_invited(
+                invitation=invitation.id,
+                terms=_terms_payload(terms),
+                expires_at=canonical_time(invitation.expires_at),
+            )
         )
     return address
 
@@ -115,7 +115,7 @@ async def decline_invitation(viewer: Viewer, invitation_id: int) -> Invitation:
         ensure_may_decline(state)
         if state is InvitationState.PENDING:
             await _answer(invitation, InvitationState.DECLINED, work.at)
-            work.record(EventType.INVITATION_DECLINED, {"invitation": invitation.id})
+            work.record(payloads.invitation_declined(invitation=invitation.id))
     return invitation
 
 
@@ -130,7 +130,7 @@ async def revoke_invitation(viewer: Viewer, invitation_id: int) -> Invitation:
         ensure_may_revoke(InvitationState(invitation.state))
         if InvitationState(invitation.state) is InvitationState.PENDING:
             await _answer(invitation, InvitationState.REVOKED, work.at)
-            work.record(EventType.INVITATION_REVOKED, {"invitation": invitation.id})
+            work.record(payloads.invitation_revoked(invitation=invitation.id))
     return invitation
 
 
@@ -192,11 +192,11 @@ def _terms_of(invitation: Invitation) -> MembershipTerms:
     )
 
 
-def _terms_payload(terms: MembershipTerms) -> dict[str, object]:
-    return {
-        "unit": terms.unit_id,
-        "title": terms.title,
-        "role": terms.role.value,
-        "external": terms.external,
-        "weight": terms.weight,
-    }
+def _terms_payload(terms: MembershipTerms) -> payloads.InvitationTerms:
+    return payloads.InvitationTerms(
+        unit=terms.unit_id,
+        title=terms.title,
+        role=terms.role,
+        external=terms.external,
+        weight=terms.weight,
+    )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from actas.api.domain import payloads
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound, ValidationFailed
-from actas.api.domain.events import EventType
 from actas.api.domain.membership import OrganisationCreators, ensure_may_create_organisation
 from actas.api.domain.permissions import ensure_admin, ensure_write_scope
 from actas.api.domain.rules import DecisionRule
@@ -67,17 +68,16 @@ async def create_organisation(
             updated_at=work.at,
         )
         work.record(
-            EventType.ORGANISATION_CREATED,
-            {
-                "slug": slug,
-                "name": name,
-                "language": language.value,
-                "default_rule": default_rule.value,
-                "majority_threshold": majority_threshold,
-                "quorum": quorum,
-            },
+            payloads.organisation_created(
+                slug=slug,
+                name=name,
+                language=language,
+                default_rule=default_rule,
+                majority_threshold=majority_threshold,
+                quorum=quorum,
+            )
         )
-        work.record(EventType.MEMBER_ADDED, _membership_payload(membership))
+        work.record(_member_added(membership))
     return organisation
 
 
@@ -103,7 +103,7 @@ async def update_organisation(
             _first(changes.majority_threshold, organisation.majority_threshold),
             _first(changes.quorum, organisation.quorum),
         )
-        wanted: dict[str, object] = {
+        wanted: dict[str, Any] = {  # each a keyword of payloads.organisation_updated
             "name": organisation.name
             if changes.name is None
             else clean.text(changes.name, field="name", max_length=200),
@@ -122,7 +122,7 @@ async def update_organisation(
         if updates:
             organisation.update_from_dict({**updates, "updated_at": work.at})
             await organisation.save()
-            work.record(EventType.ORGANISATION_UPDATED, _plain(updates))
+            work.record(payloads.organisation_updated(**updates))
     return organisation
 
 
@@ -146,7 +146,11 @@ async def create_unit(
             head_id=head_id,
             created_at=work.at,
         )
-        work.record(EventType.UNIT_CREATED, _unit_payload(unit))
+        work.record(
+            payloads.unit_created(
+                unit=unit.id, name=unit.name, parent=unit.parent_id, head=unit.head_id
+            )
+        )
         await refresh_tallies(organisation_id)
     return unit
 
@@ -179,7 +183,7 @@ async def update_unit(viewer: Viewer, unit_id: int, changes: UnitChanges) -> Uni
         after = _unit_payload(unit)
         if after != before:
             await unit.save()
-            work.record(EventType.UNIT_UPDATED, after)
+            work.record(after)
             await refresh_tallies(unit.organisation_id)
     return unit
 
@@ -249,10 +253,7 @@ async def admit(
         created_at=work.at,
         updated_at=work.at,
     )
-    payload = _membership_payload(membership)
-    if invitation_id is not None:
-        payload["invitation"] = invitation_id
-    work.record(EventType.MEMBER_ADDED, payload)
+    work.record(_member_added(membership, invitation_id))
     await refresh_tallies(work.organisation_id)
     return membership
 
@@ -301,7 +302,17 @@ async def update_member(
         if updates:
             membership.update_from_dict({**updates, "updated_at": work.at})
             await membership.save()
-            work.record(EventType.MEMBER_UPDATED, _membership_payload(membership))
+            work.record(
+                payloads.member_updated(
+                    membership=membership.id,
+                    user=membership.user_id,
+                    unit=membership.unit_id,
+                    title=membership.title,
+                    role=Role(membership.role),
+                    external=membership.external,
+                    weight=membership.weight,
+                )
+            )
             await refresh_tallies(organisation_id)
     return membership
 
@@ -369,24 +380,23 @@ async def _check_holds_no_voice(organisation_id: int, user_id: int) -> None:
         )
 
 
-def _unit_payload(unit: Unit) -> dict[str, object]:
-    return {"unit": unit.id, "name": unit.name, "parent": unit.parent_id, "head": unit.head_id}
+def _unit_payload(unit: Unit) -> payloads.UnitUpdated:
+    return payloads.unit_updated(
+        unit=unit.id, name=unit.name, parent=unit.parent_id, head=unit.head_id
+    )
 
 
-def _membership_payload(membership: Membership) -> dict[str, object]:
-    return {
-        "membership": membership.id,
-        "user": membership.user_id,
-        "unit": membership.unit_id,
-        "title": membership.title,
-        "role": Role(membership.role).value,
-        "external": membership.external,
-        "weight": membership.weight,
-    }
-
-
-def _plain(updates: dict[str, object]) -> dict[str, object]:
-    return {k: getattr(v, "value", v) for k, v in updates.items()}
+def _member_added(membership: Membership, invitation_id: int | None = None) -> payloads.Payload:
+    return payloads.member_added(
+        membership=membership.id,
+        user=membership.user_id,
+        unit=membership.unit_id,
+        title=membership.title,
+        role=Role(membership.role),
+        external=membership.external,
+        weight=membership.weight,
+        invitation=invitation_id,
+    )
 
 
 def _first(value: float | None, default: float) -> float:

@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from actas.api.domain import payloads
 from actas.api.domain import validation as clean
 from actas.api.domain.errors import NotFound, ValidationFailed, VersionConflict
-from actas.api.domain.events import EventType
 from actas.api.domain.lifecycle import OUTCOME_ACTIONS, Action, ensure_editable, transition
 from actas.api.domain.permissions import (
     ProposalActor,
@@ -49,12 +49,12 @@ from actas.api.services.tallies import current_tally, refresh_tallies
 
 MAX_TITLE, MAX_SUMMARY, MAX_NOTE = 300, 2_000, 2_000
 
-EVENT_OF_ACTION = {
-    Action.OPEN: EventType.PROPOSAL_OPENED,
-    Action.WITHDRAW: EventType.PROPOSAL_WITHDRAWN,
-    Action.ABANDON: EventType.PROPOSAL_ABANDONED,
-    Action.ACCEPT: EventType.PROPOSAL_ACCEPTED,
-    Action.REJECT: EventType.PROPOSAL_REJECTED,
+# What each way of closing records (the four share one shape).
+CLOSING_EVENT = {
+    Action.WITHDRAW: payloads.proposal_withdrawn,
+    Action.ABANDON: payloads.proposal_abandoned,
+    Action.ACCEPT: payloads.proposal_accepted,
+    Action.REJECT: payloads.proposal_rejected,
 }
 
 
@@ -138,15 +138,14 @@ async def draft_proposal(viewer: Viewer, organisation_id: int, draft: ProposalDr
             ]
         )
         work.record(
-            EventType.PROPOSAL_DRAFTED,
-            {
-                "reference": format_reference(organisation.slug, number),
-                "title": title,
-                "summary": summary,
-                "body": body,
-                **_metadata_payload(proposal, tags),
-                "participants": {str(u): r.value for u, r in sorted(draft.participants.items())},
-            },
+            payloads.proposal_drafted(
+                reference=format_reference(organisation.slug, number),
+                title=title,
+                summary=summary,
+                body=body,
+                metadata=_metadata_payload(proposal, tags),
+                participants=draft.participants,
+            ),
             proposal_id=proposal.id,
         )
         await refresh_tallies(organisation_id, [proposal.id])
@@ -222,7 +221,6 @@ async def update_proposal(viewer: Viewer, proposal_id: int, changes: ProposalCha
             await ProposalTag.filter(proposal_id=proposal.id).delete()
             await _save_tags(proposal, tags)
         work.record(
-            EventType.PROPOSAL_UPDATED,
             _metadata_payload(proposal, tags if tags is not None else old_tags),
             proposal_id=proposal.id,
         )
@@ -281,8 +279,13 @@ async def revise_proposal(
             body=text["body"],
         )
         work.record(
-            EventType.PROPOSAL_REVISED,
-            {"version": version, "change_note": note, **text},
+            payloads.proposal_revised(
+                version=version,
+                change_note=note,
+                title=text["title"],
+                summary=text["summary"],
+                body=text["body"],
+            ),
             proposal_id=proposal.id,
         )
         proposal.update_from_dict({**text, "version": version, "updated_at": work.at})
@@ -307,7 +310,7 @@ async def set_participant(
                 has_spoken=await Position.exists(proposal_id=proposal.id, user_id=user_id),
             )
         # On an open proposal the deciders hear of every change to who votes.
-        told = {"deciders": await _deciders(proposal.id, but=user_id)} if is_open else {}
+        told = await _deciders(proposal.id, but=user_id) if is_open else None
         if (
             existing is not None
             and existing.role == ParticipantRole.DECIDER
@@ -319,7 +322,7 @@ async def set_participant(
                 raise NotFound("participant", user_id)
             await existing.delete()
             work.record(
-                EventType.PARTICIPANT_REMOVED, {"user": user_id, **told}, proposal_id=proposal.id
+                payloads.participant_removed(user=user_id, deciders=told), proposal_id=proposal.id
             )
         else:
             await _check_participants(proposal.organisation_id, {user_id: role})
@@ -336,8 +339,7 @@ async def set_participant(
             else:
                 await Participant.filter(id=existing.id).update(role=role)
             work.record(
-                EventType.PARTICIPANT_SET,
-                {"user": user_id, "role": role.value, **told},
+                payloads.participant_set(user=user_id, role=role, deciders=told),
                 proposal_id=proposal.id,
             )
         await refresh_tallies(proposal.organisation_id, [proposal.id])
@@ -362,8 +364,7 @@ async def open_proposal(viewer: Viewer, proposal_id: int, reason: str | None = N
         proposal.updated_at = work.at
         await proposal.save(update_fields=["state", "opened_at", "updated_at"])
         work.record(
-            EventType.PROPOSAL_OPENED,
-            {"from": ProposalState.DRAFT.value, "reason": (reason or "").strip()},
+            payloads.proposal_opened(previous=ProposalState.DRAFT, reason=(reason or "").strip()),
             proposal_id=proposal.id,
         )
         await refresh_tallies(proposal.organisation_id, [proposal.id])
@@ -450,16 +451,10 @@ async def close(
             for a in cited
         ]
     )
-    work.record(
-        EVENT_OF_ACTION[action],
-        {
-            "from": previous.value,
-            "statement": statement,
-            "cited_arguments": cited,
-            "tally": _tally_summary(tally),
-        },
-        proposal_id=proposal.id,
+    closed = CLOSING_EVENT[action](
+        previous=previous, statement=statement, cited_arguments=cited, tally=_tally_summary(tally)
     )
+    work.record(closed, proposal_id=proposal.id)
     return decision
 
 
@@ -489,11 +484,7 @@ async def link_proposals(
             created_by_id=viewer.user_id,
             created_at=work.at,
         )
-        work.record(
-            EventType.PROPOSAL_LINKED,
-            {"target": target.id, "kind": kind.value},
-            proposal_id=source.id,
-        )
+        work.record(payloads.proposal_linked(target=target.id, kind=kind), proposal_id=source.id)
     return link
 
 
@@ -655,33 +646,31 @@ async def _tags_of(proposal_id: int) -> list[str]:
     )
 
 
-def _metadata_payload(proposal: Proposal, tags: Sequence[str]) -> dict[str, object]:
-    return {
-        "unit": proposal.unit_id,
-        "visibility": Visibility(proposal.visibility).value,
-        "impact": {
-            "metric": proposal.impact_metric,
-            "baseline": proposal.impact_baseline,
-            "target": proposal.impact_target,
-            "by": proposal.impact_by.isoformat() if proposal.impact_by else None,
-        },
-        "tags": list(tags),
-        "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
-        "rule": {
-            "kind": RuleKind(proposal.rule).value,
-            "threshold": proposal.threshold,
-            "quorum": proposal.quorum,
-        },
-    }
+def _metadata_payload(proposal: Proposal, tags: Sequence[str]) -> payloads.ProposalUpdated:
+    return payloads.proposal_updated(
+        unit=proposal.unit_id,
+        visibility=Visibility(proposal.visibility),
+        impact=payloads.Impact(
+            metric=proposal.impact_metric,
+            baseline=proposal.impact_baseline,
+            target=proposal.impact_target,
+            by=proposal.impact_by.isoformat() if proposal.impact_by else None,
+        ),
+        tags=tags,
+        deadline=proposal.deadline.isoformat() if proposal.deadline else None,
+        rule=payloads.RuleTerms(
+            kind=RuleKind(proposal.rule), threshold=proposal.threshold, quorum=proposal.quorum
+        ),
+    )
 
 
-def _tally_summary(tally: Tally) -> dict[str, object]:
-    return {
-        "weights": tally.weights,
-        "counts": tally.counts,
-        "eligible_weight": tally.eligible_weight,
-        "verdict": tally.verdict.value if tally.verdict else None,
-    }
+def _tally_summary(tally: Tally) -> payloads.TallySummary:
+    return payloads.TallySummary(
+        weights=tally.weights,
+        counts=tally.counts,
+        eligible_weight=tally.eligible_weight,
+        verdict=tally.verdict,
+    )
 
 
 def _first(value: float | None, default: float) -> float:

@@ -9,8 +9,8 @@ recorded in the event log like every change.
 
 from __future__ import annotations
 
+from actas.api.domain import payloads
 from actas.api.domain.errors import ValidationFailed
-from actas.api.domain.events import EventType
 from actas.api.domain.permissions import ensure_admin
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import Visibility
@@ -31,9 +31,5 @@ async def set_publishable(viewer: Viewer, proposal_id: int, *, publishable: bool
             return proposal
         proposal.publishable = publishable
         await proposal.save(update_fields=["publishable"])
-        work.record(
-            EventType.PROPOSAL_PUBLISHABLE,
-            {"publishable": publishable},
-            proposal_id=proposal.id,
-        )
+        work.record(payloads.proposal_publishable(publishable=publishable), proposal_id=proposal.id)
     return proposal

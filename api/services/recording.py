@@ -14,7 +14,8 @@ from typing import Any
 
 from actas.api import clock
 from actas.api.db import write_transaction
-from actas.api.domain.events import GENESIS_HASH, EventType, chain
+from actas.api.domain.events import GENESIS_HASH, chain
+from actas.api.domain.payloads import Payload
 from actas.api.models import Event
 
 InTransaction = Callable[[Sequence[Event]], Awaitable[object]]
@@ -43,10 +44,10 @@ class Change:
         self.at = at
         self._pending: list[tuple[int | None, int | None, str, Mapping[str, Any], datetime]] = []
 
-    def record(
-        self, type_: EventType, payload: Mapping[str, Any], *, proposal_id: int | None = None
-    ) -> None:
-        self._pending.append((proposal_id, self.actor_id, type_.value, payload, self.at))
+    def record(self, payload: Payload, *, proposal_id: int | None = None) -> None:
+        """Append an event of ``payload``'s type (built by its constructor in ``payloads``)."""
+        recorded = (proposal_id, self.actor_id, payload.event_type.value, payload.to_payload())
+        self._pending.append((*recorded, self.at))
 
     async def _append_events(self) -> list[Event]:
         if not self._pending:

@@ -23,9 +23,11 @@ from tortoise.functions import Count
 
 from actas.api import clock
 from actas.api.db import write_transaction
-from actas.api.domain.events import EventType, canonical_json
+from actas.api.domain import payloads
+from actas.api.domain.events import canonical_json
 from actas.api.domain.lifecycle import OUTCOME_ACTIONS
 from actas.api.domain.notifications import ReminderPolicy, heads_to_alert
+from actas.api.domain.payloads import Payload
 from actas.api.domain.rules import Tally
 from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope
@@ -113,17 +115,13 @@ class _NoLongerDue(Exception):
     """Raised inside a step whose reason went away since the round began; it rolls back."""
 
 
-async def _announce(
-    work: Change, *, type_: EventType, payload: dict[str, object], proposal_id: int
-) -> None:
-    work.record(type_, payload, proposal_id=proposal_id)
+async def _announce(work: Change, *, payload: Payload, proposal_id: int) -> None:
+    work.record(payload, proposal_id=proposal_id)
 
 
-def _announcing(
-    type_: EventType, payload: dict[str, object], proposal_id: int
-) -> Callable[[Change], Awaitable[None]]:
+def _announcing(payload: Payload, proposal_id: int) -> Callable[[Change], Awaitable[None]]:
     act: Callable[[Change], Awaitable[None]] = partial(
-        _announce, type_=type_, payload=payload, proposal_id=proposal_id
+        _announce, payload=payload, proposal_id=proposal_id
     )
     return act
 
@@ -155,17 +153,11 @@ class _Hierarchy:
             tree=UnitTree.of(units),
         )
 
-    def escalations(self, organisation_id: int, users: Sequence[int]) -> dict[str, object]:
+    def escalations(self, organisation_id: int, users: Sequence[int]) -> dict[int, list[int]]:
         """The heads to alert about silent ``users`` and whom each is alerted about (so their
-        email can name them): ``escalate`` and ``silent_by_head`` of a step's payload."""
+        email can name them): a step's ``silent_by_head``."""
         scopes = {user: self.scopes.get((organisation_id, user)) for user in users}
-        silent_by_head = heads_to_alert(users, scopes, self.tree)
-        return {
-            "escalate": sorted(silent_by_head),
-            "silent_by_head": {
-                str(head): silent for head, silent in sorted(silent_by_head.items())
-            },
-        }
+        return heads_to_alert(users, scopes, self.tree)
 
 
 async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
@@ -207,14 +199,16 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
             if not silent:
                 continue
             escalate = any(up for _, up in new)
-            payload: dict[str, object] = {
-                "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
-                "remind": silent,
-                **hierarchy.escalations(proposal.organisation_id, silent if escalate else []),
-            }
-            act = _announcing(EventType.DEADLINE_APPROACHING, payload, proposal.id)
+            payload = payloads.deadline_approaching(
+                deadline=proposal.deadline.isoformat() if proposal.deadline else None,
+                remind=silent,
+                silent_by_head=hierarchy.escalations(
+                    proposal.organisation_id, silent if escalate else []
+                ),
+            )
+            act = _announcing(payload, proposal.id)
             if await _once(proposal.organisation_id, [key for key, _ in new], act):
-                report.count("escalation" if payload["escalate"] else "reminder")
+                report.count("escalation" if payload.escalate else "reminder")
 
 
 async def _still_scheduled(
@@ -306,13 +300,15 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
             # (under the other rules a decider who has spoken has done their part).
             deciding = electorate.deciders if proposal.rule == RuleKind.DECIDER else ()
             stalled = sorted(set(electorate.silent) | set(deciding))
-            payload: dict[str, object] = {
-                "reason": tally.reason,
-                "remind": stalled,
-                **hierarchy.escalations(proposal.organisation_id, stalled),
-                "author": proposal.author_id,
-            }
-            announce = _announcing(EventType.DEADLINE_PASSED, payload, proposal.id)
+            announce = _announcing(
+                payloads.deadline_passed(
+                    reason=tally.reason,
+                    remind=stalled,
+                    silent_by_head=hierarchy.escalations(proposal.organisation_id, stalled),
+                    author=proposal.author_id,
+                ),
+                proposal.id,
+            )
             if await _once(proposal.organisation_id, [key], partial(_escalate, proposal, announce)):
                 report.count("escalated at deadline")
 
@@ -372,14 +368,14 @@ async def chase_follow_ups(now: datetime, report: ScheduleReport) -> None:
             if keys[follow_up.id] in taken:
                 continue
             overdue = follow_up.due < today
-            payload: dict[str, object] = {
-                "follow_up": follow_up.id,
-                "title": follow_up.title,
-                "owner": follow_up.owner_id,
-                "due": follow_up.due.isoformat(),
-                "overdue": overdue,
-            }
-            act = _announcing(EventType.FOLLOW_UP_DUE, payload, follow_up.proposal_id)
+            due = payloads.follow_up_due(
+                follow_up=follow_up.id,
+                title=follow_up.title,
+                owner=follow_up.owner_id,
+                due=follow_up.due.isoformat(),
+                overdue=overdue,
+            )
+            act = _announcing(due, follow_up.proposal_id)
             if await _once(follow_up.organisation_id, [keys[follow_up.id]], act):
                 report.count("follow-up late" if overdue else "follow-up due")
 
@@ -402,13 +398,13 @@ async def ask_for_outcomes(now: datetime, report: ScheduleReport) -> None:
             key = f"outcome:{proposal.id}"
             if key in taken:
                 continue
-            payload: dict[str, object] = {
-                "metric": proposal.impact_metric,
-                "baseline": proposal.impact_baseline,
-                "target": proposal.impact_target,
-                "ask": sorted({proposal.author_id, *owners[proposal.id]}),
-            }
-            act = _announcing(EventType.OUTCOME_REVIEW_DUE, payload, proposal.id)
+            ask = payloads.outcome_review_due(
+                metric=proposal.impact_metric,
+                baseline=proposal.impact_baseline,
+                target=proposal.impact_target,
+                ask=sorted({proposal.author_id, *owners[proposal.id]}),
+            )
+            act = _announcing(ask, proposal.id)
             if await _once(proposal.organisation_id, [key], act):
                 report.count("outcome review asked")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from actas.api.domain import payloads
 from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList, endpoint, literal_address
 from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.events import EventType
@@ -91,8 +92,7 @@ async def create_webhook(
             created_at=work.at,
         )
         work.record(
-            EventType.WEBHOOK_CREATED,
-            {"webhook": webhook.id, "endpoint": endpoint(url), "event_types": types},
+            payloads.webhook_created(webhook=webhook.id, endpoint=endpoint(url), event_types=types)
         )
     return CreatedWebhook(webhook, secret)
 
@@ -126,12 +126,11 @@ async def update_webhook(
             return webhook  # a form sent back unchanged records nothing
         await webhook.save()
         work.record(
-            EventType.WEBHOOK_UPDATED,
-            {
-                "webhook": webhook.id,
-                "endpoint": endpoint(webhook.url),
-                "event_types": webhook.event_types,
-                "active": webhook.active,
-            },
+            payloads.webhook_updated(
+                webhook=webhook.id,
+                endpoint=endpoint(webhook.url),
+                event_types=webhook.event_types,
+                active=webhook.active,
+            )
         )
     return webhook

@@ -5,6 +5,7 @@ may carry) kept from members who are not admins, and a webhook absent to everyon
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from actas.api import clock
 from actas.api.domain.addresses import AllowList
 from actas.api.domain.events import EventType
+from actas.api.domain.payloads import Payload
 from actas.api.models import Event, Webhook
 from actas.api.services import webhooks
 from actas.api.services.outbox import deliver_due
@@ -178,11 +180,20 @@ async def test_members_read_a_webhooks_host_in_the_record_never_its_url(api: Api
     assert all("s3cr3t" not in e.payload and "T0K3N" not in e.payload for e in stored)
 
 
+@dataclass(frozen=True)
+class WebhookCreatedBeforeEndpoints(Payload):
+    """What webhook.created recorded before: the whole URL (the record is never rewritten)."""
+
+    event_type = EventType.WEBHOOK_CREATED
+    webhook: int
+    url: str
+    event_types: str
+
+
 async def test_a_url_recorded_by_an_earlier_release_is_read_as_its_endpoint(api: Api) -> None:
     world = await build_world()
     async with change(world.organisation.id, world.id("admin")) as work:
-        # What webhook.created recorded before: the whole URL (the record is never rewritten).
-        work.record(EventType.WEBHOOK_CREATED, {"webhook": 1, "url": SECRET_URL, "event_types": ""})
+        work.record(WebhookCreatedBeforeEndpoints(webhook=1, url=SECRET_URL, event_types=""))
 
     [event] = await webhook_events(api, world, "mara")
 

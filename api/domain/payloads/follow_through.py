@@ -63,17 +63,17 @@ class FollowUpDue(FollowUpAdded):
 @dataclass(frozen=True)
 class OutcomeReviewDue(Payload):
     event_type = EventType.OUTCOME_REVIEW_DUE
-    metric: str
-    baseline: str
-    target: str
+    metric: str | None
+    baseline: str | None
+    target: str | None
     ask: tuple[int, ...] = ()  # who is asked to record the observed value
 
 
 @dataclass(frozen=True)
 class OutcomeRecorded(Payload):
     event_type = EventType.OUTCOME_RECORDED
-    metric: str
-    target: str  # a figure, not a proposal
+    metric: str | None
+    target: str | None  # a figure, not a proposal
     observed: str
     verdict: OutcomeVerdict
     comment: str
@@ -119,12 +119,17 @@ def follow_up_due(
 
 
 def outcome_review_due(
-    *, metric: str, baseline: str, target: str, ask: Sequence[int]
+    *, metric: str | None, baseline: str | None, target: str | None, ask: Sequence[int]
 ) -> OutcomeReviewDue:
     return OutcomeReviewDue(metric, baseline, target, tuple(ask))
 
 
 def outcome_recorded(
-    *, metric: str, target: str, observed: str, verdict: OutcomeVerdict, comment: str
+    *,
+    metric: str | None,
+    target: str | None,
+    observed: str,
+    verdict: OutcomeVerdict,
+    comment: str,
 ) -> OutcomeRecorded:
     return OutcomeRecorded(metric, target, observed, verdict, comment)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from actas.api.domain.events import EventType
@@ -42,7 +41,7 @@ class OrganisationUpdated(Payload):
     default_rule: RuleKind | None = None
     majority_threshold: float | None = None
     quorum: float | None = None
-    reminder_hours: tuple[int, ...] | None = None
+    reminder_hours: str | None = None  # hours before a deadline, comma-separated: "72,24"
     escalation_hours: int | None = None
 
 
@@ -151,13 +150,12 @@ def organisation_updated(
     default_rule: RuleKind | None = None,
     majority_threshold: float | None = None,
     quorum: float | None = None,
-    reminder_hours: Sequence[int] | None = None,
+    reminder_hours: str | None = None,
     escalation_hours: int | None = None,
 ) -> OrganisationUpdated:
     """The settings that changed (``None``: unchanged)."""
-    hours = None if reminder_hours is None else tuple(reminder_hours)
     return OrganisationUpdated(
-        name, language, default_rule, majority_threshold, quorum, hours, escalation_hours
+        name, language, default_rule, majority_threshold, quorum, reminder_hours, escalation_hours
     )
 
 

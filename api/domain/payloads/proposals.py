@@ -18,9 +18,9 @@ from actas.api.domain.vocabulary import (
 
 @dataclass(frozen=True)
 class Impact(Shape):
-    metric: str
-    baseline: str
-    target: str
+    metric: str | None
+    baseline: str | None
+    target: str | None
     by: str | None  # ISO date
 
 
