@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from actas.api.domain.events import EventType
+from actas.api.domain.payloads import Payload
 from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, ProposalAudience, can_see_proposal
 from actas.api.domain.vocabulary import ParticipantRole
@@ -63,7 +64,7 @@ ROLES_TOLD: dict[EventType, frozenset[ParticipantRole]] = {
     EventType.FOLLOW_UP_UPDATED: frozenset({DECIDER}),
     EventType.OUTCOME_RECORDED: EVERY_ROLE,
 }
-# Events addressed to the people their payload names (payload key, reason), not to the circle.
+# Events addressed to the people their payload names (payload field, reason), not to the circle.
 ADDRESSED: dict[EventType, tuple[tuple[str, Reason], ...]] = {
     EventType.DEADLINE_APPROACHING: (("remind", Reason.REMINDER), ("escalate", Reason.ESCALATION)),
     EventType.DEADLINE_PASSED: (
@@ -148,13 +149,14 @@ def inclusion(user_id: int, role: ParticipantRole) -> Recipient:
     return Recipient(user_id, Reason.INVITED if role in VOICES else Reason.PARTICIPANT)
 
 
-def addressed_in(event: EventType, payload: Mapping[str, object]) -> list[Recipient]:
+def addressed_in(payload: Payload) -> list[Recipient]:
     """The people an addressed event names in its payload, with the reason for each."""
+    event = payload.event_type
     found: list[Recipient] = []
-    for key, reason in ADDRESSED.get(event, NAMED_TOO.get(event, ())):
-        named = payload.get(key)
-        users = named if isinstance(named, list) else [named] if named is not None else []
-        found += [Recipient(int(str(user)), reason) for user in users]
+    for field, reason in ADDRESSED.get(event, NAMED_TOO.get(event, ())):
+        named = getattr(payload, field)
+        users = named if isinstance(named, tuple) else () if named is None else (named,)
+        found += [Recipient(user, reason) for user in users]
     return found
 
 

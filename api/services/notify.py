@@ -26,6 +26,14 @@ from actas.api.domain.notifications import (
     resolve_mentions,
     unit_handle,
 )
+from actas.api.domain.payloads import (
+    ArgumentAdded,
+    MemberAdded,
+    MemberInvited,
+    ParticipantSet,
+    Payload,
+)
+from actas.api.domain.payloads import read as read_payload
 from actas.api.domain.redaction import proposals_named, redacted
 from actas.api.domain.references import format_reference
 from actas.api.domain.units import UnitTree
@@ -103,7 +111,7 @@ class _Concerned:
     """Everyone an event might concern: its proposal's circle and the people it names."""
 
     type: EventType
-    payload: Mapping[str, object]
+    payload: Payload
     circle: ProposalCircle | None
     mentioned: frozenset[int] = frozenset()
     replied_to: int | None = None
@@ -119,13 +127,13 @@ class _Concerned:
         replied_to: int | None,
     ) -> _Concerned:
         type_ = EventType(event.type)
-        payload = orjson.loads(event.payload)
+        payload = read_payload(event.type, event.payload)
         if event.proposal_id is None:
             return cls(type_, payload, None)
         circle = circles[event.proposal_id]
         included: tuple[Recipient, ...] = ()
-        if type_ is EventType.PARTICIPANT_SET and circle.audience.state is ProposalState.OPEN:
-            included = (inclusion(int(payload["user"]), ParticipantRole(payload["role"])),)
+        if isinstance(payload, ParticipantSet) and circle.audience.state is ProposalState.OPEN:
+            included = (inclusion(payload.user, payload.role),)
         return cls(
             type_,
             payload,
@@ -133,7 +141,7 @@ class _Concerned:
             frozenset(mentioned),
             replied_to,
             included,
-            tuple(addressed_in(type_, payload)),
+            tuple(addressed_in(payload)),
         )
 
     def people(self) -> set[int]:
@@ -149,9 +157,9 @@ def _recipients(
     event: Event, concerned: _Concerned, scopes: Mapping[int, MemberScope]
 ) -> list[Recipient]:
     if concerned.circle is None:
-        user = concerned.payload.get("user")
-        if concerned.type is EventType.MEMBER_ADDED and user != event.actor_id:
-            return [Recipient(int(str(user)), Reason.MEMBERSHIP)]
+        joined = concerned.payload
+        if isinstance(joined, MemberAdded) and joined.user != event.actor_id:
+            return [Recipient(joined.user, Reason.MEMBERSHIP)]
         return []
     return recipients_of_proposal_event(
         concerned.type,
@@ -169,9 +177,10 @@ async def _invitees_told(events: Sequence[Event]) -> list[Announcement]:
     """An invitation is told to its invitee, found through the invitation: the event names no
     user, since a fresh user id would tell the organisation that the address was new."""
     invited = {
-        e.id: int(orjson.loads(e.payload)["invitation"])
+        e.id: told.invitation
         for e in events
         if e.type == EventType.MEMBER_INVITED
+        and isinstance(told := read_payload(e.type, e.payload), MemberInvited)
     }
     if not invited:
         return []
@@ -246,9 +255,9 @@ async def _replied_to(events: Sequence[Event]) -> dict[int, int]:
     parents = {}
     for event in events:
         if event.type == EventType.ARGUMENT_ADDED:
-            parent = orjson.loads(event.payload).get("parent")
-            if parent:
-                parents[event.id] = int(parent)
+            added = read_payload(event.type, event.payload)
+            if isinstance(added, ArgumentAdded) and added.parent:
+                parents[event.id] = added.parent
     if not parents:
         return {}
     authors = dict(
@@ -304,8 +313,8 @@ async def _mention_texts(events: Sequence[Event]) -> dict[int, str]:
     )
     texts = {}
     for event in events:
-        payload = orjson.loads(event.payload)
-        written = " ".join(str(payload.get(name) or "") for name in MENTION_FIELDS)
+        payload = read_payload(event.type, event.payload)
+        written = " ".join(payload.text(name) for name in MENTION_FIELDS)
         if event.type == EventType.PROPOSAL_OPENED and event.proposal_id in bodies:
             written += " " + bodies[event.proposal_id]
         texts[event.id] = written

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,8 +23,16 @@ import orjson
 from actas.api import clock
 from actas.api.db import write_transaction
 from actas.api.domain.addresses import AllowList
-from actas.api.domain.events import EventType
 from actas.api.domain.notifications import Reason
+from actas.api.domain.payloads import (
+    DeadlineApproaching,
+    DeadlinePassed,
+    FollowUpDue,
+    OutcomeReviewDue,
+    Payload,
+    Reminding,
+)
+from actas.api.domain.payloads import read as read_payload
 from actas.api.domain.references import format_reference
 from actas.api.domain.vocabulary import DeliveryChannel, DeliveryStatus, EmailMode, Language
 from actas.api.models import (
@@ -311,10 +319,8 @@ async def _notification_letters(
             "id", "name"
         )
     )
-    silent_of = {
-        n.id: _silent_named_to(n, orjson.loads(events[n.event_id].payload))
-        for n in notifications.values()
-    }
+    recorded = {e.id: read_payload(e.type, e.payload) for e in events.values()}
+    silent_of = {n.id: _silent_named_to(n, recorded[n.event_id]) for n in notifications.values()}
     people = {
         u.id: u
         for u in await User.filter(
@@ -332,43 +338,41 @@ async def _notification_letters(
         reference = (
             format_reference(proposal.organisation.slug, proposal.number) if proposal else None
         )
-        payload = orjson.loads(event.payload)
+        payload = recorded[event.id]
         reason = Reason(notification.reason)
         letters[delivery.id] = mail.compose(
             key=delivery.key,
             to=recipient.email,
             language=Language(recipient.language),
-            what=sentence_key(event.type, reason, payload),
+            what=sentence_key(reason, payload),
             reason=reason,
             actor=people[event.actor_id].name if event.actor_id in people else None,
             organisation=organisations[delivery.organisation_id],
             reference=reference,
             title=proposal.title if proposal else None,
-            excerpt=next((str(payload[f]) for f in EXCERPT_FIELDS if payload.get(f)), ""),
+            excerpt=next((text for f in EXCERPT_FIELDS if (text := payload.text(f))), ""),
             silent=[people[u].name for u in silent_of[notification.id] if u in people],
             link=settings.link_template.format(reference=reference) if reference else None,
         )
     return letters
 
 
-def _silent_named_to(notification: Notification, payload: Mapping[str, object]) -> list[int]:
+def _silent_named_to(notification: Notification, payload: Payload) -> list[int]:
     """Whom a head is alerted about: the silent people of their unit the step names for them."""
-    if notification.reason != Reason.ESCALATION:
+    if notification.reason != Reason.ESCALATION or not isinstance(payload, Reminding):
         return []
-    by_head = payload.get("silent_by_head")
-    named = by_head.get(str(notification.user_id), []) if isinstance(by_head, dict) else []
-    return [int(user) for user in named]
+    return payload.silent_named_to(notification.user_id)
 
 
-def sentence_key(event_type: str, reason: Reason, payload: Mapping[str, object]) -> str:
+def sentence_key(reason: Reason, payload: Payload) -> str:
     """Which of ``mail.HAPPENED``'s sentences says what happened to this recipient."""
-    if event_type == EventType.DEADLINE_APPROACHING:
+    if isinstance(payload, DeadlineApproaching):
         return reason.value  # reminder | escalation
-    if event_type == EventType.DEADLINE_PASSED:
+    if isinstance(payload, DeadlinePassed):
         told = reason if reason in (Reason.REMINDER, Reason.ESCALATION) else None
         return f"deadline_passed.{told.value}" if told else "deadline_passed"
-    if event_type == EventType.FOLLOW_UP_DUE:
-        return "follow_up.late" if payload.get("overdue") else "follow_up"
-    if event_type == EventType.OUTCOME_REVIEW_DUE:
+    if isinstance(payload, FollowUpDue):
+        return "follow_up.late" if payload.overdue else "follow_up"
+    if isinstance(payload, OutcomeReviewDue):
         return "outcome_review"
-    return event_type
+    return payload.event_type.value

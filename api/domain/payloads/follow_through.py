@@ -12,7 +12,9 @@ from actas.api.domain.vocabulary import FollowUpStatus, OutcomeVerdict
 
 
 @dataclass(frozen=True)
-class _Reminding(Payload):
+class Reminding(Payload):
+    """A step that reminds the silent and may alert their heads (before or at a deadline)."""
+
     remind: tuple[int, ...] = ()  # the silent voices reminded
     escalate: tuple[int, ...] = ()  # the heads alerted about them
     # Whom each head is alerted about, by head id (a JSON key is text), so their email names them.
@@ -24,13 +26,13 @@ class _Reminding(Payload):
 
 
 @dataclass(frozen=True)
-class DeadlineApproaching(_Reminding):
+class DeadlineApproaching(Reminding):
     event_type = EventType.DEADLINE_APPROACHING
     deadline: str | None = None  # ISO time
 
 
 @dataclass(frozen=True)
-class DeadlinePassed(_Reminding):
+class DeadlinePassed(Reminding):
     event_type = EventType.DEADLINE_PASSED
     reason: str = ""  # the tally's reason, at the deadline
     author: int | None = None

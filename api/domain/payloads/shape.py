@@ -68,6 +68,12 @@ class Payload(Shape):
 
     event_type: ClassVar[EventType]
 
+    def text(self, field: str) -> str:
+        """The text of ``field`` (a statement, a body, a reason), or "" when this shape has no
+        such field or it is empty: readers quote and scan what people wrote by field name."""
+        value = getattr(self, field, None)
+        return str(value) if value else ""
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Shape):
