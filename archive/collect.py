@@ -15,9 +15,9 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from actas.api.domain.events import EventType
+from actas.api.domain.payloads import Payload
+from actas.api.domain.payloads import read as read_payload
 from actas.api.domain.references import format_reference
 from actas.api.domain.vocabulary import LinkKind, ProposalState
 from actas.api.models import (
@@ -259,11 +259,13 @@ class _BatchReader:
             .values("id", "proposal_id", "type", "created_at", "actor_id")
         )
         wanted = [r["id"] for r in rows if r["type"] in PAYLOAD_TYPES]
-        payloads: dict[int, Any] = {}
+        payloads: dict[int, Payload] = {}
         for start in range(0, len(wanted), 1000):
             chunk = wanted[start : start + 1000]
-            for event_id, payload in await Event.filter(id__in=chunk).values_list("id", "payload"):
-                payloads[event_id] = orjson.loads(payload)
+            for event_id, kind, payload in await Event.filter(id__in=chunk).values_list(
+                "id", "type", "payload"
+            ):
+                payloads[event_id] = read_payload(kind, payload)
         grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             row["payload"] = payloads.get(row["id"])

@@ -14,6 +14,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from actas.api.domain.events import EventType
+from actas.api.domain.payloads import (
+    ArgumentEdited,
+    FollowUpAdded,
+    FollowUpUpdated,
+    OutcomeRecorded,
+    ParticipantRemoved,
+    ParticipantSet,
+    PositionTaken,
+    ProposalLinked,
+    ProposalPublishable,
+    ProposalRevised,
+)
 from actas.api.domain.redaction import redacted
 from actas.api.domain.references import format_reference
 from actas.api.domain.rules import Tally as DomainTally
@@ -189,8 +201,12 @@ def people(rows: Rows) -> frozenset[int]:
 def named_in(event: dict[str, Any]) -> list[int]:
     """Ids of the users an event's sentence names besides its actor: a participant, or a
     follow-up's owner."""
-    payload = event["payload"] or {}
-    return [payload[key] for key in ("user", "owner") if isinstance(payload.get(key), int)]
+    payload = event["payload"]
+    if isinstance(payload, ParticipantSet | ParticipantRemoved):
+        return [payload.user]
+    if isinstance(payload, FollowUpAdded | FollowUpUpdated):
+        return [payload.owner]
+    return []
 
 
 def timeline(
@@ -200,50 +216,53 @@ def timeline(
     page; ``argument.added`` events match arguments in order (each adds one)."""
     added = iter(sorted(numbers.values()))
     names = context.names
-    follow_ups: dict[int, dict[str, Any]] = {}  # each follow-up as its last event left it
+    follow_ups: dict[int, FollowUpUpdated] = {}  # each follow-up as its last event left it
     # The linked proposals this page shows: those the audience may read (``redacted`` leaves
     # the others out of a payload, as the API does for its viewer).
     readable_links = {pid for pid, reference in context.references.items() if reference in linked}
     found = []
     for row in events:
-        kind, payload = row["type"], row["payload"] or {}
+        # The typed payload of the events whose sentence needs it (collect.PAYLOAD_TYPES).
+        kind, payload = row["type"], row["payload"]
         detail: dict[str, Any] = {}
         if kind == EventType.ARGUMENT_ADDED:
             detail = {"argument": next(added, None)}
-        elif kind == EventType.ARGUMENT_EDITED:
-            detail = {"argument": numbers.get(payload.get("argument", 0))}
-        elif kind == EventType.PROPOSAL_REVISED:
-            detail = {"version": payload.get("version"), "note": payload.get("change_note")}
-        elif kind in (EventType.PARTICIPANT_SET, EventType.PARTICIPANT_REMOVED):
-            detail = {"person": names.get(payload.get("user", 0)), **_role(payload)}
-        elif kind == EventType.POSITION_TAKEN:
-            detail = {"stance": payload.get("stance")}
-        elif kind == EventType.PROPOSAL_PUBLISHABLE:
-            detail = {"publishable": bool(payload.get("publishable"))}
-        elif kind == EventType.FOLLOW_UP_ADDED:
-            follow_ups[payload.get("follow_up", 0)] = {**payload, "status": "open", "note": ""}
+        elif isinstance(payload, ArgumentEdited):
+            detail = {"argument": numbers.get(payload.argument)}
+        elif isinstance(payload, ProposalRevised):
+            detail = {"version": payload.version, "note": payload.change_note}
+        elif isinstance(payload, ParticipantSet):
+            detail = {"person": names.get(payload.user), "role": payload.role.value}
+        elif isinstance(payload, ParticipantRemoved):
+            detail = {"person": names.get(payload.user)}
+        elif isinstance(payload, PositionTaken):
+            detail = {"stance": payload.stance.value}
+        elif isinstance(payload, ProposalPublishable):
+            detail = {"publishable": payload.publishable}
+        elif isinstance(payload, FollowUpUpdated):
+            before = follow_ups.get(payload.follow_up)
+            follow_ups[payload.follow_up] = payload
             detail = {
-                "title": payload.get("title"),
-                "owner": names.get(payload.get("owner", 0)),
-                "due": payload.get("due"),
-            }
-        elif kind == EventType.FOLLOW_UP_UPDATED:
-            before = follow_ups.get(payload.get("follow_up", 0), {})
-            follow_ups[payload.get("follow_up", 0)] = payload
-            detail = {
-                "title": payload.get("title"),
+                "title": payload.title,
                 "changed": follow_up_changes(before, payload),
-                "status": payload.get("status"),
-                "owner": names.get(payload.get("owner", 0)),
-                "due": payload.get("due"),
+                "status": payload.status.value,
+                "owner": names.get(payload.owner),
+                "due": payload.due,
             }
-        elif kind == EventType.OUTCOME_RECORDED:
-            detail = {"verdict": payload.get("verdict"), "observed": payload.get("observed")}
-        elif kind == EventType.PROPOSAL_LINKED:
-            readable = redacted(kind, payload, readable_links, shown_as=context.references.get)
+        elif isinstance(payload, FollowUpAdded):
+            follow_ups[payload.follow_up] = FollowUpUpdated(
+                payload.follow_up, payload.title, payload.owner, payload.due
+            )
+            detail = {"title": payload.title, "owner": names.get(payload.owner), "due": payload.due}
+        elif isinstance(payload, OutcomeRecorded):
+            detail = {"verdict": payload.verdict.value, "observed": payload.observed}
+        elif isinstance(payload, ProposalLinked):
+            readable = redacted(
+                kind, payload.to_payload(), readable_links, shown_as=context.references.get
+            )
             if "target" not in readable:
                 continue  # a link to a proposal the audience may not read
-            detail = {"kind": payload.get("kind"), "reference": readable["target"]}
+            detail = {"kind": payload.kind.value, "reference": readable["target"]}
         found.append(
             data.Event(
                 at=utc(row["created_at"]),
@@ -255,17 +274,17 @@ def timeline(
     return found
 
 
-def follow_up_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def follow_up_changes(before: FollowUpUpdated | None, after: FollowUpUpdated) -> list[str]:
     """What an update changed of a follow-up: its status, owner or due date, in that order, or
-    else its note (a note given with a new status goes with it: the page shows it)."""
-    changed = [key for key in ("status", "owner", "due") if before.get(key) != after.get(key)]
-    if not changed and before.get("note") != after.get("note"):
+    else its note (a note given with a new status goes with it: the page shows it). Of one not
+    seen before, everything changed."""
+    if before is None:
+        return ["status", "owner", "due"]
+    facts = ("status", "owner", "due")
+    changed = [key for key in facts if getattr(before, key) != getattr(after, key)]
+    if not changed and before.note != after.note:
         changed = ["note"]
     return changed
-
-
-def _role(payload: dict[str, Any]) -> dict[str, Any]:
-    return {"role": payload["role"]} if payload.get("role") else {}
 
 
 def utc(moment: datetime | str) -> datetime:

@@ -285,6 +285,13 @@ def test_every_event_type_has_a_shape_and_each_shape_says_its_type() -> None:
         assert shape.event_type == event_type
 
 
+def test_a_shape_is_an_instance_of_its_own_event_type_only() -> None:
+    # Readers tell events apart with isinstance: no event's shape may derive from another's.
+    for shape in payloads.SHAPES.values():
+        others = [o for o in payloads.SHAPES.values() if o is not shape and issubclass(shape, o)]
+        assert others == [], shape
+
+
 def test_the_samples_below_build_one_payload_of_every_event_type() -> None:
     assert sorted(p.event_type for p, _ in SAMPLES) == sorted(EventType)
 

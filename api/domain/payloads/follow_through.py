@@ -38,17 +38,21 @@ class DeadlinePassed(Reminding):
     author: int | None = None
 
 
+# Shapes share fields through private bases only, so that ``isinstance`` names one event type.
 @dataclass(frozen=True)
-class FollowUpAdded(Payload):
-    event_type = EventType.FOLLOW_UP_ADDED
+class _FollowUp(Payload):
     follow_up: int
     title: str
     owner: int
     due: str  # ISO date
 
 
+class FollowUpAdded(_FollowUp):
+    event_type = EventType.FOLLOW_UP_ADDED
+
+
 @dataclass(frozen=True)
-class FollowUpUpdated(FollowUpAdded):
+class FollowUpUpdated(_FollowUp):
     """The follow-up as it is after the change."""
 
     event_type = EventType.FOLLOW_UP_UPDATED
@@ -57,7 +61,7 @@ class FollowUpUpdated(FollowUpAdded):
 
 
 @dataclass(frozen=True)
-class FollowUpDue(FollowUpAdded):
+class FollowUpDue(_FollowUp):
     event_type = EventType.FOLLOW_UP_DUE
     overdue: bool = False
 

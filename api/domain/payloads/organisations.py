@@ -117,16 +117,20 @@ class InvitationRevoked(_InvitationAnswered):
     event_type = EventType.INVITATION_REVOKED
 
 
+# Shapes share fields through private bases only, so that ``isinstance`` names one event type.
 @dataclass(frozen=True)
-class WebhookCreated(Payload):
-    event_type = EventType.WEBHOOK_CREATED
+class _Webhook(Payload):
     webhook: int
     endpoint: str = ""  # scheme, host and port; older records kept the URL (see redaction)
     event_types: str = ""  # comma-separated, as the webhook stores them
 
 
+class WebhookCreated(_Webhook):
+    event_type = EventType.WEBHOOK_CREATED
+
+
 @dataclass(frozen=True)
-class WebhookUpdated(WebhookCreated):
+class WebhookUpdated(_Webhook):
     event_type = EventType.WEBHOOK_UPDATED
     active: bool = True
 
