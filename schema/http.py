@@ -39,6 +39,7 @@ from actas.schema.idempotency import idempotently
 from actas.schema.limits import RATE_LIMITED
 from actas.schema.loaders import Loaders
 from actas.schema.root import build_schema
+from actas.schema.websockets import TextFrames
 
 if TYPE_CHECKING:  # strawberry's request adapter type, from its own dependency
     from cross_web import AsyncHTTPRequestAdapter
@@ -50,12 +51,15 @@ log = logging.getLogger("actas.http")
 
 
 class ActasGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]  # (``schema.websockets``)
+
     def __init__(self, settings: Settings) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=settings.queries_via_get,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=settings.cors_origins,
         )
         self.settings = settings
 
