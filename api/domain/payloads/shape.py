@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
 
@@ -41,24 +41,23 @@ class Shape:
     def to_payload(self) -> dict[str, Any]:
         """The dict as stored."""
         written: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
+        for f in _plan(type(self)):
             value = getattr(self, f.name)
-            if value is None and f.name in self.omitted_when_none:
+            if value is None and f.omitted_when_none:
                 continue
-            written[f.metadata.get("key", f.name)] = _plain(value)
+            written[f.key] = value if type(value) in _AS_IS else _plain(value)
         return written
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any], **extra: Any) -> Self:
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
         """The shape of a stored dict: unknown keys ignored, missing ones defaulted."""
-        hints = _hints(cls)
-        values: dict[str, Any] = dict(extra)
-        for f in dataclasses.fields(cls):
-            key = f.metadata.get("key", f.name)
-            if key in payload:
-                values[f.name] = _typed(hints[f.name], payload[key])
-            elif not _has_default(f):
-                raise PayloadError(f"{cls.__name__} payload has no {key!r}.")
+        values: dict[str, Any] = {}
+        for f in _plan(cls):
+            if f.key in payload:
+                value = payload[f.key]
+                values[f.name] = value if f.read is None or value is None else f.read(value)
+            elif f.required:
+                raise PayloadError(f"{cls.__name__} payload has no {f.key!r}.")
         return cls(**values)
 
 
@@ -75,6 +74,9 @@ class Payload(Shape):
         return str(value) if value else ""
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Shape):
         return value.to_payload()
@@ -87,33 +89,47 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _typed(hint: Any, value: Any) -> Any:
-    """``value`` read as the field's type: enums, nested shapes and tuples; the rest as is."""
-    if value is None:
-        return None
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
+@dataclasses.dataclass(frozen=True)
+class _Field:
+    name: str
+    key: str
+    read: Callable[[Any], Any] | None  # None: the stored value as it is
+    required: bool
+    omitted_when_none: bool
+
+
+_PLANS: dict[type, tuple[_Field, ...]] = {}
+
+
+def _plan(cls: type[Shape]) -> tuple[_Field, ...]:
+    """How each field of ``cls`` is written and read, worked out once per shape (its
+    annotations are strings until resolved)."""
+    if cls not in _PLANS:
+        hints = get_type_hints(cls)
+        _PLANS[cls] = tuple(
+            _Field(
+                name=f.name,
+                key=f.metadata.get("key", f.name),
+                read=_reader(hints[f.name]),
+                required=f.default is dataclasses.MISSING
+                and f.default_factory is dataclasses.MISSING,
+                omitted_when_none=f.name in cls.omitted_when_none,
+            )
+            for f in dataclasses.fields(cls)
+        )
+    return _PLANS[cls]
+
+
+def _reader(hint: Any) -> Callable[[Any], Any] | None:
+    """How a stored value becomes the field's type (given it is not None): enums, nested
+    shapes and tuples are built; anything else is kept as stored."""
+    if get_origin(hint) in (Union, types.UnionType):
         (hint,) = [a for a in get_args(hint) if a is not type(None)]
-        return _typed(hint, value)
-    if origin is tuple:
-        item = get_args(hint)[0]
-        return tuple(_typed(item, v) for v in value)
+    if get_origin(hint) is tuple:
+        item = _reader(get_args(hint)[0])
+        return tuple if item is None else lambda values: tuple(item(v) for v in values)
     if isinstance(hint, type) and issubclass(hint, Shape):
-        return hint.from_payload(value)
+        return hint.from_payload
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
-    return value
-
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    """The fields' types, resolved once per shape (annotations are strings here)."""
-    if cls not in _HINTS:
-        _HINTS[cls] = get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _has_default(f: dataclasses.Field[Any]) -> bool:
-    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        return hint
+    return None
