@@ -131,10 +131,11 @@ class QueryBudget(SchemaExtension):
             max_argument_length=self.settings.max_argument_length,
         )
         refusal = self._refusal(self.cost)
-        token_id = getattr(context.context, "token_id", None)
-        if refusal is not None or self.cost is None or token_id is None:
+        viewer = getattr(context.context, "viewer", None)
+        user_id = viewer.user_id if viewer is not None else 0
+        if refusal is not None or self.cost is None or not user_id:
             return refusal
-        self.spending = await self.budgets.spend(token_id, self.cost.points)
+        self.spending = await self.budgets.spend(user_id, self.cost.points)
         if self.spending is not None and not self.spending.allowed:
             return _rate_limited(self.spending)
         return None
@@ -172,9 +173,9 @@ class QueryBudget(SchemaExtension):
 
 def _rate_limited(spending: Spending) -> GraphQLError:
     return GraphQLError(
-        f"This query costs {spending.cost} point{'s' if spending.cost != 1 else ''} and this "
-        f"token has {spending.remaining} of {spending.limit} left this hour; the budget is "
-        f"whole again at {spending.reset_at_iso}.",
+        f"This query costs {spending.cost} point{'s' if spending.cost != 1 else ''} and you "
+        f"have {spending.remaining} of {spending.limit} left this hour, across all your tokens; "
+        f"the budget is whole again at {spending.reset_at_iso}.",
         extensions={"code": RATE_LIMITED, "retryAfter": spending.retry_after},
     )
 

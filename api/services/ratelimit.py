@@ -1,10 +1,12 @@
-"""Each API token's budget of cost points per hour, as GitHub's GraphQL API counts it.
+"""Each person's budget of cost points per hour, as GitHub's GraphQL API counts it.
 
-A fixed hourly window per token (the ``limits`` package): every query spends its points; one that
-would overdraw the budget is refused and spends nothing. The counters live where
-``ACTAS_RATE_LIMIT_STORAGE`` says: ``memory://`` keeps them in the process (one worker), Redis
-shares them between every worker and server. Keys carry a digest of the database URL, so two
-deployments (or two test runs) sharing one Redis never spend each other's budgets.
+The budget is the user's, shared by all their tokens: anyone may create tokens, so a budget per
+token would be no limit at all. A fixed hourly window per user (the ``limits`` package): every
+query spends its points; one that would overdraw the budget is refused and spends nothing. The
+counters live where ``ACTAS_RATE_LIMIT_STORAGE`` says: ``memory://`` keeps them in the process
+(one worker), Redis shares them between every worker and server. Keys carry a digest of the
+database URL, so two deployments (or two test runs) sharing one Redis never spend each other's
+budgets.
 
 If the storage cannot be reached, queries go on unmetered and each failure is logged: the cost
 limit and the time limit still bound every query, and an outage of Redis should not become one
@@ -60,11 +62,11 @@ class TokenBudgets:
         self.limiter = FixedWindowRateLimiter(storage)
         self.deployment = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
 
-    async def spend(self, token_id: int, points: int) -> Spending | None:
-        """Spend ``points`` of the token's budget if it holds them; None if the storage failed.
+    async def spend(self, user_id: int, points: int) -> Spending | None:
+        """Spend ``points`` of the user's budget if it holds them; None if the storage failed.
         Two round trips: read the window, then spend (concurrent requests may overdraw it by
         one query's points)."""
-        key = (self.deployment, str(token_id))
+        key = (self.deployment, f"user:{user_id}")
         try:
             before = await self.limiter.get_window_stats(self.hourly, *key)
             allowed = before.remaining >= points

@@ -36,7 +36,7 @@ async def api_with(settings: Settings) -> AsyncIterator[Api]:
         yield Api(client)
 
 
-async def test_a_token_spends_its_points_and_is_refused_with_429_when_they_run_out(
+async def test_a_person_spends_their_points_and_is_refused_with_429_when_they_run_out(
     database: Settings,
 ) -> None:
     world = await build_world()
@@ -49,6 +49,9 @@ async def test_a_token_spends_its_points_and_is_refused_with_429_when_they_run_o
         refused = await api.post(PAGE, page, token=ana)
         last_point = await api.post(VIEWER, token=ana)
         empty = await api.post(VIEWER, token=ana, accept=GRAPHQL_RESPONSE)
+        # A new token is no way round it: the budget is the person's, not the token's.
+        fresh = await token(world, "ana")
+        new_token = await api.post(VIEWER, token=fresh)
         other_token = await api.post(VIEWER, token=teo)
 
     assert [r.status_code for r in spent] == [200, 200]
@@ -59,7 +62,7 @@ async def test_a_token_spends_its_points_and_is_refused_with_429_when_they_run_o
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "RATE_LIMITED"
     assert error["message"].startswith(
-        "This query costs 2 points and this token has 1 of 5 left this hour;"
+        "This query costs 2 points and you have 1 of 5 left this hour, across all your tokens;"
     )
     retry_after = int(refused.headers["Retry-After"])
     assert 0 < retry_after <= 3600
@@ -69,6 +72,7 @@ async def test_a_token_spends_its_points_and_is_refused_with_429_when_they_run_o
     assert last_point.json()["extensions"]["rateLimit"]["remaining"] == 0
     assert empty.status_code == 429
     assert empty.headers["content-type"] == GRAPHQL_RESPONSE
+    assert new_token.status_code == 429
     assert other_token.status_code == 200
     assert other_token.json()["extensions"]["rateLimit"]["remaining"] == 4
 
