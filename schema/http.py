@@ -51,7 +51,7 @@ log = logging.getLogger("actas.http")
 
 
 class ActasGraphQL(GraphQL[Context, None]):
-    websocket_adapter_class = TextFrames  # type: ignore[assignment]  # (``schema.websockets``)
+    websocket_adapter_class = TextFrames  # text frames for browsers (``schema.websockets``)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(

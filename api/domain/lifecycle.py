@@ -75,10 +75,14 @@ def ensure_open(state: ProposalState, what: str) -> None:
         )
 
 
+def deadline_passed(deadline: datetime | None, *, now: datetime) -> bool:
+    return deadline is not None and deadline <= now
+
+
 def ensure_before_deadline(deadline: datetime | None, *, now: datetime) -> None:
     """A passed deadline closes the vote: the rule decides, or the deciders, on what was said
     in time. Extending the deadline (author or admin) reopens it."""
-    if deadline is not None and deadline <= now:
+    if deadline is not None and deadline_passed(deadline, now=now):
         raise InvalidTransition(
             f"The deadline passed on {deadline:%Y-%m-%d %H:%M} UTC: positions are closed. "
             "The author or an admin can extend the deadline.",

@@ -159,6 +159,16 @@ def compute_tally(
     return replace(tally, verdict=verdict, reason=reason)
 
 
+def as_of(tally: Tally, *, deadline_passed: bool) -> Tally:
+    """A stored tally read later: without a new position only a passed deadline changes what
+    a rule decides (consent accepts what nobody blocked in time), so a reader sees the verdict
+    before the worker's deadline step has acted on it."""
+    if tally.rule is RuleKind.CONSENT and deadline_passed:
+        verdict, reason = _consent_verdict(tally, deadline_passed=True)
+        return replace(tally, verdict=verdict, reason=reason)
+    return tally
+
+
 def _decider_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
     return None, "The deciders record the outcome; the tally is advisory."
 
@@ -240,8 +250,7 @@ def check_outcome_allowed(
             state=state,
         )
     raise InvalidTransition(
-        f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: "
-        f"{tally.reason}",
+        f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: {tally.reason}",
         state=state,
     )
 

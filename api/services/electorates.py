@@ -6,10 +6,13 @@ voters)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from tortoise.expressions import Q, Subquery
 
+from actas.api import clock
 from actas.api.domain.electorate import Electorate, electorate_of, names_its_voters
+from actas.api.domain.lifecycle import deadline_passed
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
     REQUIRED_VOICES,
@@ -78,10 +81,11 @@ async def _voting_scopes(
 
 
 async def awaited_from(
-    users: Iterable[int], organisation_id: int | None = None
+    users: Iterable[int], organisation_id: int | None = None, *, now: datetime | None = None
 ) -> dict[int, list[Proposal]]:
     """The open proposals whose electorate awaits each of ``users`` (a required voice still
-    silent), by user: what reminders chase, digests count and ``waitingForMe`` lists."""
+    silent, and past the deadline only a decider), by user: what digests count and
+    ``waitingForMe`` lists."""
     wanted = sorted(set(users))
     named = Participant.filter(user_id__in=wanted, role__in=sorted(REQUIRED_VOICES))
     candidates = Proposal.filter(
@@ -91,4 +95,12 @@ async def awaited_from(
         candidates = candidates.filter(organisation_id=organisation_id)
     proposals = await candidates.select_related("organisation", "author", "decision")
     electorates = await load_electorates(proposals)
-    return {user: [p for p in proposals if electorates[p.id].awaits(user)] for user in wanted}
+    now = now or clock.now()
+
+    def awaits(proposal: Proposal, user: int) -> bool:
+        # Past the deadline no position can be taken: only a decider is still awaited (to decide).
+        electorate = electorates[proposal.id]
+        late = deadline_passed(proposal.deadline, now=now)
+        return electorate.awaits(user) and (not late or user in electorate.deciders)
+
+    return {user: [p for p in proposals if awaits(p, user)] for user in wanted}

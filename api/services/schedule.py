@@ -462,7 +462,7 @@ async def digest_summaries(
     soon = now + timedelta(hours=48)
     awaiting: dict[tuple[int, int], set[int]] = {}
     closing: dict[tuple[int, int], set[int]] = {}
-    for user, proposals in (await awaited_from(users)).items():
+    for user, proposals in (await awaited_from(users, now=now)).items():
         for proposal in proposals:
             key = (proposal.organisation_id, user)
             awaiting.setdefault(key, set()).add(proposal.id)

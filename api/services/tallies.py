@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from actas.api import clock
+from actas.api.domain import lifecycle
 from actas.api.domain.rules import DecisionRule, Tally
 from actas.api.domain.vocabulary import ProposalState, RuleKind
 from actas.api.models import Proposal
@@ -48,7 +49,7 @@ def rule_of(proposal: Proposal) -> DecisionRule:
 
 
 def deadline_passed(proposal: Proposal, now: datetime) -> bool:
-    return proposal.deadline is not None and proposal.deadline <= now
+    return lifecycle.deadline_passed(proposal.deadline, now=now)
 
 
 async def current_tally(proposal: Proposal) -> Tally:

@@ -8,10 +8,11 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from actas.api import models
+from actas.api import clock, models
 from actas.api.domain import vocabulary
+from actas.api.domain.lifecycle import deadline_passed
 from actas.api.domain.references import format_reference
-from actas.api.domain.rules import Tally
+from actas.api.domain.rules import Tally, as_of
 from actas.schema.context import Info
 from actas.schema.pagination import Connection, slice_loaded
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
@@ -66,7 +67,10 @@ class TallyNode:
 
     @classmethod
     def from_json(cls, text: str) -> TallyNode:
-        tally = Tally.from_json(text)
+        return cls.of(Tally.from_json(text))
+
+    @classmethod
+    def of(cls, tally: Tally) -> TallyNode:
         return cls(
             rule=tally.rule,
             eligible_count=tally.eligible_count,
@@ -82,7 +86,10 @@ class TallyNode:
             missing_voice_ids=tally.missing_voices,
         )
 
-    @strawberry.field(description="Required voices who block.")
+    @strawberry.field(
+        description="Voices whose block counts and who block: the required voices, or every "
+        "eligible voter when the proposal has no required voice."
+    )
     async def blocked_by(self, info: Info) -> list[UserNode]:
         return await _users(info, self.blocked_by_ids)
 
@@ -312,7 +319,10 @@ class ProposalNode(relay.Node):
 
     @strawberry.field(description="The tally now (frozen when the proposal closed).")
     def tally(self) -> TallyNode:
-        return TallyNode.from_json(self.tally_json)
+        passed = self.state == vocabulary.ProposalState.OPEN and deadline_passed(
+            self.deadline, now=clock.now()
+        )
+        return TallyNode.of(as_of(Tally.from_json(self.tally_json), deadline_passed=passed))
 
     @strawberry.field
     async def decision(self, info: Info) -> DecisionNode | None:

@@ -751,7 +751,8 @@ async def test_waiting_for_lists_missing_required_positions_soonest_deadline_fir
     await debate_until(world, era, era + DAY, participants={"ana": CONSULTED})
     await speak(world, "ana", answered, era + 2 * HOUR, PositionStance.ABSTAIN)
 
-    waiting = await waiting_for(world.id("ana"), world.organisation.id)
+    with clock.frozen_at(era + 3 * HOUR):
+        waiting = await waiting_for(world.id("ana"), world.organisation.id)
     assert [p.id for p in waiting] == [sooner.id, later.id, undated.id]
 
 
