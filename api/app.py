@@ -24,7 +24,12 @@ from actas.api.domain.references import format_reference, parse_reference
 from actas.api.operations import operational_middleware, operational_routes
 from actas.api.security_headers import SecurityHeaders
 from actas.api.services import live
-from actas.api.settings import DEVELOPMENT_SECRET_KEY, Settings, load_settings
+from actas.api.settings import (
+    DEVELOPMENT_SECRET_KEY,
+    Settings,
+    load_settings,
+    require_secret_key,
+)
 from actas.schema.http import ActasGraphQL
 
 REFERENCE = re.compile(r"[A-Za-z0-9-]+-[0-9]+")  # no dots or slashes: it names a folder
@@ -109,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return inbox_link_target(settings)
 
     graphql = ActasGraphQL(settings)
+    require_secret_key(settings)
     if settings.secret_key == DEVELOPMENT_SECRET_KEY:
         logging.getLogger("actas.settings").warning(
             "ACTAS_SECRET_KEY is not set: archive sign-ins are signed with a key made for this "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import uvicorn
 from actas.api import db
 from actas.api.domain.errors import DomainError
 from actas.api.domain.vocabulary import TokenScope
-from actas.api.settings import Settings, SettingsError, load_settings
+from actas.api.settings import Settings, SettingsError, load_settings, require_secret_key
 
 if TYPE_CHECKING:
     from actas.archive.build import BuildOptions, BuildReport
@@ -78,6 +79,17 @@ def _run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> 
         _fail(str(error))
 
 
+def fresh_metrics_folder() -> None:
+    """Several server processes add their figures up in ``PROMETHEUS_MULTIPROC_DIR``: make it if
+    it is missing (``/run`` is emptied at boot) and empty it, as a fresh start must."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -88,6 +100,11 @@ def serve(
     from actas.api.observability import logging_config
 
     settings = _settings()
+    try:
+        require_secret_key(settings)
+    except SettingsError as error:
+        _fail(str(error))
+    fresh_metrics_folder()
     # Our request log replaces uvicorn's access log: it carries the request id and operation.
     logs = logging_config(settings)
     if workers > 1:

@@ -218,10 +218,18 @@ def _secret_key(raw: str | None, production: bool) -> str:
             )
         return raw
     if production:
-        raise SettingsError(
-            "ACTAS_SECRET_KEY is required in production: it signs the archive's sign-in cookies"
-        )
+        return ""  # only a server signs anything: ``require_secret_key`` refuses to serve without
     return DEVELOPMENT_SECRET_KEY  # the server says so when it starts (``app.create_app``)
+
+
+def require_secret_key(settings: Settings) -> None:
+    """A server in production refuses to start without ``ACTAS_SECRET_KEY``; the worker and
+    the other commands sign nothing and need none."""
+    if not settings.secret_key:
+        raise SettingsError(
+            "ACTAS_SECRET_KEY is required to serve in production: it signs the archive's "
+            "sign-in cookies (python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
 
 
 def _link_template(raw: str | None) -> str:
