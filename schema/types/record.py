@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from actas.api import models
+from actas.api.domain.payload_references import with_references
 from actas.api.domain.redaction import proposals_named, redacted
 from actas.schema.context import Info
 from actas.schema.types.people import UserNode
@@ -40,19 +41,21 @@ class EventNode(relay.Node):
         )
 
     @strawberry.field(
-        description="What changed, as recorded; another proposal it names is given by its global "
-        "id, and left out when you may not see it."
+        description="What changed, as recorded, with every record it names (people, arguments, "
+        "units, memberships, follow-ups…) given by its global id; another proposal it names is "
+        "left out when you may not see it."
     )
     async def payload(self, info: Info) -> JSON:
         recorded = orjson.loads(self.payload_text)
         named = proposals_named(self.type, recorded)
-        if not named:
-            return JSON(redacted(self.type, recorded, ()))  # still redacted: a webhook's URL
-        # The proposal loader sees only what the viewer may see, and batches every event's
-        # lookups of the page into one query.
-        found = await info.context.loaders.proposal.load_many(named)
-        visible = {proposal.id for proposal in found if proposal is not None}
-        return JSON(redacted(self.type, recorded, visible, shown_as=_proposal_global_id))
+        visible: set[int] = set()
+        if named:  # else still redacted: a webhook's URL
+            # The proposal loader sees only what the viewer may see, and batches every event's
+            # lookups of the page into one query.
+            found = await info.context.loaders.proposal.load_many(named)
+            visible = {proposal.id for proposal in found if proposal is not None}
+        readable = redacted(self.type, recorded, visible, shown_as=_proposal_global_id)
+        return JSON(with_references(self.type, readable, _global_id))
 
     @strawberry.field(description="Who made the change.")
     async def actor(self, info: Info) -> UserNode | None:
@@ -63,4 +66,8 @@ class EventNode(relay.Node):
 
 
 def _proposal_global_id(proposal_id: int) -> str:
-    return str(relay.GlobalID(type_name="Proposal", node_id=str(proposal_id)))
+    return _global_id("Proposal", proposal_id)
+
+
+def _global_id(type_name: str, key: int) -> str:
+    return str(relay.GlobalID(type_name=type_name, node_id=str(key)))

@@ -198,7 +198,7 @@ async def test_a_url_recorded_by_an_earlier_release_is_read_as_its_endpoint(api:
     [event] = await webhook_events(api, world, "mara")
 
     assert event["payload"] == {
-        "webhook": 1,
+        "webhook": gid("Webhook", 1),
         "endpoint": "https://hooks.example:8443",
         "event_types": "",
     }
