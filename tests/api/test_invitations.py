@@ -4,7 +4,6 @@ an account, and founding organisations follows the instance's setting."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,12 +28,6 @@ from tests.factories import World, build_world, person, unique
 from tests.schema.test_cli import Place, ok
 
 ANALYST = MembershipTerms(title="Analyst", role=Role.MEMBER, weight=2)
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
 
 
 async def invite(world: World, email: str, terms: MembershipTerms = ANALYST) -> str:

@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,12 +35,6 @@ from tests.factories import opened
 
 ACTAS = str(Path(sys.executable).with_name("actas"))
 WHO = {"query": "query Who { viewer { user { name } } }"}
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
 
 
 @pytest.fixture

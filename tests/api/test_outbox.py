@@ -17,7 +17,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -57,12 +56,6 @@ from tests.factories import World, build_world, draft, opened, unique
 
 REQUIRED, DECIDER = ParticipantRole.REQUIRED, ParticipantRole.DECIDER
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
 
 
 def worker_settings(database: Settings, mail: MailServer, **environ: str) -> Settings:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -59,12 +58,6 @@ DECIDER, REQUIRED = ParticipantRole.DECIDER, ParticipantRole.REQUIRED
 CONSULTED = ParticipantRole.CONSULTED
 E = EventType
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
 
 
 async def world_in(era: datetime) -> World:

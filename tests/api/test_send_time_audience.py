@@ -4,10 +4,7 @@ that every member no longer sees."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-
-import pytest
 
 from actas.api import clock
 from actas.api.domain.vocabulary import (
@@ -26,12 +23,6 @@ from tests.api.test_outbox import deliveries, reference, register, worker_settin
 from tests.factories import opened
 
 REQUIRED, CONSULTED = ParticipantRole.REQUIRED, ParticipantRole.CONSULTED
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
 
 
 async def test_a_queued_email_does_not_reach_someone_who_lost_sight_of_the_proposal(

@@ -3,10 +3,7 @@ proposal every member sees carries its reference, a link to a hidden one leaves 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-
-import pytest
 
 from actas.api import clock
 from actas.api.domain.events import EventType
@@ -17,12 +14,6 @@ from actas.api.settings import Settings
 from tests.api.receivers import MailServer, WebhookReceiver, fresh_era
 from tests.api.test_outbox import reference, register, worker_settings, world_in
 from tests.factories import opened
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
 
 
 async def test_a_link_reaches_a_webhook_by_reference_and_never_names_a_hidden_proposal(

@@ -14,7 +14,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,12 +32,6 @@ from tests.factories import opened
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_SMTP = 0.5  # seconds the SMTP server takes to accept each message
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
 
 
 def seed_backlog(url: str, proposals: int) -> list[str]:
