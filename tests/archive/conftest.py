@@ -1,21 +1,18 @@
 """Fixtures for the archive's tests: the demo and a hostile organisation, archived once per
 session for each audience, served over HTTP under ``/archive/``, and a headless Chromium.
 
-Browser tests use Debian's ``chromium`` (``apt-get install chromium``) through Playwright; they
-are skipped, loudly, when either is missing, and fail instead when ``CI`` is set.
+Browser tests use Debian's ``chromium`` through Playwright (``tests/browsers.py``).
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
@@ -24,9 +21,7 @@ from actas.api.settings import Settings
 from actas.archive.audience import Audience
 from actas.archive.build import BuildOptions, BuildReport, build_archive
 from tests.archive.worlds import HostileWorld, hostile_world
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.browsers import chromium
 
 
 @dataclass
@@ -84,29 +79,9 @@ def served(site: Built) -> Iterator[str]:
         server.server_close()
 
 
-def missing_browser(reason: str) -> NoReturn:
-    """Skip, loudly, on a developer's machine; fail when ``CI`` is set: a CI run without a
-    browser would otherwise pass with the browser tests never run."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     # Module scope: Playwright's sync API keeps an event loop running in this thread while it
     # is open, which async tests of other modules cannot share.
-    if CHROMIUM is None:
-        missing_browser("Chromium is not installed: apt-get install chromium")
-    try:
-        from playwright import sync_api as playwright_api
-    except ImportError:
-        missing_browser("Playwright is not installed: pip install -e '.[test]'")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched

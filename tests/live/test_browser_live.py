@@ -9,8 +9,6 @@ does it); without them the test is skipped on a developer's machine and fails un
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,19 +20,13 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from tests.browsers import chromium, missing_browser
 from tests.live.test_live_updates import node_id, server, sqlite_env
 
 __all__ = ["sqlite_env"]  # the fixture: a migrated, seeded SQLite file of the test's own
 
 HERE = Path(__file__).parent / "browser"
 GRAPHQL_WS = HERE / "node_modules" / "graphql-ws" / "umd" / "graphql-ws.min.js"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
 
 
 class _Frontend(SimpleHTTPRequestHandler):
@@ -61,23 +53,11 @@ def frontend() -> Iterator[str]:
 
 
 @pytest.fixture
-def chromium() -> Iterator[Any]:
-    if CHROMIUM is None:
-        missing("Chromium is not installed: apt-get install chromium")
+def browser() -> Iterator[Any]:
     if not GRAPHQL_WS.exists():
-        missing("graphql-ws is not installed: npm ci --prefix tests/live/browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright is not installed: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+        missing_browser("graphql-ws is not installed: npm ci --prefix tests/live/browser")
+    with chromium() as launched:
+        yield launched
 
 
 def argue(base: str, token: str, proposal: int, body: str) -> None:
@@ -101,7 +81,7 @@ def open_page(browser: Any, page_origin: str, api: str, token: str) -> Any:
 
 
 def test_a_page_on_an_allowed_origin_gets_live_updates_through_graphql_ws(
-    sqlite_env: tuple[dict[str, str], dict[str, Any]], chromium: Any, tmp_path: Path
+    sqlite_env: tuple[dict[str, str], dict[str, Any]], browser: Any, tmp_path: Path
 ) -> None:
     env, seeded = sqlite_env
     tokens = seeded["tokens"]
@@ -110,7 +90,7 @@ def test_a_page_on_an_allowed_origin_gets_live_updates_through_graphql_ws(
         frontend() as elsewhere,
         server({**env, "ACTAS_CORS_ORIGINS": allowed}) as api,
     ):
-        page = open_page(chromium, allowed, api, tokens["decider"])
+        page = open_page(browser, allowed, api, tokens["decider"])
         page.wait_for_function("document.getElementById('state').textContent === 'connected'")
         page.wait_for_timeout(500)  # the subscription registers after the handshake
         argue(api, tokens["author"], seeded["proposal"], "Seen from a browser.")
@@ -119,7 +99,7 @@ def test_a_page_on_an_allowed_origin_gets_live_updates_through_graphql_ws(
         failure = page.evaluate("window.failure")
         page.screenshot(path=str(tmp_path / "live.png"))
 
-        stranger = open_page(chromium, elsewhere, api, tokens["decider"])
+        stranger = open_page(browser, elsewhere, api, tokens["decider"])
         stranger.wait_for_function("window.failure !== null", timeout=15_000)
         refused = stranger.evaluate("window.failure")
         assert stranger.evaluate("window.received.length") == 0
