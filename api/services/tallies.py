@@ -14,7 +14,7 @@ from datetime import datetime
 
 from actas.api import clock
 from actas.api.domain import lifecycle
-from actas.api.domain.rules import DecisionRule, Tally
+from actas.api.domain.rules import DecisionRule, Tally, as_of
 from actas.api.domain.vocabulary import ProposalState, RuleKind
 from actas.api.models import Proposal
 from actas.api.services.electorates import load_electorates
@@ -50,6 +50,13 @@ def rule_of(proposal: Proposal) -> DecisionRule:
 
 def deadline_passed(proposal: Proposal, now: datetime) -> bool:
     return lifecycle.deadline_passed(proposal.deadline, now=now)
+
+
+def tally_as_read(stored: str, *, state: ProposalState, deadline: datetime | None) -> Tally:
+    """The stored tally of a proposal as a reader sees it now: an open proposal whose deadline
+    has passed shows what the passed deadline decides, before the worker's step acts on it."""
+    passed = state is ProposalState.OPEN and lifecycle.deadline_passed(deadline, now=clock.now())
+    return as_of(Tally.from_json(stored), deadline_passed=passed)
 
 
 async def current_tally(proposal: Proposal) -> Tally:

@@ -8,11 +8,11 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from actas.api import clock, models
+from actas.api import models
 from actas.api.domain import vocabulary
-from actas.api.domain.lifecycle import deadline_passed
 from actas.api.domain.references import format_reference
-from actas.api.domain.rules import Tally, as_of
+from actas.api.domain.rules import Tally
+from actas.api.services.tallies import tally_as_read
 from actas.schema.context import Info
 from actas.schema.pagination import Connection, slice_loaded
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
@@ -319,10 +319,9 @@ class ProposalNode(relay.Node):
 
     @strawberry.field(description="The tally now (frozen when the proposal closed).")
     def tally(self) -> TallyNode:
-        passed = self.state == vocabulary.ProposalState.OPEN and deadline_passed(
-            self.deadline, now=clock.now()
+        return TallyNode.of(
+            tally_as_read(self.tally_json, state=self.state, deadline=self.deadline)
         )
-        return TallyNode.of(as_of(Tally.from_json(self.tally_json), deadline_passed=passed))
 
     @strawberry.field
     async def decision(self, info: Info) -> DecisionNode | None:
