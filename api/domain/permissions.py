@@ -1,10 +1,12 @@
 """Who may do what. Seeing comes first (``visibility``); these rules apply to what one can see.
+Which of them (and of ``lifecycle``'s) each action needs is one table, ``abilities.REQUIREMENTS``:
+the services enforce it and ``Proposal.viewerCan`` reads it.
 
 - Observers read and never write; a read-scoped token never writes either.
 - Admins manage their organisation: its settings, units and memberships.
 - Authors (or admins) edit, revise and open their proposals; only authors withdraw them.
 - Deciders (or admins) abandon; deciders record outcomes, and admins may too unless the rule is
-  ``decider``.
+  ``decider``. The author, a decider or an admin follows an accepted decision through.
 - Members who can see an open proposal argue; all of them except ``informed`` participants take
   positions. Only an argument's author edits it.
 """
@@ -34,12 +36,20 @@ class ProposalActor:
 
 
 def ensure_write_scope(viewer: Viewer) -> None:
-    if viewer.scope is not TokenScope.WRITE:
+    ensure_scope_writes(viewer.scope)
+
+
+def ensure_scope_writes(scope: TokenScope) -> None:
+    if scope is not TokenScope.WRITE:
         raise Forbidden("This token is read-only.")
 
 
 def ensure_writer(viewer: Viewer, member: MemberScope) -> None:
-    ensure_write_scope(viewer)
+    ensure_may_write(viewer.scope, member)
+
+
+def ensure_may_write(scope: TokenScope, member: MemberScope) -> None:
+    ensure_scope_writes(scope)
     if not member.can_write:
         raise Forbidden("Observers can read but not write.")
 
@@ -79,6 +89,11 @@ _TRANSITION_REFUSALS = {
 def ensure_may_take_position(actor: ProposalActor) -> None:
     if actor.participant_role is ParticipantRole.INFORMED:
         raise Forbidden("Informed participants follow the debate but take no position.")
+
+
+def ensure_may_follow_through(actor: ProposalActor) -> None:
+    if not (actor.is_author or actor.is_decider or actor.member.is_admin):
+        raise Forbidden("Only the author, a decider or an admin follows a decision through.")
 
 
 def ensure_may_edit_argument(user_id: int, argument_author_id: int) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from actas.api.domain import payloads
 from actas.api.domain import validation as clean
-from actas.api.domain.electorate import ensure_may_block
+from actas.api.domain.abilities import Ability, Situation, ensure_able
 from actas.api.domain.errors import NotFound, ValidationFailed
-from actas.api.domain.lifecycle import ensure_before_deadline, ensure_open
-from actas.api.domain.permissions import ensure_may_edit_argument, ensure_may_take_position
+from actas.api.domain.lifecycle import ensure_open
+from actas.api.domain.permissions import ensure_may_edit_argument
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import PositionStance, ProposalState, RuleKind, Stance
 from actas.api.models import Argument, ArgumentRevision, Position, PositionChange
@@ -25,8 +25,9 @@ async def add_argument(
 ) -> Argument:
     """An argument on the proposal's current version, or a reply to another argument."""
     body = clean.text(body, field="body", max_length=clean.MAX_BODY)
-    async with proposal_change(viewer, proposal_id) as (work, proposal, _actor):
-        ensure_open(ProposalState(proposal.state), "arguing")
+    async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
+        ability = Ability.ARGUE if parent_id is None else Ability.REPLY
+        ensure_able(ability, Situation.of(actor, viewer.scope, proposal, now=work.at))
         if parent_id is not None and not await Argument.exists(
             id=parent_id, proposal_id=proposal.id
         ):
@@ -110,12 +111,15 @@ async def take_position(
         reason, field="reason", max_length=MAX_REASON, required=stance in REASON_REQUIRED
     )
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
-        ensure_open(ProposalState(proposal.state), "taking a position")
-        ensure_may_take_position(actor)
-        ensure_before_deadline(proposal.deadline, now=work.at)
-        if stance is PositionStance.BLOCK and proposal.rule == RuleKind.CONSENT:
-            electorate = (await load_electorates([proposal]))[proposal.id]
-            ensure_may_block(electorate, viewer.user_id)
+        blocking = stance is PositionStance.BLOCK
+        # Only a block under consent asks who votes.
+        electorate = (
+            (await load_electorates([proposal]))[proposal.id]
+            if blocking and proposal.rule == RuleKind.CONSENT
+            else None
+        )
+        situation = Situation.of(actor, viewer.scope, proposal, now=work.at, electorate=electorate)
+        ensure_able(Ability.BLOCK if blocking else Ability.TAKE_POSITION, situation)
         position = await Position.get_or_none(proposal_id=proposal.id, user_id=viewer.user_id)
         if position is None:
             position = Position(

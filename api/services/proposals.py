@@ -9,13 +9,12 @@ from datetime import datetime
 
 from actas.api.domain import payloads
 from actas.api.domain import validation as clean
+from actas.api.domain.abilities import Ability, Situation, ensure_able
 from actas.api.domain.errors import NotFound, ValidationFailed, VersionConflict
-from actas.api.domain.lifecycle import OUTCOME_ACTIONS, Action, ensure_editable, transition
+from actas.api.domain.lifecycle import OUTCOME_ACTIONS, Action, transition
 from actas.api.domain.permissions import (
     ProposalActor,
     ensure_may_change_participant,
-    ensure_may_edit_proposal,
-    ensure_may_transition,
     ensure_writer,
 )
 from actas.api.domain.references import format_reference
@@ -171,8 +170,7 @@ class ProposalChanges:
 
 async def update_proposal(viewer: Viewer, proposal_id: int, changes: ProposalChanges) -> Proposal:
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
-        ensure_editable(ProposalState(proposal.state), "changing it")
-        ensure_may_edit_proposal(actor)
+        ensure_able(Ability.EDIT, Situation.of(actor, viewer.scope, proposal, now=work.at))
         unit_id = None if changes.clear_unit else (changes.unit_id or proposal.unit_id)
         visibility = changes.visibility or Visibility(proposal.visibility)
         rule = DecisionRule(
@@ -242,8 +240,7 @@ async def revise_proposal(
     someone revised it since, nothing is saved and the client gets a conflict to resolve."""
     note = clean.text(change_note, field="change_note", max_length=MAX_NOTE)
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
-        ensure_editable(ProposalState(proposal.state), "revising it")
-        ensure_may_edit_proposal(actor)
+        ensure_able(Ability.REVISE, Situation.of(actor, viewer.scope, proposal, now=work.at))
         if proposal.version != expected_version:
             raise VersionConflict(expected=expected_version, current=proposal.version)
         text = {
@@ -297,8 +294,8 @@ async def set_participant(
 ) -> Proposal:
     """Give a member a role on the proposal, change it, or (``None``) remove them."""
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
-        ensure_editable(ProposalState(proposal.state), "changing its participants")
-        ensure_may_edit_proposal(actor)
+        situation = Situation.of(actor, viewer.scope, proposal, now=work.at)
+        ensure_able(Ability.CHANGE_PARTICIPANTS, situation)
         existing = await Participant.get_or_none(proposal_id=proposal.id, user_id=user_id)
         is_open = proposal.state == ProposalState.OPEN
         if is_open:
@@ -349,16 +346,9 @@ async def set_participant(
 async def open_proposal(viewer: Viewer, proposal_id: int, reason: str | None = None) -> Proposal:
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
         transition(ProposalState(proposal.state), Action.OPEN, reason)
-        ensure_may_transition(actor, Action.OPEN, RuleKind(proposal.rule))
-        if proposal.rule == RuleKind.DECIDER and not await Participant.exists(
-            proposal_id=proposal.id, role=ParticipantRole.DECIDER
-        ):
-            raise ValidationFailed(
-                "Under the decider rule a proposal needs at least one decider before it opens.",
-                field="participants",
-            )
-        if proposal.deadline is not None:
-            clean.future(proposal.deadline, now=work.at, field="deadline")
+        named = await Participant.exists(proposal_id=proposal.id, role=ParticipantRole.DECIDER)
+        situation = Situation.of(actor, viewer.scope, proposal, now=work.at, has_decider=named)
+        ensure_able(Ability.OPEN, situation)
         proposal.state = ProposalState.OPEN
         proposal.opened_at = work.at
         proposal.updated_at = work.at
@@ -403,7 +393,8 @@ async def _close(
 ) -> Proposal:
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
         transition(ProposalState(proposal.state), action, statement)
-        ensure_may_transition(actor, action, RuleKind(proposal.rule))
+        # The tally is judged by ``close``, on the tally the decision freezes.
+        ensure_able(Ability(action), Situation.of(actor, viewer.scope, proposal, now=work.at))
         await close(work, proposal, action, statement, cited_argument_ids)
     return proposal
 
@@ -465,8 +456,7 @@ async def link_proposals(
     Only the source changes, so the target may be closed (a new proposal may supersede a decided
     one)."""
     async with proposal_change(viewer, source_id) as (work, source, actor):
-        ensure_editable(ProposalState(source.state), "linking it")
-        ensure_may_edit_proposal(actor)
+        ensure_able(Ability.LINK, Situation.of(actor, viewer.scope, source, now=work.at))
         target = await visible_proposals(viewer, source.organisation_id).get_or_none(id=target_id)
         if target is None:
             raise NotFound("proposal", target_id)
