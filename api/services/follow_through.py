@@ -7,20 +7,16 @@ from datetime import date
 
 from actas.api.domain import payloads
 from actas.api.domain import validation as clean
-from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
-from actas.api.domain.permissions import ProposalActor
+from actas.api.domain.abilities import Ability, Situation, ensure_able
+from actas.api.domain.errors import NotFound, ValidationFailed
+from actas.api.domain.permissions import ensure_may_follow_through
 from actas.api.domain.visibility import Viewer, can_see_proposal, visible_proposals
-from actas.api.domain.vocabulary import FollowUpStatus, OutcomeVerdict, ProposalState
+from actas.api.domain.vocabulary import FollowUpStatus, OutcomeVerdict
 from actas.api.models import FollowUp, OutcomeReview, Proposal
 from actas.api.services.access import organisation_scopes, proposal_audiences
 from actas.api.services.proposals import proposal_change
 
 MAX_TITLE, MAX_NOTE = 300, 5_000
-
-
-def _ensure_may_follow_through(actor: ProposalActor) -> None:
-    if not (actor.is_author or actor.is_decider or actor.member.is_admin):
-        raise Forbidden("Only the author, a decider or an admin follows a decision through.")
 
 
 async def _ensure_owner_may_see(proposal: Proposal, owner_id: int) -> None:
@@ -33,19 +29,13 @@ async def _ensure_owner_may_see(proposal: Proposal, owner_id: int) -> None:
         )
 
 
-def _ensure_accepted(proposal: Proposal) -> None:
-    if proposal.state != ProposalState.ACCEPTED:
-        raise ValidationFailed("Only an accepted decision is followed through.", field="proposal")
-
-
 async def add_follow_up(
     viewer: Viewer, proposal_id: int, *, title: str, owner_id: int, due: date
 ) -> FollowUp:
     """An action carrying an accepted decision to its result, owned by one member."""
     title = clean.text(title, field="title", max_length=MAX_TITLE)
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
-        _ensure_accepted(proposal)
-        _ensure_may_follow_through(actor)
+        ensure_able(Ability.ADD_FOLLOW_UP, Situation.of(actor, viewer.scope, proposal, now=work.at))
         await _ensure_owner_may_see(proposal, owner_id)
         follow_up = await FollowUp.create(
             organisation_id=proposal.organisation_id,
@@ -83,7 +73,7 @@ async def update_follow_up(viewer: Viewer, follow_up_id: int, changes: FollowUpC
     async with proposal_change(viewer, found.proposal_id) as (work, proposal, actor):
         follow_up = await FollowUp.get(id=follow_up_id)
         if viewer.user_id != follow_up.owner_id:
-            _ensure_may_follow_through(actor)
+            ensure_may_follow_through(actor)
         updates: dict[str, object] = {}
         if changes.status is not None:
             updates["status"] = changes.status
@@ -134,12 +124,15 @@ async def record_outcome(
     observed = clean.text(observed, field="observed", max_length=100)
     comment = clean.text(comment, field="comment", max_length=MAX_NOTE, required=False)
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
-        _ensure_accepted(proposal)
-        owns_a_follow_up = await FollowUp.exists(proposal_id=proposal.id, owner_id=viewer.user_id)
-        if not owns_a_follow_up:
-            _ensure_may_follow_through(actor)
-        if await OutcomeReview.exists(proposal_id=proposal.id):
-            raise ValidationFailed("The outcome is already recorded.", field="proposal")
+        situation = Situation.of(
+            actor,
+            viewer.scope,
+            proposal,
+            now=work.at,
+            owns_follow_up=await FollowUp.exists(proposal_id=proposal.id, owner_id=viewer.user_id),
+            outcome_recorded=await OutcomeReview.exists(proposal_id=proposal.id),
+        )
+        ensure_able(Ability.RECORD_OUTCOME, situation)
         review = await OutcomeReview.create(
             organisation_id=proposal.organisation_id,
             proposal_id=proposal.id,
