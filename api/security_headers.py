@@ -7,9 +7,9 @@ sends the ``Origin`` the sign-in form checks; with ``no-referrer`` it would send
 
 The Content-Security-Policy depends on what is answered. JSON and text (GraphQL, ``/p``,
 health) load nothing: ``default-src 'none'``. The archive's pages get ``archive_policy`` (set
-by ``archive_access`` with the build's script hashes). GraphiQL, the only other HTML page,
-loads from a CDN with inline scripts: it gets only ``frame-ancestors`` until it is served
-from here.
+by ``archive_access`` with the build's script hashes). GraphiQL's page (development) sets
+``GRAPHIQL_POLICY`` itself (``schema.graphiql_page``): its files come from here, with no inline
+script. Any other HTML gets only ``frame-ancestors``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,14 @@ ALWAYS = {
 }
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = "frame-ancestors 'none'"
+# GraphiQL's own files and its calls to this API (over HTTP and, for subscriptions, a websocket:
+# CSP3's 'self' covers ws:/wss: of the same host). Its editors and React set style attributes,
+# and its fonts are data: URLs inside its CSS.
+GRAPHIQL_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def archive_policy(script_hashes: Iterable[str]) -> str:

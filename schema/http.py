@@ -1,7 +1,8 @@
 """GraphQL over HTTP: bearer-token authentication, content negotiation and status codes.
 
 - Every request needs ``Authorization: Bearer <token>``; without a valid one the answer is 401
-  before any GraphQL runs. Only the GraphiQL page itself (when enabled) loads without one.
+  before any GraphQL runs. Only the GraphiQL page itself (when enabled) loads without one;
+  it and its files are the package's own (``graphiql_page``), with no CDN.
 - A client that accepts ``application/graphql-response+json`` gets that media type and the
   GraphQL-over-HTTP status codes (4xx when the request could not be executed); others get
   ``application/json`` with status 200, as classic clients expect.
@@ -20,6 +21,7 @@ import orjson
 from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -35,6 +37,7 @@ from actas.api.services.access import load_viewer
 from actas.api.services.tokens import Credentials, authenticate
 from actas.api.settings import Settings
 from actas.schema.context import Context
+from actas.schema.graphiql_page import graphiql_page, graphiql_routes
 from actas.schema.idempotency import idempotently
 from actas.schema.limits import RATE_LIMITED
 from actas.schema.loaders import Loaders
@@ -89,6 +92,13 @@ class ActasGraphQL(GraphQL[Context, None]):
             return
         answer = idempotently(super().__call__, credentials.user_id, body)  # Idempotency-Key
         await answer(scope, _replaying(body, receive), send)
+
+    def asset_routes(self) -> list[BaseRoute]:
+        """The files GraphiQL's page loads, at ``/graphql/assets/`` (none when it is off)."""
+        return graphiql_routes(self.settings)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page()  # from the package's own files, not strawberry's CDN page
 
     @staticmethod
     def should_render_graphql_ide_for(request: Request) -> bool:
