@@ -131,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/p/{reference}", proposal_link),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # live updates (graphql-transport-ws)
+            *graphql.asset_routes(),  # GraphiQL's own files, at /graphql/assets/
             # The static archive (`actas archive build`), served beside the API to whom its
             # build is for (`archive_access`); looked up at each request, so a build made
             # while serving shows up without a restart.
