@@ -9,7 +9,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
-from urllib.parse import quote
 
 import typer
 import uvicorn
@@ -272,11 +271,13 @@ def demo(
     except ArchiveError as error:
         _fail(f"the demo's archive could not be built: {error}")
     url = f"http://127.0.0.1:{port}/graphql"
-    headers = quote(json.dumps({"Authorization": f"Bearer {secret}"}))
+    headers = json.dumps({"Authorization": f"Bearer {secret}"})
     typer.echo(description)
     typer.echo(f"\nDatabase: {_describe(settings)}")
     typer.echo(f"API token (write, 30 days): {secret}")
-    typer.echo(f"GraphiQL, token filled in: {url}?headers={headers}")
+    # Not in the URL: addresses end up in history, logs and screenshots.
+    typer.echo(f"GraphiQL: {url}")
+    typer.echo(f"  its Headers tab (paste once, this browser keeps it): {headers}")
     typer.echo("\nOr from a shell:")
     typer.echo(
         f"  curl -s {url} -H 'Authorization: Bearer {secret}' -H 'Content-Type: application/json' "
