@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.expressions import Q, Subquery
 
+from actas.api.domain.abilities import NOTHING, ProposalAbilities
 from actas.api.domain.references import parse_reference
 from actas.api.domain.threads import depth_first
 from actas.api.domain.visibility import Viewer, visible_proposals
@@ -41,6 +42,7 @@ from actas.api.models import (
     User,
 )
 from actas.api.services import debates
+from actas.api.services.abilities import abilities_of
 from actas.api.services.debates import ArgumentRow, Person, PositionRow
 from actas.api.services.search import argument_matches
 
@@ -127,6 +129,7 @@ class Loaders(_FollowThroughLoaders):
         self.follow_ups = DataLoader[int, list[FollowUp]](self._follow_ups)
         self.outcome_review = DataLoader[int, OutcomeReview | None](self._outcome_reviews)
         self.following = DataLoader[int, bool](self._following)
+        self.viewer_can = DataLoader[int, ProposalAbilities](self._viewer_can)
         self.notification_email = DataLoader[int, Delivery | None](self._notification_emails)
         self.delivery_attempts = DataLoader[int, list[DeliveryAttempt]](self._delivery_attempts)
         self.matching_arguments = DataLoader[tuple[int, str], list[int]](self._matching_arguments)
@@ -205,6 +208,11 @@ class Loaders(_FollowThroughLoaders):
     def visible_proposals(self) -> Any:
         """The viewer's visible proposals, with what every proposal field needs in one query."""
         return visible_proposals(self.viewer).select_related("organisation", "author", "decision")
+
+    async def _viewer_can(self, proposal_ids: Sequence[int]) -> list[ProposalAbilities]:
+        proposals = [p for p in await self.proposal.load_many(proposal_ids) if p]
+        abilities = await abilities_of(self.viewer, proposals)
+        return [abilities.get(p, NOTHING) for p in proposal_ids]
 
     async def _tags(self, proposal_ids: Sequence[int]) -> list[list[str]]:
         rows = await ProposalTag.filter(proposal_id__in=proposal_ids).order_by("tag")

@@ -21,6 +21,7 @@ from actas.schema.types.follow_through import FollowUpNode, OutcomeReview
 from actas.schema.types.organisation import OrganisationNode, UnitNode, _unit
 from actas.schema.types.people import UserNode
 from actas.schema.types.record import EventNode
+from actas.schema.types.viewer_can import ProposalViewerCan
 
 
 @strawberry.type(description="The expected impact on a metric; every part is optional.")
@@ -367,6 +368,10 @@ class ProposalNode(relay.Node):
     @strawberry.field(description="Whether you follow this proposal (and hear of its changes).")
     async def viewer_follows(self, info: Info) -> bool:
         return await info.context.loaders.following.load(self.id)
+
+    @strawberry.field(description="What you may do on this proposal now.")
+    async def viewer_can(self, info: Info) -> ProposalViewerCan:
+        return ProposalViewerCan.of(await info.context.loaders.viewer_can.load(self.id))
 
 
 def _link_kind(link: models.ProposalLink, proposal_id: int) -> LinkKind:
