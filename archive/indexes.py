@@ -13,7 +13,7 @@ import orjson
 from actas.archive import data, shell
 from actas.archive.audience import Audience
 from actas.archive.render import Listing, Page, Renderer, decision_path
-from actas.archive.texts import Texts
+from actas.archive.texts import Texts, month_of
 
 
 def files(
@@ -49,7 +49,7 @@ def listings(
     for s in summaries:
         keys = [
             ("outcome", s.outcome, t[f"outcome.{s.outcome}"]),
-            ("month", s.month, t.month_name(s.month)),
+            ("month", s.month, t.format_month(month_of(s.month))),
         ]
         if s.unit_slug and s.unit:
             keys.append(("unit", s.unit_slug, s.unit))

@@ -22,12 +22,22 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from actas.api.catalogue import Message
 from actas.archive import data, sanitise
-from actas.archive.texts import Texts
+from actas.archive.texts import month_of, texts_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 PAGE_SIZE = 50
 OUTCOMES = ("accepted", "rejected", "abandoned", "withdrawn")
+# The organisation page's sections (their anchors in organisation.html.j2) and their headings.
+ORGANISATION_SECTIONS = {
+    "recent": "recent",
+    "outcomes": "by_outcome",
+    "units": "by_unit",
+    "tags": "by_tag",
+    "months": "per_month",
+    "chain": "chain",
+}
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,7 @@ class Renderer:
     """Renders for one language, audience and site URL."""
 
     def __init__(self, *, language: str, audience: str, site_url: str) -> None:
-        self.texts = Texts(language)
+        self.texts = texts_for(language)
         self.language = language
         self.audience = audience
         self.site_url = site_url.rstrip("/") + "/"
@@ -113,13 +123,18 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["markdown"] = sanitise.markdown
-        self.env.filters["date"] = lambda v: self.texts.date(v)
-        self.env.filters["moment"] = lambda v: self.texts.moment(v)
-        self.env.filters["month"] = lambda v: self.texts.month_name(v)
-        self.env.filters["percent"] = _percent
+        self.env.filters["date"] = self.texts.format_date
+        self.env.filters["moment"] = self.texts.format_moment
+        self.env.filters["month"] = lambda v: self.texts.format_month(month_of(v))
+        self.env.filters["number"] = self.texts.format_decimal
+        self.env.filters["percent"] = self.percent
+        self.env.filters["reason"] = lambda v: self.texts.render(Message.from_data(v))
         self.env.filters["iso"] = lambda v: v.isoformat().replace("+00:00", "Z")
         self.env.filters["event"] = self.event_text
         self.env.globals.update(t=self.texts, language=language, audience=audience)
+
+    def percent(self, value: float | None) -> str:
+        return "-" if value is None else self.texts.format_percent(value)
 
     def event_text(self, event: data.Event) -> str:
         """What an event did, as plain text (the template escapes it)."""
@@ -136,18 +151,16 @@ class Renderer:
         if detail.get("verdict"):
             detail["verdict"] = t[f"verdict.{detail['verdict']}"]
         if detail.get("due"):
-            detail["due"] = t.date(date.fromisoformat(detail["due"]))
+            detail["due"] = date.fromisoformat(detail["due"])
+        filled = defaultdict(lambda: "?", detail)
         if "changed" in detail:
             key += "." + _follow_up_change(event.detail)
-            detail["changes"] = ", ".join(
-                t[f"follow_up.now.{what}"].format_map(defaultdict(lambda: "?", detail))
-                for what in detail["changed"]
+            filled["changes"] = t.format_list(
+                t.fill(t[f"follow_up.now.{what}"], filled) for what in detail["changed"]
             )
-        try:
-            sentence = t[key]
-        except KeyError:
-            return t["event.other"].format(type=event.type)
-        return sentence.format_map(defaultdict(lambda: "?", detail))
+        if key not in t:
+            return t.gettext("event.other", type=event.type)
+        return t.fill(t[key], filled)
 
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(**context)
@@ -181,7 +194,7 @@ class Renderer:
 
     def citation(self, decision: data.Decision, url: str) -> dict[str, str]:
         outcome = self.texts[f"outcome.{decision.outcome}"]
-        when = self.texts.date(decision.decided_at)
+        when = self.texts.format_date(decision.decided_at)
         label = f"{decision.reference}: {decision.title}"
         markdown_label = "".join("\\" + c if c in "\\[]*_`<>" else c for c in label)
         return {
@@ -207,18 +220,32 @@ class Renderer:
     def organisation(
         self, organisation: data.Organisation, summaries: Sequence[data.Summary]
     ) -> Page:
-        units = Counter(s.unit_slug for s in summaries if s.unit_slug)
-        tags = Counter(tag for s in summaries for tag in s.tags)
+        counts = Counter(s.unit_slug for s in summaries if s.unit_slug)
+        units = [(u, counts[u.slug]) for u in organisation.units if counts[u.slug]]
+        tags = sorted(Counter(tag for s in summaries for tag in s.tags).items())
         content = self._render(
             "organisation.html.j2",
             org=organisation,
             recent=summaries[:10],
             figures=figures(summaries),
-            units=[(u, units[u.slug]) for u in organisation.units if units[u.slug]],
-            tags=sorted(tags.items()),
+            units=units,
+            tags=tags,
             root="../",
         )
-        return Page(f"{organisation.slug}/index.html", organisation.name, content)
+        sections = {
+            "recent": bool(summaries),
+            "outcomes": bool(summaries),
+            "units": bool(summaries and units),
+            "tags": bool(summaries and tags),
+            "months": bool(summaries),
+            "chain": organisation.chain_head is not None,
+        }
+        outline = tuple(
+            (anchor, self.texts[ORGANISATION_SECTIONS[anchor]])
+            for anchor, shown in sections.items()
+            if shown
+        )
+        return Page(f"{organisation.slug}/index.html", organisation.name, content, outline)
 
     def home(
         self,
@@ -233,7 +260,8 @@ class Renderer:
             names={o.slug: o.name for o in organisations},
             root="",
         )
-        return Page("index.html", self.texts.site_name, content)
+        outline = (("organisations", self.texts.organisations), ("recent", self.texts.recent))
+        return Page("index.html", self.texts.site_name, content, outline)
 
     def shell_markdown(self, name: str) -> str:
         """A page of the mkdocs shell (``site_templates/shell/``): fixed texts only, so no user
@@ -287,10 +315,6 @@ def _follow_up_change(detail: dict[str, Any]) -> str:
 
 def _text_width(text: str) -> int:
     return 10 + 7 * len(text)
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f} %"
 
 
 def _newest_first(summary: data.Summary) -> tuple[float, str, int]:

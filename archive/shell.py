@@ -2,8 +2,10 @@
 
 mkdocs builds a constant handful of pages, whatever the size of the archive: the theme's assets,
 the search and about pages, the 404 page, and *frames*: pages whose title, outline and content
-are placeholders, one for the home page and one per folder depth. Every decision and index page
-is rendered straight to HTML (``render``) and set into the frame of its depth, so it carries
+are placeholders, one for the home page and two per folder depth (with an outline, and without
+one for pages that have none, such as lists: Material then leaves out the outline's heading
+rather than show it empty). Every decision and index page is rendered straight to HTML
+(``render``) and set into the frame of its depth, so it carries
 Material's header, navigation, palette and scripts with relative links that resolve from where it
 lives. Why not let mkdocs build every page: it re-renders everything on every build (~12 to 15 ms
 a page here, 120 to 150 s at 10,000 decisions, so neither the 120 s build nor the 20 s republish
@@ -32,6 +34,7 @@ OVERRIDES = TEMPLATES / "overrides"  # the theme's custom_dir, relative to TOP_C
 DEPTHS = (1, 2, 3, 4)
 TITLE, TOC, CONTENT = "ACTASTITLE", "ACTASTOC", "ACTASCONTENT"
 FRAMES_FOLDER = "_frames"
+PLAIN_FOLDER = "_frames_plain"  # the frames without an outline
 SKIP = {"index.html", "sitemap.xml", "sitemap.xml.gz"}  # the archive writes its own
 
 
@@ -39,20 +42,21 @@ class ShellError(ArchiveError):
     """mkdocs failed, or its output no longer has the shape the frames rely on."""
 
 
-def frame_source(depth: int) -> str:
+def frame_source(depth: int, *, outline: bool = True) -> str:
     """Where the frame for pages ``depth`` folders deep lives in the shell's docs."""
-    return f"{FRAMES_FOLDER}/" + "x/" * (depth - 1) + "index.md"
+    return f"{FRAMES_FOLDER if outline else PLAIN_FOLDER}/" + "x/" * (depth - 1) + "index.md"
 
 
 def docs(renderer: Renderer) -> dict[str, str]:
     """The shell's Markdown pages, by path inside ``docs_dir``."""
-    frame = renderer.shell_markdown("frame")
+    frame, plain = renderer.shell_markdown("frame"), renderer.shell_markdown("frame_plain")
     pages = {
         "index.md": frame,
         "search.md": renderer.shell_markdown("search"),
         "about.md": renderer.shell_markdown("about"),
     }
     pages.update({frame_source(depth): frame for depth in DEPTHS})
+    pages.update({frame_source(depth, outline=False): plain for depth in DEPTHS})
     return pages
 
 
@@ -74,6 +78,12 @@ def config(renderer: Renderer, docs_dir: Path, site_dir: Path) -> str:
         f"  - {_quote(t.about)}: about.md",
         "not_in_nav: |",
         f"  /{FRAMES_FOLDER}/",
+        f"  /{PLAIN_FOLDER}/",
+        # The 404 page's words (site_templates/overrides/404.html): the theme's are English.
+        "extra:",
+        f"  not_found_title: {_quote(t.page_not_found)}",
+        f"  not_found: {_quote(t.not_found)}",
+        f"  home: {_quote(t.home)}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -152,7 +162,7 @@ class Frame:
     parts: tuple[Part, ...]
 
     @classmethod
-    def parse(cls, page: str) -> Frame:
+    def parse(cls, page: str, *, outline: bool = True) -> Frame:
         if "<pre" in page or "<textarea" in page:
             raise ShellError("The theme's page holds preformatted text: it cannot be tidied.")
         page = _INDENTATION.sub("\n", page)
@@ -164,7 +174,7 @@ class Frame:
             parts.append(TocItem.parse(slot.group()) if kind == "toc" else Slot(kind))
             position = slot.end()
         parts.append(page[position:].replace("#actastoc", "#top"))
-        _check_cut(parts)
+        _check_cut(parts, outline=outline)
         return cls(tuple(parts))
 
     def fixed_text(self) -> str:
@@ -188,9 +198,10 @@ class Frame:
         return "".join(out)
 
 
-def _check_cut(parts: list[Part]) -> None:
-    """The theme's layout still has every slot once (the title and outline at least once), and
-    no marker is left in the frame's fixed text."""
+def _check_cut(parts: list[Part], *, outline: bool) -> None:
+    """The theme's layout still has every slot once (the title at least once, and the outline
+    at least once in a frame with an outline, never in one without), and no marker is left in
+    the frame's fixed text."""
     count = {kind: sum(part is kind for part in parts) for kind in Slot}
     toc_items = [part for part in parts if isinstance(part, TocItem)]
     fixed = [part for part in parts if isinstance(part, str)]
@@ -199,30 +210,35 @@ def _check_cut(parts: list[Part]) -> None:
         count[Slot.CONTENT] != 1
         or count[Slot.CANONICAL] != 1
         or not count[Slot.TITLE]
-        or not toc_items
+        or bool(toc_items) != outline
         or any(marker in text for text in fixed for marker in MARKERS)
     ):
         raise ShellError("The theme's page layout changed: frame placeholders not found.")
 
 
 class Frames:
-    """The frames of one shell build: the home page's and one per depth."""
+    """The frames of one shell build, by depth and whether they have an outline: the home
+    page's and two per depth."""
 
-    def __init__(self, frames: Mapping[int, Frame]) -> None:
+    def __init__(self, frames: Mapping[tuple[int, bool], Frame]) -> None:
         self.frames = frames
 
     @classmethod
     def from_site(cls, site_dir: Path) -> Frames:
-        sources = {0: site_dir / "index.html"}
+        sources = {(0, True): site_dir / "index.html"}
+        sources.update({(d, True): site_dir / _built(frame_source(d)) for d in DEPTHS})
         sources.update(
-            {d: site_dir / frame_source(d).replace("index.md", "index.html") for d in DEPTHS}
+            {(d, False): site_dir / _built(frame_source(d, outline=False)) for d in DEPTHS}
         )
         return cls(
-            {d: Frame.parse(path.read_text(encoding="utf-8")) for d, path in sources.items()}
+            {
+                (depth, outline): Frame.parse(path.read_text(encoding="utf-8"), outline=outline)
+                for (depth, outline), path in sources.items()
+            }
         )
 
     def wrap(self, page: Page, site_url: str) -> str:
-        frame = self.frames.get(page.depth)
+        frame = self.frames.get((page.depth, bool(page.toc)))
         if frame is None:
             raise ShellError(f"No frame for a page {page.depth} folders deep: {page.path}")
         return frame.wrap(page, site_url + page.path.removesuffix("index.html"))
@@ -272,6 +288,10 @@ def _script_hashes(frames: Frames, site_dir: Path) -> tuple[str, ...]:
         if relative.endswith(".html")
     ]
     return inline_script_hashes(pages)
+
+
+def _built(source: str) -> str:
+    return source.replace("index.md", "index.html")
 
 
 def _site_files(site_dir: Path) -> list[str]:

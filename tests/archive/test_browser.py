@@ -118,7 +118,14 @@ def test_search_finds_a_decision_by_a_word_only_in_one_of_its_arguments(
     links = page.eval_on_selector_all(
         ".actas-search__results a", "links => links.map(a => a.getAttribute('href'))"
     )
+    results = page.locator(".actas-result__title").count()
+    status = page.text_content(".actas-search__status")
+    more_shown = page.is_visible(".actas-search__more")
     page.close()
+    # Every result is shown (at most 5 are drawn at a time), told in the site's language, and
+    # "more results" is not offered.
+    assert status == f"{results} decisiones con «{ONLY_IN_ARGUMENT}»" and results <= 5
+    assert not more_shown
     decision = f"/archive/{hostile.slug}/{reference}/"
     assert decision in links
     # Its sub-result points at the argument that holds the word (the third one).

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+from actas.api.catalogue import texts_for
 from actas.archive.sanitise import markdown
-from actas.archive.texts import TEXTS
 from tests.archive.worlds import PAYLOADS
 
+TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
+METHODS = {"gettext", "ngettext", "fill", "render"}
 
-def test_every_fixed_text_exists_in_spanish_and_english() -> None:
-    assert set(TEXTS["es"]) == set(TEXTS["en"])
-    for key in TEXTS["es"]:
-        fields = {lang: set(re.findall(r"{(\w+)}", TEXTS[lang][key])) for lang in TEXTS}
-        assert fields["es"] == fields["en"], key
+
+def template_keys() -> set[str]:
+    """The catalogue keys the archive's templates name: ``t.key``, ``t["key"]`` and
+    ``t.gettext("key", …)`` (keys built from data, such as ``"outcome." ~ …``, are not here)."""
+    keys = set()
+    for template in TEMPLATES.rglob("*.j2"):
+        source = template.read_text(encoding="utf-8")
+        keys |= {k for k in re.findall(r"\bt\.(\w+)\b", source) if k not in METHODS}
+        keys |= set(re.findall(r"\bt\.n?gettext\(\"([\w.]+)\"", source))
+        keys |= set(re.findall(r"\bt\[\"([\w.]+)\"\]", source))
+    return {k for k in keys if not k.startswith("format_")}
+
+
+def test_every_text_a_template_names_is_in_the_catalogue_in_both_languages() -> None:
+    keys = template_keys()
+    assert {"site_name", "days", "version_n", "reviewed"} <= keys
+    for language in ("es", "en"):
+        texts = texts_for(language)
+        assert {key for key in keys if key not in texts} == set(), language
 
 
 class _Elements(HTMLParser):
