@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlencode
@@ -20,27 +19,15 @@ from actas.api import db
 from actas.api.archive_access import ARCHIVE_PATH, ArchiveFiles
 from actas.api.archive_login import archive_app
 from actas.api.archive_session import ArchiveSessions
-from actas.api.domain.references import format_reference, parse_reference
 from actas.api.operations import operational_middleware, operational_routes
+from actas.api.pages import page_routes
+from actas.api.pages.csrf import Csrf
+from actas.api.pages.site import Site
 from actas.api.security_headers import SecurityHeaders
 from actas.api.services import live
-from actas.api.settings import (
-    DEVELOPMENT_SECRET_KEY,
-    Settings,
-    load_settings,
-    require_secret_key,
-)
+from actas.api.services.personal_links import PersonalLinks
+from actas.api.settings import Settings, load_settings, require_secret_key
 from actas.schema.http import ActasGraphQL
-
-REFERENCE = re.compile(r"[A-Za-z0-9-]+-[0-9]+")  # no dots or slashes: it names a folder
-PROPOSAL_QUERY = """query Proposal($reference: String!) {
-  proposal(reference: $reference) {
-    reference title state summary deadline
-    tally { verdict reason missingVoices { name } }
-    arguments(first: 50) { nodes { depth stance body author { name } } }
-  }
-}"""
-
 
 INBOX_QUERY = """{
   viewer {
@@ -59,26 +46,6 @@ def inbox_link_target(settings: Settings) -> Response:
         return RedirectResponse(f"/graphql?{urlencode({'q': INBOX_QUERY})}")
     return PlainTextResponse(
         "No inbox page here: set ACTAS_LINK_TEMPLATE to your frontend's proposal page.",
-        status_code=404,
-    )
-
-
-async def proposal_link_target(
-    settings: Settings, request: Request, archive: ArchiveFiles, reference: str
-) -> Response:
-    parsed = parse_reference(reference)
-    if parsed is None or not REFERENCE.fullmatch(reference):
-        return PlainTextResponse("Not a proposal reference.", status_code=404)
-    slug, number = parsed
-    canonical = format_reference(slug, number)
-    page = await archive.page_for(request, slug, canonical)
-    if page is not None:
-        return RedirectResponse(f"{ARCHIVE_PATH}/{page}")
-    if settings.graphiql:
-        query = urlencode({"q": PROPOSAL_QUERY, "variables": f'{{"reference": "{canonical}"}}'})
-        return RedirectResponse(f"/graphql?{query}")
-    return PlainTextResponse(
-        f"{canonical} has no page here: set ACTAS_LINK_TEMPLATE to your frontend's proposal page.",
         status_code=404,
     )
 
@@ -104,31 +71,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
-    async def proposal_link(request: Request) -> Response:
-        """Where emails link (the default ``ACTAS_LINK_TEMPLATE``): the decision's archive page
-        once it is published there, else the proposal in GraphiQL (which asks for the token)."""
-        reference = request.path_params["reference"]
-        return await proposal_link_target(settings, request, archive, reference)
-
     async def inbox_link(request: Request) -> Response:
         return inbox_link_target(settings)
 
     graphql = ActasGraphQL(settings)
     require_secret_key(settings)
-    if settings.secret_key == DEVELOPMENT_SECRET_KEY:
+    if settings.uses_development_key:
         logging.getLogger("actas.settings").warning(
-            "ACTAS_SECRET_KEY is not set: archive sign-ins are signed with a key made for this "
-            "process (they end when it stops, and other processes do not accept them)"
+            "ACTAS_SECRET_KEY is not set: sign-ins and email links are signed with a "
+            "development key derived from the database URL (anyone who knows it can forge them)"
         )
-    sessions = ArchiveSessions(settings.secret_key)
+    sessions = ArchiveSessions(settings.signing_key)
     archive = ArchiveFiles(settings.archive_dir, sessions)
+    site = Site(PersonalLinks(settings.signing_key), Csrf(settings.signing_key), archive)
     return Starlette(
         routes=[
             Route("/", home),
             *operational_routes(settings),  # /healthz, /readyz
             Route("/p", inbox_link),
             Route("/p/", inbox_link),
-            Route("/p/{reference}", proposal_link),
+            # Where emails link: the proposal page (``api/pages``), or a closed proposal's
+            # archive page once it is published there.
+            *page_routes(site),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # live updates (graphql-transport-ws)
             *graphql.asset_routes(),  # GraphiQL's own files, at /graphql/assets/

@@ -182,6 +182,10 @@ def worker(
     from actas.api.worker import one_round, run_worker
 
     settings = _settings()
+    try:
+        require_secret_key(settings)  # it signs the personal links in emails
+    except SettingsError as error:
+        _fail(str(error))
     logging.config.dictConfig(logging_config(settings))
     if settings.worker_metrics_port is not None and not once:
         from prometheus_client import start_http_server

@@ -8,8 +8,9 @@ still be switched on explicitly.
 
 from __future__ import annotations
 
+import hashlib
 import os
-import secrets
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,8 @@ from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList
 from actas.api.domain.membership import OrganisationCreators
 
 DEFAULT_DATABASE_URL = "sqlite://actas.sqlite3"
-# Signs the archive's sign-in cookies when ACTAS_SECRET_KEY is unset (development only): one per
-# process, so a restart signs everyone out.
-DEVELOPMENT_SECRET_KEY = secrets.token_urlsafe(32)
 MIN_SECRET_KEY_LENGTH = 32
+DOMAIN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 DEFAULT_DELIVERY_LEASE = 300.0  # seconds a worker holds a claimed delivery unless it renews
 
 
@@ -59,10 +58,15 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_argument_length: int = 1_000  # characters of a string argument (search text, cursors)
     archive_dir: Path = field(default_factory=lambda: Path("actas-archive"))
-    secret_key: str = field(default=DEVELOPMENT_SECRET_KEY, repr=False)  # signs archive cookies
+    # Signs archive cookies and personal links; see ``development_secret_key`` when unset.
+    secret_key: str = field(default="", repr=False)
     mail: MailSettings = field(default_factory=lambda: MailSettings())
     # Where an email's link points: a frontend's proposal page, {reference} filled in.
     link_template: str = "http://127.0.0.1:8000/p/{reference}"
+    # Where this server is reached from outside: personal links in emails point here.
+    public_url: str = "http://127.0.0.1:8000"
+    # Replies by email go to reply+<key>@<reply_domain>; unset, emails carry no reply address.
+    reply_domain: str = ""
     worker_interval: float = 2.0  # seconds between the worker's rounds
     retry_base: float = 30.0  # seconds before the first retry; doubles each time
     max_attempts: int = 8
@@ -76,6 +80,17 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite://")
+
+    @property
+    def signing_key(self) -> str:
+        """The key that signs cookies and links: ACTAS_SECRET_KEY, or in development one that
+        every process on the same database derives alike (so the worker's links open on the
+        server). ``require_secret_key`` keeps production from ever using the latter."""
+        return self.secret_key or development_secret_key(self.database_url)
+
+    @property
+    def uses_development_key(self) -> bool:
+        return not self.secret_key
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,7 +134,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             sender=env.get("ACTAS_MAIL_FROM", "actas <actas@localhost>"),
         ),
         link_template=_link_template(env.get("ACTAS_LINK_TEMPLATE")),
-        secret_key=_secret_key(env.get("ACTAS_SECRET_KEY"), production),
+        public_url=_public_url(env.get("ACTAS_PUBLIC_URL")),
+        reply_domain=_reply_domain(env.get("ACTAS_REPLY_DOMAIN", "")),
+        secret_key=_secret_key(env.get("ACTAS_SECRET_KEY")),
         worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
         retry_base=_seconds(env, "ACTAS_RETRY_BASE", 30.0),
         max_attempts=_integer(env, "ACTAS_MAX_ATTEMPTS", 8, upper=50),
@@ -209,27 +226,45 @@ def _rate_limit_storage(env: Mapping[str, str], production: bool) -> str:
     return url
 
 
-def _secret_key(raw: str | None, production: bool) -> str:
-    if raw:
-        if len(raw) < MIN_SECRET_KEY_LENGTH:
-            raise SettingsError(
-                f"ACTAS_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters "
-                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
-            )
-        return raw
-    if production:
-        return ""  # only a server signs anything: ``require_secret_key`` refuses to serve without
-    return DEVELOPMENT_SECRET_KEY  # the server says so when it starts (``app.create_app``)
+def _secret_key(raw: str | None) -> str:
+    if raw and len(raw) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            f"ACTAS_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    return raw or ""
+
+
+def development_secret_key(database_url: str) -> str:
+    """The signing key of a development setup without ACTAS_SECRET_KEY. It is not secret (anyone
+    who knows the database URL can derive it), which is why production refuses to run on it."""
+    return hashlib.sha256(f"actas development signing key:{database_url}".encode()).hexdigest()
 
 
 def require_secret_key(settings: Settings) -> None:
-    """A server in production refuses to start without ``ACTAS_SECRET_KEY``; the worker and
-    the other commands sign nothing and need none."""
-    if not settings.secret_key:
+    """The server and the worker refuse to start in production without ``ACTAS_SECRET_KEY``:
+    the server signs sign-in cookies and reads personal links, the worker signs the links it
+    puts in emails. Other commands sign nothing."""
+    if settings.production and not settings.secret_key:
         raise SettingsError(
-            "ACTAS_SECRET_KEY is required to serve in production: it signs the archive's "
-            "sign-in cookies (python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            "ACTAS_SECRET_KEY is required in production: it signs sign-in cookies and the "
+            "personal links in emails "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
+
+
+def _public_url(raw: str | None) -> str:
+    url = (raw or "http://127.0.0.1:8000").rstrip("/")
+    if not url.startswith(("http://", "https://")) or "?" in url or "#" in url:
+        raise SettingsError(f"ACTAS_PUBLIC_URL must be an http(s) address, got {raw!r}")
+    return url
+
+
+def _reply_domain(raw: str) -> str:
+    domain = raw.strip().lower()
+    if domain and not DOMAIN_NAME.fullmatch(domain):
+        raise SettingsError(f"ACTAS_REPLY_DOMAIN must be a domain name, got {raw!r}")
+    return domain
 
 
 def _link_template(raw: str | None) -> str:

@@ -20,7 +20,7 @@ from actas.api.models.following import (
 from actas.api.models.idempotency import IdempotencyKey
 from actas.api.models.invitations import Invitation
 from actas.api.models.organisations import Membership, Organisation, Unit
-from actas.api.models.people import ApiToken, User
+from actas.api.models.people import ApiToken, ProcessedMessage, ReplyAddress, User
 from actas.api.models.proposals import (
     Participant,
     Proposal,
@@ -50,10 +50,12 @@ __all__ = [
     "Participant",
     "Position",
     "PositionChange",
+    "ProcessedMessage",
     "Proposal",
     "ProposalLink",
     "ProposalTag",
     "ProposalVersion",
+    "ReplyAddress",
     "ScheduledNotice",
     "Subscription",
     "Unit",

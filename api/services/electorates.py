@@ -5,7 +5,7 @@ voters)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from tortoise.expressions import Q, Subquery
@@ -45,6 +45,15 @@ async def load_electorates(proposals: Iterable[Proposal]) -> dict[int, Electorat
         "proposal_id", "user_id", "stance"
     ):
         stances[pid][user] = PositionStance(stance)
+    return await electorates_from(proposals, roles, stances)
+
+
+async def electorates_from(
+    proposals: list[Proposal],
+    roles: Mapping[int, Mapping[int, ParticipantRole]],
+    stances: Mapping[int, Mapping[int, PositionStance]],
+) -> dict[int, Electorate]:
+    """The electorates of proposals whose participants and positions the caller has read."""
     audiences = await proposal_audiences(proposals, participants=roles)
     scopes = await _voting_scopes(proposals, roles)
     return {
@@ -56,7 +65,7 @@ async def load_electorates(proposals: Iterable[Proposal]) -> dict[int, Electorat
 
 
 async def _voting_scopes(
-    proposals: list[Proposal], roles: dict[int, dict[int, ParticipantRole]]
+    proposals: list[Proposal], roles: Mapping[int, Mapping[int, ParticipantRole]]
 ) -> dict[int, dict[int, MemberScope]]:
     """Scopes by organisation and user: of the participants, and of every member where a
     proposal lets its audience vote."""

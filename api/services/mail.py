@@ -13,6 +13,7 @@ from email.utils import format_datetime
 import aiosmtplib
 
 from actas.api import clock
+from actas.api.catalogue import texts_for
 from actas.api.domain.notifications import Reason
 from actas.api.domain.vocabulary import Language
 from actas.api.settings import MailSettings
@@ -178,6 +179,25 @@ def message_id(key: str) -> str:
     """The Message-ID of a delivery: the same every time it is sent, so a repeat is recognised
     (``make_msgid`` would add the time and a random number)."""
     return f"<{key}@actas>"
+
+
+def compose_link(
+    *, key: str, to: str, language: Language, reference: str, title: str, link: str
+) -> Letter:
+    """A fresh personal link, asked for on a page that refused an old one."""
+    t = texts_for(language.value)
+    fields = {"reference": reference, "title": title}
+    intro = t.gettext("mail.link.body", **fields)
+    opened = t.gettext("mail.link.open")
+    e = html.escape
+    return Letter(
+        to=to,
+        subject=_one_line(t.gettext("mail.link.subject", **fields)),
+        text=f"{intro}\n\n{opened}: {link}\n",
+        html=f'<html><body><p>{e(intro)}</p><p><a href="{e(link, quote=True)}">'
+        f"{e(opened)}</a></p></body></html>",
+        message_id=message_id(key),
+    )
 
 
 DIGEST_SUBJECT = {

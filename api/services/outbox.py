@@ -46,7 +46,7 @@ from actas.api.models import (
     User,
     Webhook,
 )
-from actas.api.services import mail, outbound
+from actas.api.services import link_mail, mail, outbound
 from actas.api.services.leases import claim_due, kept_alive, release
 from actas.api.services.unseen import no_longer_seen
 from actas.api.settings import DEFAULT_DELIVERY_LEASE, Settings
@@ -264,9 +264,11 @@ async def _no_longer_wanted(emails: Sequence[Delivery]) -> dict[int, str]:
 
 
 async def _letters(settings: Settings, deliveries: Sequence[Delivery]) -> dict[int, mail.Letter]:
-    """The email of each delivery: a notification's, or a digest."""
+    """The email of each delivery: a notification's, a fresh link, or a digest."""
     letters = await _notification_letters(settings, [d for d in deliveries if d.notification_id])
-    digests = [d for d in deliveries if d.notification_id is None]
+    links = [d for d in deliveries if link_mail.is_link(d)]
+    digests = [d for d in deliveries if d.notification_id is None and d not in links]
+    letters |= await link_mail.link_letters(settings, links)
     return letters | await _digest_letters(settings, digests)
 
 

@@ -1,5 +1,5 @@
-"""``/p/<reference>``: where emails link by default. A published decision opens on its archive
-page; anything else opens in GraphiQL (development) or says where links should point."""
+"""``/p/<reference>`` without a personal key: a published decision opens on its archive page;
+anything else shows the page that asks for a personal link (``tests/pages`` covers the keys)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import httpx
 import pytest
 from graphql import parse, validate
 
-from actas.api.app import INBOX_QUERY, PROPOSAL_QUERY, create_app
+from actas.api.app import INBOX_QUERY, create_app
 from actas.api.settings import Settings, load_settings
 from actas.schema.root import build_schema
 
@@ -55,26 +55,15 @@ async def test_a_published_decision_opens_on_its_archive_page(
             assert response.headers["location"] == "/archive/acme/ACME-3/"
 
 
-async def test_an_unpublished_proposal_opens_in_graphiql_in_development(
+async def test_an_unpublished_proposal_asks_for_the_personal_link_from_an_email(
     database: Settings, archive: Path
 ) -> None:
-    response = await follow_link(app_settings(database, archive, "development"), "/p/acme-4")
+    for mode in ("development", "production"):
+        response = await follow_link(app_settings(database, archive, mode), "/p/acme-4")
 
-    assert response.status_code == 307
-    location = urlsplit(response.headers["location"])
-    assert location.path == "/graphql"
-    parameters = parse_qs(location.query)
-    assert "proposal(reference: $reference)" in parameters["q"][0]
-    assert parameters["variables"] == ['{"reference": "ACME-4"}']
-
-
-async def test_in_production_an_unpublished_proposal_says_where_links_should_point(
-    database: Settings, archive: Path
-) -> None:
-    response = await follow_link(app_settings(database, archive, "production"), "/p/ACME-4")
-
-    assert response.status_code == 404
-    assert "ACTAS_LINK_TEMPLATE" in response.text
+        assert response.status_code == 200
+        assert "Ábrala desde su correo" in response.text
+        assert 'action="/p/acme-4/link"' in response.text
 
 
 async def test_the_link_of_a_digest_opens_what_awaits_the_reader(
@@ -102,5 +91,4 @@ async def test_what_is_not_a_reference_finds_nothing(database: Settings, archive
 
 def test_the_queries_the_links_open_are_valid_against_the_schema(database: Settings) -> None:
     schema = build_schema(database)
-    for query in (PROPOSAL_QUERY, INBOX_QUERY):
-        assert validate(schema._schema, parse(query)) == []
+    assert validate(schema._schema, parse(INBOX_QUERY)) == []

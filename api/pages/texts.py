@@ -1,0 +1,110 @@
+"""What the proposal page says, in its reader's language: the catalogue's words for the facts
+``ProposalPage`` holds (names of stances, roles and rules, the reader's part, what was done)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from actas.api import clock
+from actas.api.catalogue import Texts, texts_for
+from actas.api.domain.errors import DomainError
+from actas.api.domain.lifecycle import deadline_passed
+from actas.api.domain.validation import MAX_BODY
+from actas.api.domain.vocabulary import (
+    Language,
+    ParticipantRole,
+    PositionStance,
+    RuleKind,
+    Stance,
+)
+from actas.api.services.proposal_page import ProposalPage
+
+DONE = {
+    "position": "page.done.position",
+    "argument": "page.done.argument",
+    "reply": "page.done.reply",
+}
+
+
+def translate(language: Language, key: str) -> str:
+    return texts_for(language.value).gettext(key)
+
+
+def done(shown: ProposalPage, action: str) -> str:
+    return translate(shown.language, DONE[action]) if action in DONE else ""
+
+
+def refusal(language: Language, error: DomainError) -> str:
+    """A refusal as the services worded it (the catalogue does not hold the domain's errors
+    yet: they reach the page in English, as they reach the API)."""
+    return error.message
+
+
+def proposal_context(
+    shown: ProposalPage, query: Mapping[str, str], form: Mapping[str, str]
+) -> dict[str, Any]:
+    t = texts_for(shown.language.value)
+    own = shown.own_position
+    asked = query.get("position", "")
+    chosen = (
+        form.get("stance")
+        or (asked if asked in set(PositionStance) else "")
+        or (own.stance.value if own else "")
+    )
+    reply_to = query.get("reply", "") or form.get("parent", "")
+    names = {p.user_id: p.name for p in shown.participants} | {
+        p.user_id: p.user.name for p in shown.positions
+    }
+    awaited = shown.electorate.silent if shown.electorate else ()
+    return {
+        "t": t,
+        "page": shown,
+        "proposal": shown.proposal,
+        "closed": shown.state.is_closed,
+        "state_name": t.gettext(f"outcome.{shown.state.value}"),
+        "rule_name": t.gettext(f"rule.{shown.proposal.rule}"),
+        "your_part": your_part(t, shown),
+        "tally_reason": tally_reason(t, shown),
+        "stances": [(s.value, t.gettext(f"position.{s.value}")) for s in PositionStance],
+        "stance_names": {s.value: t.gettext(f"position.{s.value}") for s in PositionStance},
+        "argument_stances": {s.value: t.gettext(f"stance.{s.value}") for s in Stance},
+        "argument_stance_choices": [(s.value, t.gettext(f"stance.{s.value}")) for s in Stance],
+        "role_names": {r.value: t.gettext(f"role.{r.value}") for r in ParticipantRole},
+        "awaited": [names[u] for u in awaited if u in names],
+        "own": own,
+        "chosen": chosen,
+        "may_block": shown.can.block,
+        "reply_to": int(reply_to) if str(reply_to).isdigit() else None,
+        "holder_name": next(
+            (p.name for p in shown.participants if p.user_id == shown.viewer.user_id), ""
+        ),
+        "settings_link": "",
+        "max_body": MAX_BODY,
+    }
+
+
+def your_part(t: Texts, shown: ProposalPage) -> str:
+    """What is asked of the reader and what their voice does under this rule."""
+    user = shown.viewer.user_id
+    role = next((p.role for p in shown.participants if p.user_id == user), None)
+    parts = [t.gettext(f"page.part.{role.value}")] if role else []
+    electorate = shown.electorate
+    if electorate is not None:
+        voter = next((v for v in electorate.voters if v.user_id == user), None)
+        if voter is not None:
+            if role is None:
+                parts.append(t.gettext("page.part.voter"))
+            if shown.proposal.rule == RuleKind.MAJORITY and voter.weight != 1:
+                parts.append(t.gettext("page.part.weight", n=voter.weight))
+        if shown.proposal.rule == RuleKind.CONSENT and electorate.may_block(user):
+            parts.append(t.gettext("page.part.blocks"))
+    late = deadline_passed(shown.proposal.deadline, now=clock.now())
+    if electorate is not None and late and role is not ParticipantRole.INFORMED:
+        parts.append(t.gettext("page.part.deadline_passed"))
+    return " ".join(parts)
+
+
+def tally_reason(t: Texts, shown: ProposalPage) -> str:
+    reason: object = shown.tally.reason
+    return t.render(reason) if not isinstance(reason, str) else reason  # type: ignore[arg-type]
