@@ -85,7 +85,7 @@ class Tally:
     quorum_reached: bool
     agree_share: float | None
     verdict: str | None
-    reason: str
+    reason: dict[str, Any]  # a catalogue message as data (catalogue.Message.as_data)
     spoke: int  # eligible voters with a position
 
     @property

@@ -113,7 +113,7 @@ def decision(context: Context, rows: Rows) -> data.Decision:
             quorum_reached=tally.quorum_reached,
             agree_share=tally.agree_share,
             verdict=tally.verdict.value if tally.verdict else None,
-            reason=tally.reason,
+            reason=tally.reason.as_data(),
             spoke=tally.eligible_count - len(tally.silent_voters),
         ),
         participants=tuple(

@@ -13,6 +13,10 @@ counts whatever its weight.
   Abstentions count towards the quorum, not the share.
 - ``unanimity``: rejected as soon as an eligible voter disagrees or blocks; accepted once every
   eligible voter has a position, none against, and at least one agrees.
+
+A tally's reason is data, not prose: a catalogue message and its figures (``TallyReason``),
+shown in each reader's language where it is read (``texts_for(language).render(reason)``).
+Tallies stored when the reason was an English sentence read back with that sentence.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
+from typing import Any
 
 import orjson
 
+from actas.api.catalogue import Message, Percent, texts_for
 from actas.api.domain.errors import InvalidTransition, ValidationFailed
 from actas.api.domain.vocabulary import (
     REQUIRED_VOICES,
@@ -36,6 +42,14 @@ ACCEPTED, REJECTED = ProposalState.ACCEPTED, ProposalState.REJECTED
 # Thresholds and quorums are read as fractions with denominators up to a million (six decimal
 # places), so 0.7 counts as exactly 7/10 and 1 / 3 as exactly 1/3.
 RATIO_PRECISION = 1_000_000
+
+# Why the rule decides what it decides: a catalogue key under ``tally.`` and its figures.
+TallyReason = Message
+
+
+def stored_reason(text: str) -> TallyReason:
+    """A reason kept as words (tallies stored before reasons were data), shown as it was."""
+    return TallyReason("tally.stored", {"text": text})
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,7 @@ class Tally:
     missing_voices: tuple[int, ...] = ()  # required voices without a position
     silent_voters: tuple[int, ...] = ()  # eligible voters without a position
     verdict: ProposalState | None = None  # what the rule decides now; None = no verdict yet
-    reason: str = field(default="")  # the verdict in words
+    reason: TallyReason = field(default_factory=lambda: stored_reason(""))  # the verdict, why
     voices: dict[str, int] = field(default_factory=dict)  # eligible voters per stance (people)
 
     @property
@@ -90,7 +104,8 @@ class Tally:
         return self.voices.get("agree", 0)
 
     def to_json(self) -> str:
-        return orjson.dumps(asdict(self), option=orjson.OPT_SORT_KEYS).decode()
+        data = {**asdict(self), "reason": self.reason.as_data()}
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
     @classmethod
     def from_json(cls, text: str) -> Tally:
@@ -100,7 +115,12 @@ class Tally:
         for name in ("blocked_by", "missing_voices", "silent_voters"):
             data[name] = tuple(data[name])
         data.setdefault("voices", {})  # tallies stored before voices were counted
+        data["reason"] = _read_reason(data.get("reason", ""))
         return cls(**data)
+
+
+def _read_reason(stored: Any) -> TallyReason:
+    return stored_reason(stored) if isinstance(stored, str) else Message.from_data(stored)
 
 
 def blockers(voters: Iterable[Voter]) -> tuple[int, ...]:
@@ -169,48 +189,54 @@ def as_of(tally: Tally, *, deadline_passed: bool) -> Tally:
     return tally
 
 
-def _decider_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
-    return None, "The deciders record the outcome; the tally is advisory."
+Verdict = tuple[ProposalState | None, TallyReason]
 
 
-def _consent_verdict(tally: Tally, deadline_passed: bool) -> tuple[ProposalState | None, str]:
+def _decider_verdict(tally: Tally) -> Verdict:
+    return None, TallyReason("tally.decider")
+
+
+def _consent_verdict(tally: Tally, deadline_passed: bool) -> Verdict:
     if tally.blocked_by:
-        return REJECTED, f"Blocked by {len(tally.blocked_by)} voice(s)."
+        return REJECTED, TallyReason("tally.consent.blocked", {"n": len(tally.blocked_by)})
     if tally.missing_voices and not deadline_passed:
-        return None, (
-            f"No block so far; {len(tally.missing_voices)} required voice(s) have not spoken "
-            "and the deadline has not passed."
-        )
+        return None, TallyReason("tally.consent.waiting", {"n": len(tally.missing_voices)})
     if tally.missing_voices:
-        return ACCEPTED, "No block before the deadline passed."
-    return ACCEPTED, "No block, and no required voice is awaited."
+        return ACCEPTED, TallyReason("tally.consent.deadline_passed")
+    return ACCEPTED, TallyReason("tally.consent.complete")
 
 
-def _majority_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
+def _majority_verdict(tally: Tally) -> Verdict:
     if not tally.quorum_reached:
-        return None, (
-            f"Quorum not reached: {tally.participated_weight} of {tally.eligible_weight} eligible "
-            f"weight took a position, {_percent(tally.quorum)} needed."
+        return None, TallyReason(
+            "tally.majority.no_quorum",
+            {
+                "participated": tally.participated_weight,
+                "eligible": tally.eligible_weight,
+                "quorum": Percent(tally.quorum),
+            },
         )
     agree = tally.weights["agree"]
     decisive = agree + tally.weights["disagree"] + tally.weights["block"]
     if not decisive:
-        return None, "Only abstentions so far: nobody agrees or disagrees yet."
+        return None, TallyReason("tally.majority.only_abstentions")
     share = Fraction(agree, decisive)
     needed = _ratio(tally.threshold)
     verdict = ACCEPTED if share >= needed else REJECTED
     shown_share, shown_needed = _percents(share, needed)
-    return verdict, f"{shown_share} agree, {shown_needed} needed."
+    return verdict, TallyReason(
+        "tally.majority.share", {"share": shown_share, "needed": shown_needed}
+    )
 
 
-def _unanimity_verdict(tally: Tally) -> tuple[ProposalState | None, str]:
+def _unanimity_verdict(tally: Tally) -> Verdict:
     if tally.against_voices:
-        return REJECTED, "An eligible voter disagrees or blocks."
+        return REJECTED, TallyReason("tally.unanimity.against")
     if tally.silent_voters:
-        return None, f"{len(tally.silent_voters)} eligible voter(s) have not taken a position."
+        return None, TallyReason("tally.unanimity.silent", {"n": len(tally.silent_voters)})
     if not tally.agree_voices:
-        return None, "Nobody agrees yet."
-    return ACCEPTED, "Every eligible voter agrees or abstains."
+        return None, TallyReason("tally.unanimity.nobody_agrees")
+    return ACCEPTED, TallyReason("tally.unanimity.complete")
 
 
 _VERDICTS = {
@@ -239,18 +265,19 @@ def check_outcome_allowed(
         tally = replace(
             tally,
             verdict=ACCEPTED,
-            reason="No block; the decider's consent was the last voice awaited.",
+            reason=TallyReason("tally.consent.decider_last"),
         )
     if tally.rule is RuleKind.DECIDER or tally.verdict is outcome:
         return tally
     state = ProposalState.OPEN.value
+    why = texts_for("en").render(tally.reason)  # errors are English, as all the API's are
     if tally.verdict is None:
         raise InvalidTransition(
-            f"Under {tally.rule.value} the proposal cannot be {outcome.value} yet: {tally.reason}",
+            f"Under {tally.rule.value} the proposal cannot be {outcome.value} yet: {why}",
             state=state,
         )
     raise InvalidTransition(
-        f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: {tally.reason}",
+        f"Under {tally.rule.value} the proposal can only be {tally.verdict.value}: {why}",
         state=state,
     )
 
@@ -266,15 +293,18 @@ def _ratio(ratio: float) -> Fraction:
     return Fraction(ratio).limit_denominator(RATIO_PRECISION)
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.0f} %"
-
-
-def _percents(share: Fraction, needed: Fraction) -> tuple[str, str]:
+def _percents(share: Fraction, needed: Fraction) -> tuple[Percent, Percent]:
     """Both as percentages with the fewest decimals that keep their order: never "67 % agree,
-    67 % needed" for a share of 2/3 that misses 0.67 (shown as 66.7 % and 67.0 %)."""
+    67 % needed" for a share of 2/3 that misses 0.67 (shown as 66.7 % and 67.0 %). Each is
+    rounded here, exactly, so the catalogue only writes the digits in the reader's language."""
     for decimals in range(5):
-        shown = (round(float(share * 100), decimals), round(float(needed * 100), decimals))
+        shown = (_rounded(share, decimals), _rounded(needed, decimals))
         if (shown[0] >= shown[1]) == (share >= needed):
-            return f"{shown[0]:.{decimals}f} %", f"{shown[1]:.{decimals}f} %"
-    return f"{float(share * 100):.6f} %", f"{float(needed * 100):.6f} %"
+            return Percent(float(shown[0]), decimals), Percent(float(shown[1]), decimals)
+    return Percent(float(share), 6), Percent(float(needed), 6)
+
+
+def _rounded(share: Fraction, decimals: int) -> Fraction:
+    """``share`` as a percentage rounded to ``decimals`` (half to even), back as a share."""
+    scale = 100 * 10**decimals
+    return Fraction(round(share * scale), scale)

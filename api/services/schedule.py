@@ -22,6 +22,7 @@ from tortoise.expressions import Subquery
 from tortoise.functions import Count
 
 from actas.api import clock
+from actas.api.catalogue import texts_for
 from actas.api.db import write_transaction
 from actas.api.domain import payloads
 from actas.api.domain.events import canonical_json
@@ -302,7 +303,7 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
             stalled = sorted(set(electorate.silent) | set(deciding))
             announce = _announcing(
                 payloads.deadline_passed(
-                    reason=tally.reason,
+                    reason=texts_for(proposal.organisation.language).render(tally.reason),
                     remind=stalled,
                     silent_by_head=hierarchy.escalations(proposal.organisation_id, stalled),
                     author=proposal.author_id,

@@ -9,9 +9,10 @@ import strawberry
 from strawberry import relay
 
 from actas.api import models
+from actas.api.catalogue import texts_for
 from actas.api.domain import vocabulary
 from actas.api.domain.references import format_reference
-from actas.api.domain.rules import Tally
+from actas.api.domain.rules import Tally, TallyReason
 from actas.api.services.tallies import tally_as_read
 from actas.schema.context import Info
 from actas.schema.pagination import Connection, slice_loaded
@@ -62,7 +63,7 @@ class TallyNode:
     verdict: ProposalState | None = strawberry.field(
         description="What the rule decides now; null when it cannot decide yet or deciders decide."
     )
-    reason: str
+    reason_message: strawberry.Private[TallyReason]
     blocked_by_ids: strawberry.Private[tuple[int, ...]]
     missing_voice_ids: strawberry.Private[tuple[int, ...]]
 
@@ -82,10 +83,16 @@ class TallyNode:
             quorum_reached=tally.quorum_reached,
             agree_share=tally.agree_share,
             verdict=tally.verdict,
-            reason=tally.reason,
+            reason_message=tally.reason,
             blocked_by_ids=tally.blocked_by,
             missing_voice_ids=tally.missing_voices,
         )
+
+    @strawberry.field(description="The verdict in words, in the viewer's language.")
+    async def reason(self, info: Info) -> str:
+        viewer = await info.context.loaders.user.load(info.context.viewer.user_id)
+        language = viewer.language if viewer else vocabulary.Language.ES
+        return texts_for(language).render(self.reason_message)
 
     @strawberry.field(
         description="Voices whose block counts and who block: the required voices, or every "

@@ -11,7 +11,7 @@ import pytest
 from actas.api import clock
 from actas.api.domain.errors import Forbidden, InvalidTransition, ValidationFailed
 from actas.api.domain.events import EventType
-from actas.api.domain.rules import Tally
+from actas.api.domain.rules import Tally, TallyReason
 from actas.api.domain.vocabulary import (
     ParticipantRole,
     PositionStance,
@@ -99,7 +99,7 @@ async def test_a_decision_keeps_outcome_statement_decider_time_rule_tally_and_ci
         S.ACCEPTED,
     )
     # Teo's own voice was the last one awaited under consent: deciding gave it.
-    assert snapshot.reason == "No block; the decider's consent was the last voice awaited."
+    assert snapshot.reason == TallyReason("tally.consent.decider_last")
     cited = await DecisionCitation.filter(decision_id=decision.id).values_list(
         "argument_id", flat=True
     )

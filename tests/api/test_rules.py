@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from actas.api.catalogue import texts_for
 from actas.api.domain.errors import InvalidTransition, ValidationFailed
 from actas.api.domain.rules import (
     DecisionRule,
     Tally,
+    TallyReason,
     Voter,
     check_outcome_allowed,
     compute_tally,
@@ -279,24 +281,45 @@ def test_majority_gives_no_verdict_on_abstentions_alone() -> None:
 
     assert t.quorum_reached
     assert t.verdict is None
-    assert "abstentions" in t.reason
+    assert t.reason == TallyReason("tally.majority.only_abstentions")
 
 
 @pytest.mark.parametrize(
-    ("agree", "decisive", "threshold", "verdict", "reason"),
+    ("agree", "decisive", "threshold", "verdict", "english", "spanish"),
     [
-        (2, 3, 0.67, REJECTED, "66.7 % agree, 67.0 % needed."),
-        (67, 100, 0.67, ACCEPTED, "67 % agree, 67 % needed."),
-        (5, 6, 0.6, ACCEPTED, "83 % agree, 60 % needed."),
-        (1, 2, 0.5, ACCEPTED, "50 % agree, 50 % needed."),
+        (
+            2,
+            3,
+            0.67,
+            REJECTED,
+            "66.7% agree, 67.0% needed.",
+            "66,7 % de acuerdo; se necesita el 67,0 %.",
+        ),
+        (
+            67,
+            100,
+            0.67,
+            ACCEPTED,
+            "67% agree, 67% needed.",
+            "67 % de acuerdo; se necesita el 67 %.",
+        ),
+        (5, 6, 0.6, ACCEPTED, "83% agree, 60% needed.", "83 % de acuerdo; se necesita el 60 %."),
+        (1, 2, 0.5, ACCEPTED, "50% agree, 50% needed.", "50 % de acuerdo; se necesita el 50 %."),
     ],
 )
 def test_the_majority_reason_never_contradicts_the_verdict(
-    agree: int, decisive: int, threshold: float, verdict: ProposalState, reason: str
+    agree: int,
+    decisive: int,
+    threshold: float,
+    verdict: ProposalState,
+    english: str,
+    spanish: str,
 ) -> None:
     positions = {u: AGREE if u <= agree else DISAGREE for u in range(1, decisive + 1)}
     t = tally(RuleKind.MAJORITY, voters(*[1] * decisive), positions, threshold=threshold)
-    assert (t.verdict, t.reason) == (verdict, reason)
+    assert t.verdict == verdict
+    assert texts_for("en").render(t.reason) == english
+    assert texts_for("es").render(t.reason).replace("\xa0", " ") == spanish
 
 
 def test_a_block_counts_against_under_majority() -> None:
@@ -533,5 +556,6 @@ def test_the_majority_reason_orders_its_figures_as_the_verdict_does(
     rule = DecisionRule(RuleKind.MAJORITY, threshold[0] / threshold[1], quorum=0.0)
     t = compute_tally(rule, eligible, positions)
     if t.verdict is not None:
-        share, needed = (float(part.split(" %")[0]) for part in t.reason.split(", "))
+        english = texts_for("en").render(t.reason).removesuffix(" needed.")
+        share, needed = (float(part.rstrip("%")) for part in english.split(" agree, "))
         assert (share >= needed) == (t.verdict is ACCEPTED)

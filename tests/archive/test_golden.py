@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from actas.api.catalogue import Message, Percent
 from actas.archive import data
 from actas.archive.render import Renderer
 
@@ -110,7 +111,9 @@ def decision() -> data.Decision:
             quorum_reached=True,
             agree_share=0.833333,
             verdict="accepted",
-            reason="83 % agree, 60 % needed.",
+            reason=Message(
+                "tally.majority.share", {"share": Percent(0.83), "needed": Percent(0.6)}
+            ).as_data(),
             spoke=3,
         ),
         participants=(

@@ -46,7 +46,7 @@ async def test_a_passed_deadline_shows_in_the_tally_and_the_inbox_before_the_wor
     assert {"reference": ref} in ana_waits
     assert (after["verdict"], after["reason"]) == (
         "ACCEPTED",
-        "No block before the deadline passed.",
+        "Ningún bloqueo antes de que venciera el plazo.",  # Ana reads Spanish
     )
     assert {"reference": ref} not in ana_waits_late  # her position can no longer be taken
     assert {"reference": ref} in teo_waits_late  # the decider's decision still can
