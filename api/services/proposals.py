@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from actas.api.catalogue import texts_for
 from actas.api.domain import payloads
 from actas.api.domain import validation as clean
 from actas.api.domain.abilities import Ability, Situation, ensure_able
@@ -119,7 +120,7 @@ async def draft_proposal(viewer: Viewer, organisation_id: int, draft: ProposalDr
             title=title,
             summary=summary,
             body=body,
-            change_note="First draft.",
+            change_note=texts_for(organisation.language).gettext("proposal.first_draft"),
             author_id=viewer.user_id,
             created_at=work.at,
         )

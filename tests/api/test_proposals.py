@@ -18,6 +18,7 @@ from actas.api.domain.errors import (
 from actas.api.domain.events import EventType
 from actas.api.domain.validation import Impact
 from actas.api.domain.vocabulary import (
+    Language,
     LinkKind,
     ParticipantRole,
     PositionStance,
@@ -28,6 +29,7 @@ from actas.api.domain.vocabulary import (
 )
 from actas.api.models import (
     Notification,
+    Organisation,
     Participant,
     Proposal,
     ProposalLink,
@@ -68,7 +70,7 @@ async def test_a_draft_starts_at_version_one_with_the_organisations_rule(world: 
     assert (version.number, version.title, version.change_note) == (
         1,
         proposal.title,
-        "First draft.",
+        "Primer borrador.",  # the default text, in the organisation's language (Spanish)
     )
     assert await _tags(proposal) == ["checkout", "ux"]
     [event] = await world.events_since(before)
@@ -304,7 +306,7 @@ async def test_every_revision_is_kept_with_its_change_note(world: World) -> None
     assert (stored.version, stored.title, stored.body) == (3, "Second title", "Second body.")
     versions = await ProposalVersion.filter(proposal_id=proposal.id).order_by("number")
     assert [(v.number, v.title, v.body, v.change_note) for v in versions] == [
-        (1, "First title", "First body.", "First draft."),
+        (1, "First title", "First body.", "Primer borrador."),
         (2, "Second title", "First body.", "Clearer title."),
         (3, "Second title", "Second body.", "Added the metric."),
     ]
@@ -512,3 +514,16 @@ async def test_a_link_to_a_proposal_the_linker_cannot_see_is_not_found(world: Wo
 
 async def _tags(proposal: Proposal) -> list[str]:
     return sorted(await ProposalTag.filter(proposal_id=proposal.id).values_list("tag", flat=True))
+
+
+async def test_the_first_version_s_note_is_in_the_organisation_s_language() -> None:
+    world = await build_world()
+    spanish = await draft(world)
+    await Organisation.filter(id=world.organisation.id).update(language=Language.EN)
+    english = await draft(world)
+
+    notes = {
+        version.proposal_id: version.change_note
+        for version in await ProposalVersion.filter(proposal_id__in=[spanish.id, english.id])
+    }
+    assert notes == {spanish.id: "Primer borrador.", english.id: "First draft."}

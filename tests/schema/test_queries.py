@@ -370,7 +370,7 @@ async def test_the_proposal_page_shows_everything_that_hangs_from_a_proposal(api
         {
             "number": 1,
             "title": "Run an A/B test on the checkout",
-            "changeNote": "First draft.",
+            "changeNote": "Primer borrador.",  # in the organisation's language
             "author": {"name": "Mara"},
         },
         {
