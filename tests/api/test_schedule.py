@@ -480,7 +480,7 @@ async def test_without_a_quorum_the_deadline_escalates_and_the_proposal_stays_op
     assert not await Decision.exists(proposal_id=proposal.id)
     [(type_, payload)] = await scheduled_events(world, start)
     assert type_ == E.DEADLINE_PASSED
-    assert str(payload["reason"]).startswith("Quorum not reached")
+    assert str(payload["reason"]).startswith("Sin quórum")  # in the organisation's language
     # Only the silent: the decider has spoken, and under majority cannot decide alone.
     assert payload["remind"] == sorted([world.id("ana"), world.id("ext")])
     assert payload["escalate"] == [world.id("mara")]  # analítica has no head: marketing's
