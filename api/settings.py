@@ -63,8 +63,6 @@ class Settings:
     mail: MailSettings = field(default_factory=lambda: MailSettings())
     # Where an email's link points: a frontend's proposal page, {reference} filled in.
     link_template: str = "http://127.0.0.1:8000/p/{reference}"
-    # Where this server is reached from outside: personal links in emails point here.
-    public_url: str = "http://127.0.0.1:8000"
     # Replies by email go to reply+<key>@<reply_domain>; unset, emails carry no reply address.
     reply_domain: str = ""
     worker_interval: float = 2.0  # seconds between the worker's rounds
@@ -134,7 +132,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             sender=env.get("ACTAS_MAIL_FROM", "actas <actas@localhost>"),
         ),
         link_template=_link_template(env.get("ACTAS_LINK_TEMPLATE")),
-        public_url=_public_url(env.get("ACTAS_PUBLIC_URL")),
         reply_domain=_reply_domain(env.get("ACTAS_REPLY_DOMAIN", "")),
         secret_key=_secret_key(env.get("ACTAS_SECRET_KEY")),
         worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
@@ -251,13 +248,6 @@ def require_secret_key(settings: Settings) -> None:
             "personal links in emails "
             "(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
-
-
-def _public_url(raw: str | None) -> str:
-    url = (raw or "http://127.0.0.1:8000").rstrip("/")
-    if not url.startswith(("http://", "https://")) or "?" in url or "#" in url:
-        raise SettingsError(f"ACTAS_PUBLIC_URL must be an http(s) address, got {raw!r}")
-    return url
 
 
 def _reply_domain(raw: str) -> str:

@@ -21,7 +21,7 @@ from actas.api.domain.vocabulary import DeliveryChannel, Language
 from actas.api.models import Delivery, Proposal, User
 from actas.api.services import mail
 from actas.api.services.access import load_viewer
-from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose
+from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose, page_link
 from actas.api.settings import Settings
 
 PER_HOUR = 3
@@ -98,6 +98,6 @@ async def link_letters(
             language=Language(person.language),
             reference=reference,
             title=proposal.title,
-            link=f"{settings.public_url}/p/{reference}?k={key}",
+            link=page_link(settings.link_template, reference, key),
         )
     return letters

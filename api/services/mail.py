@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import email.policy
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -15,7 +16,7 @@ import aiosmtplib
 from actas.api import clock
 from actas.api.catalogue import texts_for
 from actas.api.domain.notifications import Reason
-from actas.api.domain.vocabulary import Language
+from actas.api.domain.vocabulary import Language, PositionStance
 from actas.api.settings import MailSettings
 
 # What happened, by event type or by the finer key ``outbox.sentence_key`` gives (a reminder, a
@@ -125,6 +126,7 @@ class Letter:
     text: str
     html: str
     message_id: str  # derived from the delivery key: resending it is recognisably the same mail
+    thread: str | None = None  # a proposal's emails answer its thread root: clients group them
 
 
 def compose(
@@ -141,8 +143,24 @@ def compose(
     excerpt: str,
     link: str | None,
     silent: Sequence[str] = (),
+    deadline: datetime | None = None,
+    positions: Mapping[PositionStance, str] | None = None,
+    thread: str | None = None,
 ) -> Letter:
+    """A notification; with ``positions`` (a personal link per stance) it asks the reader for
+    theirs: one button each, opening the page with that stance chosen (a GET only shows)."""
     happened = HAPPENED[language].get(what, what).format(actor=actor or SOMEONE[language])
+    t = texts_for(language.value)
+    due = (
+        t.gettext(
+            "mail.deadline",
+            when=t.format_moment(deadline),
+            relative=t.format_timedelta(deadline - clock.now(), direction=True),
+        )
+        if deadline
+        else ""
+    )
+    buttons = [(t.gettext(f"position.{s.value}"), url) for s, url in (positions or {}).items()]
     subject = f"[{reference}] {happened}: {title}" if reference else f"[{organisation}] {happened}"
     lines = [happened + ".", "", f"{reference} · {title}" if reference else organisation]
     if excerpt:
@@ -151,9 +169,16 @@ def compose(
     still_silent = f"{label}: {', '.join(silent)}." if silent else ""
     if still_silent:
         lines += ["", still_silent]
+    if due:
+        lines += ["", due]
     lines += ["", WHY[language][reason]]
+    if buttons:
+        lines += ["", t.gettext("mail.take_position")]
+        lines += [f"  {label}: {url}" for label, url in buttons]
     if link:
         lines += [f"{OPEN_LINK[language]}: {link}"]
+    if positions or link:
+        lines += ["", t.gettext("mail.personal")]
     body = "\n".join(lines) + "\n"
     e = html.escape
     html_parts = [f"<p><strong>{e(happened)}.</strong></p>"]
@@ -163,16 +188,44 @@ def compose(
         html_parts.append(f"<blockquote>{e(excerpt).replace(chr(10), '<br>')}</blockquote>")
     if still_silent:
         html_parts.append(f"<p>{e(still_silent)}</p>")
+    if due:
+        html_parts.append(f"<p><strong>{e(due)}</strong></p>")
     html_parts.append(f"<p>{e(WHY[language][reason])}</p>")
+    if buttons:
+        html_parts.append(
+            "<p>"
+            + " ".join(
+                f'<a href="{e(url, quote=True)}" style="{BUTTON}">{e(label)}</a>'
+                for label, url in buttons
+            )
+            + "</p>"
+        )
     if link:
         html_parts.append(f'<p><a href="{e(link, quote=True)}">{e(OPEN_LINK[language])}</a></p>')
+    if positions or link:
+        html_parts.append(
+            f'<p style="color:#666;font-size:small">{e(t.gettext("mail.personal"))}</p>'
+        )
     return Letter(
         to=to,
         subject=_one_line(subject),
         text=body,
         html="<html><body>" + "".join(html_parts) + "</body></html>",
         message_id=message_id(key),
+        thread=thread,
     )
+
+
+# Mail clients drop stylesheets: a button is an inline-styled link.
+BUTTON = (
+    "display:inline-block;padding:8px 14px;margin:2px;border-radius:4px;background:#3f51b5;"
+    "color:#ffffff;text-decoration:none;font-weight:bold"
+)
+
+
+def thread_root(proposal_id: int) -> str:
+    """The Message-ID every email about one proposal answers, so mail clients thread them."""
+    return f"<proposal-{proposal_id}@actas>"
 
 
 def message_id(key: str) -> str:
@@ -256,6 +309,12 @@ async def send(letter: Letter, settings: MailSettings) -> None:
     message["To"] = Address(addr_spec=letter.to)
     message["Subject"] = letter.subject
     message["Message-ID"] = letter.message_id
+    if letter.thread:
+        message["In-Reply-To"] = letter.thread
+        message["References"] = letter.thread
+    # Sent by a program: out-of-office replies are suppressed (Exchange) or flagged (RFC 3834).
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
     await aiosmtplib.send(

@@ -34,7 +34,15 @@ from actas.api.domain.payloads import (
 )
 from actas.api.domain.payloads import read as read_payload
 from actas.api.domain.references import format_reference
-from actas.api.domain.vocabulary import DeliveryChannel, DeliveryStatus, EmailMode, Language
+from actas.api.domain.vocabulary import (
+    DeliveryChannel,
+    DeliveryStatus,
+    EmailMode,
+    Language,
+    PositionStance,
+    ProposalState,
+    RuleKind,
+)
 from actas.api.models import (
     Delivery,
     DeliveryAttempt,
@@ -48,6 +56,7 @@ from actas.api.models import (
 )
 from actas.api.services import link_mail, mail, outbound
 from actas.api.services.leases import claim_due, kept_alive, release
+from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose, page_link
 from actas.api.services.unseen import no_longer_seen
 from actas.api.settings import DEFAULT_DELIVERY_LEASE, Settings
 
@@ -331,6 +340,7 @@ async def _notification_letters(
             + [user for silent in silent_of.values() for user in silent]
         )
     }
+    keys = await _personal_keys(settings, deliveries, notifications, proposals)
     letters: dict[int, mail.Letter] = {}
     for delivery in deliveries:
         notification = notifications[delivery.notification_id or 0]
@@ -342,6 +352,12 @@ async def _notification_letters(
         )
         payload = recorded[event.id]
         reason = Reason(notification.reason)
+        page = (
+            page_link(settings.link_template, reference, keys[delivery.id])
+            if proposal and reference
+            else None
+        )
+        asked = proposal is not None and _asks_for_a_position(reason, proposal)
         letters[delivery.id] = mail.compose(
             key=delivery.key,
             to=recipient.email,
@@ -354,9 +370,47 @@ async def _notification_letters(
             title=proposal.title if proposal else None,
             excerpt=next((text for f in EXCERPT_FIELDS if (text := payload.text(f))), ""),
             silent=[people[u].name for u in silent_of[notification.id] if u in people],
-            link=settings.link_template.format(reference=reference) if reference else None,
+            link=page,
+            deadline=proposal.deadline if asked and proposal else None,
+            positions=_position_links(page, proposal) if asked and page and proposal else None,
+            thread=mail.thread_root(proposal.id) if proposal else None,
         )
     return letters
+
+
+def _asks_for_a_position(reason: Reason, proposal: Proposal) -> bool:
+    return reason in (Reason.INVITED, Reason.REMINDER) and proposal.state == ProposalState.OPEN
+
+
+def _position_links(page: str, proposal: Proposal) -> dict[PositionStance, str]:
+    """One link per stance the reader may take: the page, opened with it chosen. Blocking is a
+    stance of its own only under consent (elsewhere it counts as disagreeing)."""
+    stances = [s for s in PositionStance if s is not PositionStance.BLOCK]
+    if proposal.rule == RuleKind.CONSENT:
+        stances.append(PositionStance.BLOCK)
+    return {s: f"{page}&position={s.value}#position" for s in stances}
+
+
+async def _personal_keys(
+    settings: Settings,
+    deliveries: Sequence[Delivery],
+    notifications: dict[int, Notification],
+    proposals: dict[int, Proposal],
+) -> dict[int, str]:
+    """Each notification email's personal key to its proposal's page (one query for them all)."""
+    about = [
+        (d.id, notifications[d.notification_id or 0])
+        for d in deliveries
+        if notifications[d.notification_id or 0].proposal_id in proposals
+    ]
+    wanted = [
+        PersonalKey(Purpose.PROPOSAL, n.user_id, d_org, n.proposal_id)
+        for (_, n), d_org in zip(
+            about, [proposals[n.proposal_id or 0].organisation_id for _, n in about], strict=True
+        )
+    ]
+    made = await PersonalLinks(settings.signing_key).keys(wanted)
+    return {delivery_id: key for (delivery_id, _), key in zip(about, made, strict=True)}
 
 
 def _silent_named_to(notification: Notification, payload: Payload) -> list[int]:

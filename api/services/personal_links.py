@@ -134,6 +134,13 @@ class PersonalLinks:
         return [self.key(k, generation=generations.get(k.user_id, 0)) for k in wanted]
 
 
+def page_link(link_template: str, reference: str, key: str) -> str:
+    """Where an email's personal link points: ``ACTAS_LINK_TEMPLATE`` (actas's own proposal page
+    unless a frontend is configured) with the key as ``k``."""
+    base = link_template.format(reference=reference)
+    return f"{base}{'&' if '?' in base else '?'}k={key}"
+
+
 async def revoke_links(user_id: int) -> None:
     """Every personal link and reply address of the person stops working."""
     async with write_transaction(None):

@@ -130,7 +130,8 @@ async def test_an_invitation_arrives_by_email_in_each_members_language(
         report = await deliver_due(settings)
 
     ref = reference(world, proposal)
-    link = f"https://actas.example/p/{ref}"
+    # Each person's link carries their own personal key (``tests/pages`` opens them).
+    link = f"https://actas.example/p/{ref}?k="
     [to_ana] = [m for m in mail.to(world.users["ana"].email) if ref in m.subject]
     assert (
         to_ana.subject == f"[{ref}] Mara ha abierto la propuesta a debate: Probar el pago con Bizum"
@@ -140,7 +141,7 @@ async def test_an_invitation_arrives_by_email_in_each_members_language(
     assert to_ana.message["Date"] is not None
     assert "Su posición es necesaria en esta propuesta." in to_ana.text
     assert f"Abrir en actas: {link}" in to_ana.text
-    assert f'<a href="{link}">Abrir en actas</a>' in to_ana.html
+    assert f'<a href="{link}' in to_ana.html and ">Abrir en actas</a>" in to_ana.html
     assert "Su posición es necesaria en esta propuesta." in to_ana.html
     [to_eve] = [m for m in mail.to(world.users["eve"].email) if ref in m.subject]
     assert (
@@ -148,7 +149,8 @@ async def test_an_invitation_arrives_by_email_in_each_members_language(
     )
     assert "Your position is needed on this proposal." in to_eve.text
     assert f"Open in actas: {link}" in to_eve.text
-    assert f'<a href="{link}">Open in actas</a>' in to_eve.html
+    assert f'<a href="{link}' in to_eve.html and ">Open in actas</a>" in to_eve.html
+    assert to_ana.text.split(link)[1][:40] != to_eve.text.split(link)[1][:40]
 
     # Everything due was sent once (the members also hear they were added), each attempt logged.
     sent = await deliveries(world, DeliveryChannel.EMAIL)
