@@ -385,7 +385,7 @@ def _asks_for_a_position(reason: Reason, proposal: Proposal) -> bool:
 def _position_links(page: str, proposal: Proposal) -> dict[PositionStance, str]:
     """One link per stance the reader may take: the page, opened with it chosen. Blocking is a
     stance of its own only under consent (elsewhere it counts as disagreeing)."""
-    stances = [s for s in PositionStance if s is not PositionStance.BLOCK]
+    stances: list[PositionStance] = [s for s in PositionStance if s is not PositionStance.BLOCK]
     if proposal.rule == RuleKind.CONSENT:
         stances.append(PositionStance.BLOCK)
     return {s: f"{page}&position={s.value}#position" for s in stances}
