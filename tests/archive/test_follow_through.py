@@ -75,12 +75,12 @@ async def test_the_timeline_tells_each_change_in_a_sentence_in_both_languages(
     assert f"Mara añadió la acción «{title}" in es
     assert f"Ana dio por hecha la acción «{title}" in es
     assert f"Mara descartó la acción «{FOLLOW_UP} 1 " in es
-    assert f"Mara cambió la acción «{FOLLOW_UP} 2 " in es and "»: a cargo de Teo, plazo el" in es
+    assert f"Mara cambió la acción «{FOLLOW_UP} 2 " in es and "»: a cargo de Teo y plazo el" in es
     assert "Teo registró el resultado: Cumplido en parte (observado: " in es
     assert f"Mara added the follow-up “{title}" in en and "”, owned by Ana, due " in en
     assert f"Ana marked the follow-up “{title}" in en
     assert f"Mara dropped the follow-up “{FOLLOW_UP} 1 " in en
-    assert "”: owner Teo, due " in en
+    assert "”: owner Teo and due " in en
     assert "Teo recorded the outcome: Partly met (observed: " in en
     for page in (es, en):
         assert "follow_up." not in page and "outcome." not in page  # no type left untold
