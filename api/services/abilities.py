@@ -71,7 +71,7 @@ def _abilities(
         proposal,
         now=now,
         has_decider=ParticipantRole.DECIDER in roles.values(),
-        # Only an open proposal is decided (a draft's may be unset); elsewhere the state refuses.
+        # Only an open proposal is decided: elsewhere its state refuses before any tally.
         tally=tally_as_read(proposal.tally, state=state, deadline=proposal.deadline)
         if state is ProposalState.OPEN
         else None,
