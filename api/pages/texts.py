@@ -106,5 +106,4 @@ def your_part(t: Texts, shown: ProposalPage) -> str:
 
 
 def tally_reason(t: Texts, shown: ProposalPage) -> str:
-    reason: object = shown.tally.reason
-    return t.render(reason) if not isinstance(reason, str) else reason  # type: ignore[arg-type]
+    return t.render(shown.tally.reason)
