@@ -2,7 +2,8 @@
 //
 // - ?q= and ?variables= open a query (the API's /p/<reference> links do); the URL follows edits.
 //   Headers never come from or go to the URL: they carry the API token. GraphiQL keeps them
-//   in this browser's localStorage instead (shouldPersistHeaders).
+//   in this browser's localStorage instead (shouldPersistHeaders), and read the schema again
+//   once they change (the first read, without a token, was refused).
 // - Subscriptions go over graphql-transport-ws at the same path; GraphiQL sends the Headers tab
 //   (the Authorization header) as the connection_init payload, which is where the API reads it.
 "use strict";
@@ -39,14 +40,42 @@ function webSocketURL(url) {
   return parsed.toString();
 }
 
-const fetcher = GraphiQL.createFetcher({ url: fetchURL, subscriptionUrl: webSocketURL(fetchURL) });
+function newFetcher() {
+  return GraphiQL.createFetcher({ url: fetchURL, subscriptionUrl: webSocketURL(fetchURL) });
+}
+
+function isJSONObject(text) {
+  try {
+    const value = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+// Without a token the schema cannot be read (401), so GraphiQL knows no types until it asks
+// again. A new fetcher makes it ask: once the headers have stopped changing and are JSON.
+function useFetcherFollowingHeaders() {
+  const [fetcher, setFetcher] = React.useState(newFetcher);
+  const pending = React.useRef(undefined);
+  function onEditHeaders(edited) {
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => {
+      if (isJSONObject(edited)) setFetcher(() => newFetcher());
+    }, 500);
+  }
+  return [fetcher, onEditHeaders];
+}
+
 const explorer = GraphiQLPluginExplorer.explorerPlugin();
 
 function ActasGraphiQL() {
   const [query, setQuery] = React.useState(parameters.q || EXAMPLE_QUERY);
   const [variables, setVariables] = React.useState(parameters.variables);
+  const [fetcher, onEditHeaders] = useFetcherFollowingHeaders();
   return React.createElement(GraphiQL, {
     fetcher,
+    onEditHeaders,
     plugins: [explorer],
     query,
     variables,
