@@ -7,6 +7,7 @@ One demo database is built per module and shared; a test that must damage it wor
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -141,6 +142,21 @@ def test_demo_loads_the_organisation_once_and_prints_a_working_token(
     assert first_token and second_token
     assert first_token.group() != second_token.group()  # a fresh token each time
     assert f"Database: sqlite://{place.database}" in printed
+
+
+def test_demo_prints_no_url_with_the_token_but_the_headers_to_paste(
+    demo: tuple[Place, str],
+) -> None:
+    _place, printed = demo
+    token = TOKEN.search(printed)
+    assert token
+
+    urls = re.findall(r"\w+://\S+", printed)
+    [headers] = [line for line in printed.splitlines() if "Headers tab" in line]
+
+    assert "http://127.0.0.1:8000/graphql" in urls
+    assert not [url for url in urls if token.group() in url]  # history, logs, screenshots
+    assert json.loads(headers.split(": ", 1)[1]) == {"Authorization": f"Bearer {token.group()}"}
 
 
 def test_verify_walks_every_chain_and_fails_after_tampering(
