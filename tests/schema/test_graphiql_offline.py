@@ -17,20 +17,19 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 from actas.schema.graphiql_page import ASSETS, FOLDER
 from tests.browsers import chromium
 from tests.live.test_browser_live import argue
-from tests.live.test_live_updates import server, sqlite_env
-
-__all__ = ["sqlite_env"]  # the fixture: a migrated, seeded SQLite file of the test's own
+from tests.live.test_live_updates import ACTAS, environment, run, seed, server
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITOR = ".graphiql-query-editor .CodeMirror"
 RESPONSE = ".graphiql-response .CodeMirror"
+HEADERS = ".graphiql-editor-tool .CodeMirror:visible"  # the Headers tab, once chosen
 # Records what the page's Content-Security-Policy refused, before any of the page's scripts run.
 VIOLATIONS = """window.__violations = [];
 document.addEventListener('securitypolicyviolation',
@@ -107,6 +106,16 @@ def _origin(url: str, *, websocket: bool = False) -> str:
     return f"{scheme if websocket else parts.scheme}://{parts.netloc}"
 
 
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A real ``actas serve`` on a migrated, seeded SQLite file, and what the seed made."""
+    env = environment(f"sqlite://{tmp_path_factory.mktemp('graphiql') / 'graphiql.sqlite3'}")
+    run(env, [*ACTAS, "db", "migrate"])
+    seeded = seed(env)
+    with server(env) as api:
+        yield api, seeded
+
+
 @pytest.fixture
 def browser() -> Iterator[Any]:
     with chromium() as launched:
@@ -114,58 +123,53 @@ def browser() -> Iterator[Any]:
 
 
 def test_graphiql_runs_a_query_and_a_subscription_with_every_other_host_blocked(
-    sqlite_env: tuple[dict[str, str], dict[str, Any]], browser: Any, tmp_path: Path
+    served: tuple[str, dict[str, Any]], browser: Any, tmp_path: Path
 ) -> None:
-    env, seeded = sqlite_env
+    api, seeded = served
     token = seeded["tokens"]["decider"]
-    with server(env) as api:
-        watched = Watched(browser, api)
-        page = watched.open("/graphql")
-        assert "Loading…" not in page.inner_text("#graphiql")
-        page.click("button:has-text('Headers')")
-        with page.expect_response(_schema_read, timeout=15_000):  # the first one got a 401
-            watched.type_into(
-                ".graphiql-editor-tool .CodeMirror:visible",
-                f'{{"Authorization": "Bearer {token}"}}',
-            )
-        watched.run("{ viewer { user { name } } }")
-        watched.wait_for_response("Decider")
-        asked = watched.response()
+    watched = Watched(browser, api)
+    page = watched.open("/graphql")
+    assert "Loading…" not in page.inner_text("#graphiql")
 
-        watched.run("subscription { notifications { reason event { type } } }")
-        page.wait_for_timeout(1_000)  # the subscription registers after the handshake
-        argue(api, seeded["tokens"]["author"], seeded["proposal"], "Seen in GraphiQL.")
-        watched.wait_for_response("argument.added")
-        page.screenshot(path=str(tmp_path / "graphiql.png"))
-        told = watched.response()
-        address = page.url
-        kept = page.evaluate("localStorage.getItem('graphiql:headers')")
-        watched.assert_stayed_home()
+    page.click("button:has-text('Headers')")
+    with page.expect_response(_schema_read, timeout=15_000):  # the first read got a 401
+        watched.type_into(HEADERS, f'{{"Authorization": "Bearer {token}"}}')
+    watched.run("{ viewer { user { name } } }")
+    watched.wait_for_response("Decider")
+    asked = watched.response()
 
+    watched.run("subscription { notifications { reason event { type } } }")
+    page.wait_for_timeout(1_000)  # the subscription registers after the handshake
+    argue(api, seeded["tokens"]["author"], seeded["proposal"], "Seen in GraphiQL.")
+    watched.wait_for_response("argument.added")
+    page.screenshot(path=str(tmp_path / "graphiql.png"))
+    told = watched.response()
+
+    watched.assert_stayed_home()
     assert '"name": "Decider"' in asked
     assert '"reason": "PARTICIPANT"' in told
     assert watched.sockets == [api.replace("http://", "ws://") + "/graphql"]
+    address = page.url
     assert token not in address  # the query went into the URL, the headers did not
     assert "viewer" not in address and "notifications" in address
-    assert token in kept  # GraphiQL keeps the headers in this browser instead
+    assert token in page.evaluate("localStorage.getItem('graphiql:headers')")  # kept here
 
 
 def test_an_old_link_with_headers_loses_them_and_fills_in_nothing(
-    sqlite_env: tuple[dict[str, str], dict[str, Any]], browser: Any
+    served: tuple[str, dict[str, Any]], browser: Any
 ) -> None:
-    env, seeded = sqlite_env
+    api, seeded = served
     token = seeded["tokens"]["decider"]
-    with server(env) as api:
-        watched = Watched(browser, api)
-        headers = f'{{"Authorization": "Bearer {token}"}}'
-        page = watched.open(
-            f"/graphql?q=%7B%20viewer%20%7B%20user%20%7B%20name%20%7D%20%7D%20%7D&headers={headers}"
-        )
-        address = page.url
-        page.click(".graphiql-execute-button")
-        watched.wait_for_response("API token")
-        watched.assert_stayed_home()
+    old_link = urlencode(
+        {"q": "{ viewer { user { name } } }", "headers": f'{{"Authorization": "Bearer {token}"}}'}
+    )
+    watched = Watched(browser, api)
+    page = watched.open(f"/graphql?{old_link}")
+    address = page.url
+    page.click(".graphiql-execute-button")
+    watched.wait_for_response("Send a valid API token")  # sent without one
 
+    watched.assert_stayed_home()
     assert token not in address and "headers" not in address
     assert urlsplit(address).query.startswith("q=")  # the query stays
 

@@ -10,11 +10,13 @@
 
 const EXAMPLE_QUERY = `# actas GraphiQL
 #
-# Paste your token into the Headers tab below (actas demo prints it):
+# Paste your token into the Headers tab below,
+# as \`actas demo\` prints it:
 #   {"Authorization": "Bearer actas_..."}
-# This browser keeps it; the URL never carries it.
+# This browser keeps it; no URL carries it.
 #
-# Run a query with Ctrl-Enter (or the play button); Ctrl-Space completes.
+# Run: Ctrl-Enter or the play button.
+# Complete: Ctrl-Space.
 
 {
   viewer {
@@ -87,7 +89,7 @@ function ActasGraphiQL() {
       setVariables(edited);
       updateURL({ variables: edited });
     },
-    defaultEditorToolsVisibility: true,
+    defaultEditorToolsVisibility: "headers", // where the token goes
     isHeadersEditorEnabled: true,
     shouldPersistHeaders: true,
     inputValueDeprecation: true,
