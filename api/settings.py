@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from actas.api.domain.membership import OrganisationCreators
 
 DEFAULT_DATABASE_URL = "sqlite://actas.sqlite3"
 MIN_SECRET_KEY_LENGTH = 32
+DOMAIN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
 DEFAULT_DELIVERY_LEASE = 300.0  # seconds a worker holds a claimed delivery unless it renews
 
 
@@ -61,6 +63,8 @@ class Settings:
     mail: MailSettings = field(default_factory=lambda: MailSettings())
     # Where an email's link points: a frontend's proposal page, {reference} filled in.
     link_template: str = "http://127.0.0.1:8000/p/{reference}"
+    # Replies by email go to reply+<key>@<reply_domain>; unset, emails carry no reply address.
+    reply_domain: str = ""
     worker_interval: float = 2.0  # seconds between the worker's rounds
     retry_base: float = 30.0  # seconds before the first retry; doubles each time
     max_attempts: int = 8
@@ -128,6 +132,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             sender=env.get("ACTAS_MAIL_FROM", "actas <actas@localhost>"),
         ),
         link_template=_link_template(env.get("ACTAS_LINK_TEMPLATE")),
+        reply_domain=_reply_domain(env.get("ACTAS_REPLY_DOMAIN", "")),
         secret_key=_secret_key(env.get("ACTAS_SECRET_KEY")),
         worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
         retry_base=_seconds(env, "ACTAS_RETRY_BASE", 30.0),
@@ -243,6 +248,13 @@ def require_secret_key(settings: Settings) -> None:
             "personal links in emails "
             "(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
+
+
+def _reply_domain(raw: str) -> str:
+    domain = raw.strip().lower()
+    if domain and not DOMAIN_NAME.fullmatch(domain):
+        raise SettingsError(f"ACTAS_REPLY_DOMAIN must be a domain name, got {raw!r}")
+    return domain
 
 
 def _link_template(raw: str | None) -> str:

@@ -19,7 +19,7 @@ from actas.api.domain.notifications import Reason
 from actas.api.domain.vocabulary import Language, PositionStance
 from actas.api.settings import MailSettings
 
-# What happened, by event type or by the finer key ``outbox.sentence_key`` gives (a reminder, a
+# What happened, by event type or by the finer key ``letters.sentence_key`` gives (a reminder, a
 # late follow-up...): "{actor}" is filled in.
 HAPPENED = {
     Language.ES: {
@@ -127,6 +127,7 @@ class Letter:
     html: str
     message_id: str  # derived from the delivery key: resending it is recognisably the same mail
     thread: str | None = None  # a proposal's emails answer its thread root: clients group them
+    reply_to: str | None = None  # reply+<key>@<ACTAS_REPLY_DOMAIN>: a reply joins the debate
 
 
 def compose(
@@ -309,6 +310,8 @@ async def send(letter: Letter, settings: MailSettings) -> None:
     message["To"] = Address(addr_spec=letter.to)
     message["Subject"] = letter.subject
     message["Message-ID"] = letter.message_id
+    if letter.reply_to:
+        message["Reply-To"] = Address(addr_spec=letter.reply_to)
     if letter.thread:
         message["In-Reply-To"] = letter.thread
         message["References"] = letter.thread
