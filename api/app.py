@@ -22,6 +22,7 @@ from actas.api.archive_session import ArchiveSessions
 from actas.api.operations import operational_middleware, operational_routes
 from actas.api.pages import page_routes
 from actas.api.pages.csrf import Csrf
+from actas.api.pages.mail import mail_routes
 from actas.api.pages.site import Site
 from actas.api.security_headers import SecurityHeaders
 from actas.api.services import live
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Where emails link: the proposal page (``api/pages``), or a closed proposal's
             # archive page once it is published there.
             *page_routes(site),
+            *mail_routes(settings),  # /mail/: what `actas demo` caught (development only)
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # live updates (graphql-transport-ws)
             *graphql.asset_routes(),  # GraphiQL's own files, at /graphql/assets/
