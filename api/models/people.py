@@ -56,6 +56,7 @@ class ReplyAddress(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reply_addresses", on_delete=RESTRICT
     )
+    user_id: int
     organisation_id = fields.IntField()
     proposal_id = fields.IntField()
     argument_id = fields.IntField(null=True)
