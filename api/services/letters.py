@@ -30,7 +30,7 @@ from actas.api.domain.vocabulary import (
     RuleKind,
 )
 from actas.api.models import Delivery, Event, Membership, Notification, Organisation, Proposal, User
-from actas.api.services import link_mail, mail, reply_addresses
+from actas.api.services import link_mail, mail, reply_addresses, reply_mail
 from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose, page_link
 from actas.api.services.reply_addresses import ReplyTarget
 from actas.api.settings import Settings
@@ -83,8 +83,10 @@ async def letters_for(settings: Settings, deliveries: Sequence[Delivery]) -> dic
     """The email of each delivery: a notification's, a fresh link, or a digest."""
     letters = await _notification_letters(settings, [d for d in deliveries if d.notification_id])
     links = [d for d in deliveries if link_mail.is_link(d)]
-    digests = [d for d in deliveries if d.notification_id is None and d not in links]
+    refusals = [d for d in deliveries if reply_mail.is_refusal(d)]
+    digests = [d for d in deliveries if d.notification_id is None and d not in links + refusals]
     letters |= await link_mail.link_letters(settings, links)
+    letters |= await reply_mail.refusal_letters(settings, refusals)
     return letters | await _digest_letters(settings, digests)
 
 
