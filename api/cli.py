@@ -237,44 +237,16 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
     ] = True,
 ) -> None:
-    """Load a realistic demo organisation, print a token and serve the API with GraphiQL."""
-    from actas.api.demo.load import load_demo
-    from actas.api.services.tokens import issue_token
+    """Load a realistic demo organisation, print a token and serve the API with GraphiQL, the
+    worker, and a mail catcher whose emails are listed at /mail/."""
+    from actas.api.demo.serve import HOST, demo_settings
 
-    settings = _settings()
+    settings = demo_settings(_settings(), port)
     asyncio.run(db.migrate(settings))
-
-    async def load() -> tuple[str, str]:
-        from actas.api.services.schedule import run_schedule
-
-        summary = await load_demo()
-        if summary.loaded_now:
-            await run_schedule()  # today's reminders, escalations and deadlines, as a worker would
-        issued = await issue_token(
-            summary.token_user_id, scope=TokenScope.WRITE, days=30, label="actas demo"
-        )
-        states = ", ".join(f"{n} {s.value}" for s, n in summary.proposals_by_state.items() if n)
-        status = "Loaded" if summary.loaded_now else "Found"
-        return issued.secret, (
-            f"{status} the demo organisation '{summary.organisation_slug}': {summary.people} "
-            f"people, {summary.units} units, {summary.proposals} proposals ({states}), "
-            f"{summary.arguments} arguments, {summary.positions} positions."
-        )
-
-    secret, description = _run_with_database(settings, load)
-    from actas.archive.build import BuildOptions
-    from actas.archive.errors import ArchiveError
-
-    archive_options = BuildOptions(
-        output=settings.archive_dir,
-        organisations=("brisa",),
-        site_url=f"http://127.0.0.1:{port}/archive/",
-    )
-    try:
-        archive = _run_with_database(settings, lambda: build_archive_quietly(archive_options))
-    except ArchiveError as error:
-        _fail(f"the demo's archive could not be built: {error}")
-    url = f"http://127.0.0.1:{port}/graphql"
+    secret, description = _run_with_database(settings, _load_demo)
+    base = f"http://{HOST}:{port}"
+    archive = _build_demo_archive(settings, f"{base}/archive/")
+    url = f"{base}/graphql"
     headers = json.dumps({"Authorization": f"Bearer {secret}"})
     typer.echo(description)
     typer.echo(f"\nDatabase: {_describe(settings)}")
@@ -290,12 +262,62 @@ def demo(
     typer.echo(f"\nTry this query:\n{EXAMPLE_QUERY}\n")
     typer.echo(
         f"Archive of closed decisions ({archive.decisions}) in {archive.output}, served at "
-        f"http://127.0.0.1:{port}/archive/ (rebuild with `actas archive build`).\n"
+        f"{base}/archive/; sign in with the token at {base}/archive/login (rebuild with "
+        f"`actas archive build --organisation brisa --site-url {base}/archive/`)."
+    )
+    typer.echo(
+        f"\nMail: the demo's people get email; the worker sends it to a mail catcher, and "
+        f"{base}/mail/ lists what each received (development only). Open an invitation, "
+        "choose a position and watch the tally change.\n"
     )
     if serve_api:
-        from actas.api.app import create_app
+        _serve_demo(settings, port)
 
-        uvicorn.run(create_app(settings), host="127.0.0.1", port=port)
+
+async def _load_demo() -> tuple[str, str]:
+    """Load the demo (or find it), take today's steps once if new: (a token, what it holds)."""
+    from actas.api.demo.load import load_demo
+    from actas.api.services.schedule import run_schedule
+    from actas.api.services.tokens import issue_token
+
+    summary = await load_demo()
+    if summary.loaded_now:
+        await run_schedule()  # today's reminders, escalations and deadlines, as a worker would
+    issued = await issue_token(
+        summary.token_user_id, scope=TokenScope.WRITE, days=30, label="actas demo"
+    )
+    states = ", ".join(f"{n} {s.value}" for s, n in summary.proposals_by_state.items() if n)
+    status = "Loaded" if summary.loaded_now else "Found"
+    return issued.secret, (
+        f"{status} the demo organisation '{summary.organisation_slug}': {summary.people} "
+        f"people, {summary.units} units, {summary.proposals} proposals ({states}), "
+        f"{summary.arguments} arguments, {summary.positions} positions."
+    )
+
+
+def _build_demo_archive(settings: Settings, site_url: str) -> BuildReport:
+    from actas.archive.build import BuildOptions
+    from actas.archive.errors import ArchiveError
+
+    options = BuildOptions(output=settings.archive_dir, organisations=("brisa",), site_url=site_url)
+    try:
+        return _run_with_database(settings, lambda: build_archive_quietly(options))
+    except ArchiveError as error:
+        _fail(f"the demo's archive could not be built: {error}")
+
+
+def _serve_demo(settings: Settings, port: int) -> None:
+    """The API, the worker and the mail catcher in this one process, until Ctrl+C."""
+    from actas.api.app import create_app
+    from actas.api.demo.serve import HOST, with_worker_and_catcher
+    from actas.api.dev_mail import maildir_of
+
+    try:
+        require_secret_key(settings)  # the worker signs the links in the emails
+    except SettingsError as error:
+        _fail(str(error))
+    served = with_worker_and_catcher(create_app(settings), settings, maildir_of(settings))
+    uvicorn.run(served, host=HOST, port=port)
 
 
 @archive_app.command("build")

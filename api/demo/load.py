@@ -47,6 +47,7 @@ SETUP_LEAD = 14 * DAY  # the organisation is set up this long before its first p
 SETUP_STEP = timedelta(minutes=2)  # between two set-up actions
 LINK_DELAY = timedelta(minutes=10)  # a new proposal is linked to older ones soon after drafting
 OPEN_DELAY = timedelta(hours=2)  # and opened a little later
+EMAIL_SINCE = 21 * DAY  # how long ago the demo's people turned email on
 # Office hours in Spain's standard time: a fixed offset needs no time zone database, which a
 # newcomer's machine may lack.
 OFFICE_ZONE = timezone(timedelta(hours=1), "CET")
@@ -221,7 +222,7 @@ class _DemoLoader:
         # Memberships and units never change after this, so neither does anyone's viewer.
         for key, user_id in self.users.items():
             self.viewers[key] = await load_viewer(user_id)
-            # The demo's people are fictional: nobody gets email (in-app notifications stay).
+            # No email for the months of history (in-app notifications stay): see ``_plan``.
             await preferences.set_email_mode(self.viewers[key], self.organisation_id, EmailMode.OFF)
 
     def _plan(self) -> list[_Action]:
@@ -246,6 +247,15 @@ class _DemoLoader:
         for key in self.users:
             run = partial(inbox.mark_all_read, self.viewers[key])
             timed.append((caught_up, f"{key} reads their notifications", run))
+        # Everyone turned email on three weeks ago: a mailbox holds what came since (their welcome,
+        # still queued, and the invitations to the proposals opened since), not months of history.
+        # The addresses are fictional; `actas demo` sends to its own mail catcher.
+        email_on = self._in_office_hours(self.now - EMAIL_SINCE)
+        for key in self.users:
+            on = (self.viewers[key], self.organisation_id, EmailMode.IMMEDIATE)
+            timed.append(
+                (email_on, f"{key} turns email on", partial(preferences.set_email_mode, *on))
+            )
         return [_Action(at, n, label, run) for n, (at, label, run) in enumerate(timed)]
 
     def _proposal_plan(self, p: Item, start: datetime) -> list[tuple[datetime, str, Run]]:
