@@ -128,6 +128,7 @@ class Letter:
     message_id: str  # derived from the delivery key: resending it is recognisably the same mail
     thread: str | None = None  # a proposal's emails answer its thread root: clients group them
     reply_to: str | None = None  # reply+<key>@<ACTAS_REPLY_DOMAIN>: a reply joins the debate
+    auto: str = "auto-generated"  # Auto-Submitted: "auto-replied" for an answer to a message
 
 
 def compose(
@@ -316,7 +317,7 @@ async def send(letter: Letter, settings: MailSettings) -> None:
         message["In-Reply-To"] = letter.thread
         message["References"] = letter.thread
     # Sent by a program: out-of-office replies are suppressed (Exchange) or flagged (RFC 3834).
-    message["Auto-Submitted"] = "auto-generated"
+    message["Auto-Submitted"] = letter.auto
     message["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
