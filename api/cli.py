@@ -411,6 +411,84 @@ def schema_export() -> None:
     typer.echo(f"Wrote {SDL_PATH}")
 
 
+# --- actas mail: replies by email --------------------------------------------------------------
+
+mail_app = typer.Typer(help="Replies by email (ACTAS_REPLY_DOMAIN).", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
+EX_TEMPFAIL = 75  # sysexits.h: the MTA keeps the message and delivers it again later
+
+
+def _mail_settings() -> Settings:
+    settings = _settings()
+    if not settings.reply_domain:
+        typer.secho("error: set ACTAS_REPLY_DOMAIN to receive replies.", fg="red", err=True)
+        raise typer.Exit(code=EX_TEMPFAIL)  # a setting to fix: keep the mail meanwhile
+    return settings
+
+
+@mail_app.command("receive")
+def mail_receive(
+    recipient: Annotated[
+        str | None,
+        typer.Option(help="The envelope recipient (Postfix pipe: ${recipient}); else the headers."),
+    ] = None,
+) -> None:
+    """Handle one email read from stdin, as an MTA's pipe delivers it. Exit 0 once handled
+    (refused too: actas answers the person itself), 75 to have the MTA retry (no database)."""
+    from actas.api.services.reply_intake import receive
+
+    settings = _mail_settings()
+    raw = sys.stdin.buffer.read()
+
+    async def run() -> str:
+        await db.open_database(settings)
+        try:
+            await db.ensure_migrated()
+            return str(await receive(raw, settings, recipient=recipient))
+        finally:
+            await db.close_database()
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except Exception as error:  # the database, most likely: the MTA keeps the mail and retries
+        typer.secho(f"error: not handled, try later: {error!r}"[:500], fg="red", err=True)
+        raise typer.Exit(code=EX_TEMPFAIL) from None
+
+
+@mail_app.command("serve")
+def mail_serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8025,
+    lmtp: Annotated[bool, typer.Option("--lmtp", help="Speak LMTP instead of SMTP.")] = False,
+) -> None:
+    """Listen for replies by SMTP (or LMTP) from the MTA, until Ctrl+C or SIGTERM."""
+    import logging.config
+    import signal
+
+    from actas.api.inbound_mail import serve as serve_mail
+    from actas.api.observability import logging_config
+
+    settings = _mail_settings()
+    logging.config.dictConfig(logging_config(settings))
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        protocol = "LMTP" if lmtp else "SMTP"
+        await serve_mail(
+            settings,
+            host=host,
+            port=port,
+            lmtp=lmtp,
+            stop=stop,
+            started=lambda: typer.echo(f"actas mail: {protocol} on {host}:{port}", err=True),
+        )
+
+    _run_with_database(settings, run)
+
+
 def _describe(settings: Settings) -> str:
     url = settings.database_url
     if "@" in url:  # never print a password
