@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from actas.api.domain.addresses import NOTHING_ALLOWED, AllowList
 from actas.api.domain.membership import OrganisationCreators
@@ -63,6 +64,8 @@ class Settings:
     mail: MailSettings = field(default_factory=lambda: MailSettings())
     # Where an email's link points: a frontend's proposal page, {reference} filled in.
     link_template: str = "http://127.0.0.1:8000/p/{reference}"
+    # Where this server is reached (settings and unsubscribe links); "" = the link template's.
+    public_address: str = ""
     # Replies by email go to reply+<key>@<reply_domain>; unset, emails carry no reply address.
     reply_domain: str = ""
     worker_interval: float = 2.0  # seconds between the worker's rounds
@@ -78,6 +81,15 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite://")
+
+    @property
+    def public_url(self) -> str:
+        """This server's address as emails give it: ACTAS_PUBLIC_URL, else the origin of
+        ACTAS_LINK_TEMPLATE (actas's own proposal page unless a frontend is configured)."""
+        if self.public_address:
+            return self.public_address
+        link = urlsplit(self.link_template)
+        return f"{link.scheme}://{link.netloc}"
 
     @property
     def signing_key(self) -> str:
@@ -132,6 +144,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             sender=env.get("ACTAS_MAIL_FROM", "actas <actas@localhost>"),
         ),
         link_template=_link_template(env.get("ACTAS_LINK_TEMPLATE")),
+        public_address=_public_address(env.get("ACTAS_PUBLIC_URL", "")),
         reply_domain=_reply_domain(env.get("ACTAS_REPLY_DOMAIN", "")),
         secret_key=_secret_key(env.get("ACTAS_SECRET_KEY")),
         worker_interval=_seconds(env, "ACTAS_WORKER_INTERVAL", 2.0),
@@ -248,6 +261,14 @@ def require_secret_key(settings: Settings) -> None:
             "personal links in emails "
             "(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
+
+
+def _public_address(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query):
+        raise SettingsError(f"ACTAS_PUBLIC_URL must be an http(s) address, got {raw!r}")
+    return url
 
 
 def _reply_domain(raw: str) -> str:

@@ -10,6 +10,7 @@ from actas.api import clock
 from actas.api.catalogue import Texts, texts_for
 from actas.api.domain.errors import DomainError
 from actas.api.domain.lifecycle import deadline_passed
+from actas.api.domain.parts import part_of
 from actas.api.domain.validation import MAX_BODY
 from actas.api.domain.vocabulary import (
     Language,
@@ -87,22 +88,14 @@ def proposal_context(
 def your_part(t: Texts, shown: ProposalPage) -> str:
     """What is asked of the reader and what their voice does under this rule."""
     user = shown.viewer.user_id
-    role = next((p.role for p in shown.participants if p.user_id == user), None)
-    parts = [t.gettext(f"page.part.{role.value}")] if role else []
-    electorate = shown.electorate
-    if electorate is not None:
-        voter = next((v for v in electorate.voters if v.user_id == user), None)
-        if voter is not None:
-            if role is None:
-                parts.append(t.gettext("page.part.voter"))
-            if shown.proposal.rule == RuleKind.MAJORITY and voter.weight != 1:
-                parts.append(t.gettext("page.part.weight", n=voter.weight))
-        if shown.proposal.rule == RuleKind.CONSENT and electorate.may_block(user):
-            parts.append(t.gettext("page.part.blocks"))
-    late = deadline_passed(shown.proposal.deadline, now=clock.now())
-    if electorate is not None and late and role is not ParticipantRole.INFORMED:
-        parts.append(t.gettext("page.part.deadline_passed"))
-    return " ".join(parts)
+    return part_of(
+        t,
+        user,
+        role=next((p.role for p in shown.participants if p.user_id == user), None),
+        rule=RuleKind(shown.proposal.rule),
+        electorate=shown.electorate,
+        deadline_passed=deadline_passed(shown.proposal.deadline, now=clock.now()),
+    )
 
 
 def tally_reason(t: Texts, shown: ProposalPage) -> str:

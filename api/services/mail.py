@@ -14,107 +14,10 @@ from email.utils import format_datetime
 import aiosmtplib
 
 from actas.api import clock
-from actas.api.catalogue import texts_for
+from actas.api.catalogue import Texts, texts_for
 from actas.api.domain.notifications import Reason
 from actas.api.domain.vocabulary import Language, PositionStance
 from actas.api.settings import MailSettings
-
-# What happened, by event type or by the finer key ``letters.sentence_key`` gives (a reminder, a
-# late follow-up...): "{actor}" is filled in.
-HAPPENED = {
-    Language.ES: {
-        "proposal.drafted": "{actor} le ha mencionado en un borrador",
-        "proposal.opened": "{actor} ha abierto la propuesta a debate",
-        "proposal.revised": "{actor} ha revisado la propuesta",
-        "proposal.updated": "{actor} ha cambiado los datos de la propuesta",
-        "participant.set": "{actor} le ha incluido en la propuesta",
-        "argument.added": "{actor} ha añadido un argumento",
-        "argument.edited": "{actor} ha corregido un argumento",
-        "position.taken": "{actor} ha tomado posición",
-        "proposal.accepted": "La propuesta ha sido aceptada",
-        "proposal.rejected": "La propuesta ha sido rechazada",
-        "proposal.withdrawn": "{actor} ha retirado la propuesta",
-        "proposal.abandoned": "La propuesta ha sido abandonada",
-        "member.added": "{actor} le ha añadido a la organización",
-        "member.invited": "{actor} le invita a unirse a la organización",
-        "reminder": "Falta su posición y el plazo vence pronto",
-        "escalation": "Alguien de su unidad aún no ha tomado posición y el plazo vence pronto",
-        "deadline_passed": "El plazo ha vencido sin una decisión",
-        "deadline_passed.reminder": "El plazo ha vencido y aún falta su posición o su decisión",
-        "deadline_passed.escalation": "El plazo ha vencido y alguien de su unidad no se ha "
-        "pronunciado",
-        "follow_up.added": "{actor} le ha encargado un seguimiento",
-        "follow_up.updated": "{actor} ha actualizado un seguimiento",
-        "follow_up": "Un seguimiento a su cargo vence pronto",
-        "follow_up.late": "Un seguimiento a su cargo ha vencido",
-        "outcome_review": "Es momento de registrar el resultado obtenido",
-        "outcome.recorded": "{actor} ha registrado el resultado obtenido",
-    },
-    Language.EN: {
-        "proposal.drafted": "{actor} mentioned you in a draft",
-        "proposal.opened": "{actor} opened the proposal for debate",
-        "proposal.revised": "{actor} revised the proposal",
-        "proposal.updated": "{actor} changed the proposal's details",
-        "participant.set": "{actor} included you in the proposal",
-        "argument.added": "{actor} added an argument",
-        "argument.edited": "{actor} corrected an argument",
-        "position.taken": "{actor} took a position",
-        "proposal.accepted": "The proposal was accepted",
-        "proposal.rejected": "The proposal was rejected",
-        "proposal.withdrawn": "{actor} withdrew the proposal",
-        "proposal.abandoned": "The proposal was abandoned",
-        "member.added": "{actor} added you to the organisation",
-        "member.invited": "{actor} invited you to join the organisation",
-        "reminder": "Your position is missing and the deadline is near",
-        "escalation": "Someone in your unit has not taken a position and the deadline is near",
-        "deadline_passed": "The deadline passed without a decision",
-        "deadline_passed.reminder": "The deadline has passed and your position or decision is "
-        "still missing",
-        "deadline_passed.escalation": "The deadline has passed and someone in your unit has not "
-        "spoken",
-        "follow_up.added": "{actor} gave you a follow-up",
-        "follow_up.updated": "{actor} updated a follow-up",
-        "follow_up": "A follow-up you own is due soon",
-        "follow_up.late": "A follow-up you own is overdue",
-        "outcome_review": "It is time to record the result that was achieved",
-        "outcome.recorded": "{actor} recorded the result that was achieved",
-    },
-}
-WHY = {
-    Language.ES: {
-        Reason.INVITED: "Su posición es necesaria en esta propuesta.",
-        Reason.REMINDER: "Su posición es necesaria en esta propuesta.",
-        Reason.ESCALATION: "Le escribimos como responsable de la unidad.",
-        Reason.MENTION: "Le han mencionado.",
-        Reason.REPLY: "Es una respuesta a su argumento.",
-        Reason.PARTICIPANT: "Participa en esta propuesta.",
-        Reason.FOLLOWING: "Sigue esta propuesta.",
-        Reason.FOLLOW_UP: "Es responsable de este seguimiento.",
-        Reason.OUTCOME_REVIEW: "Usted propuso esta decisión o es responsable de su seguimiento.",
-        Reason.MEMBERSHIP: "Ahora es miembro de la organización.",
-        Reason.INVITATION: "Acepte o rechace la invitación en actas (viewer.invitations); "
-        "caduca en 14 días.",
-    },
-    Language.EN: {
-        Reason.INVITED: "Your position is needed on this proposal.",
-        Reason.REMINDER: "Your position is needed on this proposal.",
-        Reason.ESCALATION: "We are writing to you as the head of the unit.",
-        Reason.MENTION: "You were mentioned.",
-        Reason.REPLY: "It replies to your argument.",
-        Reason.PARTICIPANT: "You take part in this proposal.",
-        Reason.FOLLOWING: "You follow this proposal.",
-        Reason.FOLLOW_UP: "You own this follow-up.",
-        Reason.OUTCOME_REVIEW: "You proposed this decision or own its follow-up.",
-        Reason.MEMBERSHIP: "You are now a member of the organisation.",
-        Reason.INVITATION: "Accept or decline it in actas (viewer.invitations); it expires in "
-        "14 days.",
-    },
-}
-OPEN_LINK = {Language.ES: "Abrir en actas", Language.EN: "Open in actas"}
-SOMEONE = {Language.ES: "Alguien", Language.EN: "Someone"}
-STILL_SILENT = {Language.ES: "Sin posición todavía", Language.EN: "No position yet"}
-# At a passed deadline the deciders are awaited too, whether or not they took a position.
-STILL_AWAITED = {Language.ES: "Aún se espera a", Language.EN: "Still awaited"}
 
 
 @dataclass(frozen=True)
@@ -128,112 +31,90 @@ class Letter:
     message_id: str  # derived from the delivery key: resending it is recognisably the same mail
     thread: str | None = None  # a proposal's emails answer its thread root: clients group them
     reply_to: str | None = None  # reply+<key>@<ACTAS_REPLY_DOMAIN>: a reply joins the debate
+    unsubscribe: str | None = None  # RFC 8058 one-click address (List-Unsubscribe)
     auto: str = "auto-generated"  # Auto-Submitted: "auto-replied" for an answer to a message
 
 
-def compose(
-    *,
-    key: str,
-    to: str,
-    language: Language,
-    what: str,
-    reason: Reason,
-    actor: str | None,
-    organisation: str,
-    reference: str | None,
-    title: str | None,
-    excerpt: str,
-    link: str | None,
-    silent: Sequence[str] = (),
-    deadline: datetime | None = None,
-    positions: Mapping[PositionStance, str] | None = None,
-    thread: str | None = None,
-) -> Letter:
-    """A notification; with ``positions`` (a personal link per stance) it asks the reader for
-    theirs: one button each, opening the page with that stance chosen (a GET only shows)."""
-    happened = HAPPENED[language].get(what, what).format(actor=actor or SOMEONE[language])
+@dataclass(frozen=True)
+class Notice:
+    """Everything one notification email tells its reader, as facts; ``compose`` words them.
+    ``what`` is the event type or the finer key ``letters.sentence_key`` gives."""
+
+    what: str
+    reason: Reason
+    actor: str | None
+    organisation: str
+    reference: str | None = None
+    title: str | None = None
+    excerpt: str = ""
+    link: str | None = None  # the reader's personal link to the proposal page
+    silent: Sequence[str] = ()  # an escalation: who in the head's unit is still silent
+    deadline: datetime | None = None
+    part: str = ""  # what is asked of the reader, in their words (``parts.part_of``)
+    summary: str = ""
+    standing: str = ""  # the tally's reason, in the reader's words
+    awaited: Sequence[str] = ()  # who the decision still waits for
+    recent: Sequence[tuple[str, str]] = ()  # (author, text) of the newest arguments
+    positions: Mapping[PositionStance, str] | None = None  # a position asked: a link per stance
+    reply_link: str | None = None
+    settings_link: str | None = None
+
+
+def compose(notice: Notice, *, key: str, to: str, language: Language) -> Letter:
+    """A notification email, plain text and HTML alike. With ``positions`` it asks the reader
+    for theirs: one button per stance, each opening the page with it chosen (a GET only shows)."""
     t = texts_for(language.value)
-    due = (
-        t.gettext(
-            "mail.deadline",
-            when=t.format_moment(deadline),
-            relative=t.format_timedelta(deadline - clock.now(), direction=True),
+    actor = notice.actor or t.gettext("mail.someone")
+    happened = t.gettext(f"mail.happened.{notice.what}", actor=actor)
+    if notice.reference:
+        subject = f"[{notice.reference}] {happened}: {notice.title}"
+    else:
+        subject = f"[{notice.organisation}] {happened}"
+    body = _Body()
+    body.strong(happened + ".")
+    body.line(f"{notice.reference} · {notice.title}" if notice.reference else notice.organisation)
+    if notice.excerpt:
+        body.quote(notice.excerpt)
+    if notice.silent:
+        label = (
+            "mail.still_awaited"
+            if notice.what.startswith("deadline_passed")
+            else ("mail.still_silent")
         )
-        if deadline
-        else ""
-    )
-    buttons = [(t.gettext(f"position.{s.value}"), url) for s, url in (positions or {}).items()]
-    subject = f"[{reference}] {happened}: {title}" if reference else f"[{organisation}] {happened}"
-    lines = [happened + ".", "", f"{reference} · {title}" if reference else organisation]
-    if excerpt:
-        lines += ["", _quote(excerpt)]
-    label = (STILL_AWAITED if what.startswith("deadline_passed") else STILL_SILENT)[language]
-    still_silent = f"{label}: {', '.join(silent)}." if silent else ""
-    if still_silent:
-        lines += ["", still_silent]
-    if due:
-        lines += ["", due]
-    lines += ["", WHY[language][reason]]
-    if buttons:
-        lines += ["", t.gettext("mail.take_position")]
-        lines += [f"  {label}: {url}" for label, url in buttons]
-    if link:
-        lines += [f"{OPEN_LINK[language]}: {link}"]
-    if positions or link:
-        lines += ["", t.gettext("mail.personal")]
-    body = "\n".join(lines) + "\n"
-    e = html.escape
-    html_parts = [f"<p><strong>{e(happened)}.</strong></p>"]
-    if reference:
-        html_parts.append(f"<p>{e(reference)} · {e(title or '')}</p>")
-    if excerpt:
-        html_parts.append(f"<blockquote>{e(excerpt).replace(chr(10), '<br>')}</blockquote>")
-    if still_silent:
-        html_parts.append(f"<p>{e(still_silent)}</p>")
-    if due:
-        html_parts.append(f"<p><strong>{e(due)}</strong></p>")
-    html_parts.append(f"<p>{e(WHY[language][reason])}</p>")
-    if buttons:
-        html_parts.append(
-            "<p>"
-            + " ".join(
-                f'<a href="{e(url, quote=True)}" style="{BUTTON}">{e(label)}</a>'
-                for label, url in buttons
-            )
-            + "</p>"
+        body.line(f"{t.gettext(label)}: {t.format_list(notice.silent)}.")
+    if notice.part:
+        body.line(notice.part)
+    if notice.deadline:
+        body.strong(_deadline(t, notice.deadline))
+    if notice.summary and notice.summary != notice.excerpt:
+        body.line(f"{t.gettext('mail.summary')}: {_cut(notice.summary, 400)}")
+    if notice.standing:
+        body.line(f"{t.gettext('mail.standing')}: {notice.standing}")
+    if notice.awaited:
+        body.line(f"{t.gettext('mail.still_awaited')}: {t.format_list(notice.awaited)}.")
+    if notice.recent:
+        body.line(t.gettext("mail.recent"))
+        for author, text in notice.recent:
+            body.quote(f"{author}: {_cut(text, 200)}")
+    body.line(t.gettext(f"mail.why.{notice.reason.value}"))
+    if notice.positions:
+        body.line(t.gettext("mail.take_position"))
+        body.buttons(
+            [(t.gettext(f"position.{s.value}"), url) for s, url in notice.positions.items()]
         )
-    if link:
-        html_parts.append(f'<p><a href="{e(link, quote=True)}">{e(OPEN_LINK[language])}</a></p>')
-    if positions or link:
-        html_parts.append(
-            f'<p style="color:#666;font-size:small">{e(t.gettext("mail.personal"))}</p>'
-        )
+    links = [(t.gettext("mail.reply"), notice.reply_link), (t.gettext("mail.open"), notice.link)]
+    body.links([(label, url) for label, url in links if url])
+    if notice.link:
+        body.small(t.gettext("mail.personal"))
+    if notice.settings_link:
+        body.links([(t.gettext("page.settings"), notice.settings_link)], small=True)
     return Letter(
         to=to,
         subject=_one_line(subject),
-        text=body,
-        html="<html><body>" + "".join(html_parts) + "</body></html>",
+        text=body.text(),
+        html=body.html(),
         message_id=message_id(key),
-        thread=thread,
     )
-
-
-# Mail clients drop stylesheets: a button is an inline-styled link.
-BUTTON = (
-    "display:inline-block;padding:8px 14px;margin:2px;border-radius:4px;background:#3f51b5;"
-    "color:#ffffff;text-decoration:none;font-weight:bold"
-)
-
-
-def thread_root(proposal_id: int) -> str:
-    """The Message-ID every email about one proposal answers, so mail clients thread them."""
-    return f"<proposal-{proposal_id}@actas>"
-
-
-def message_id(key: str) -> str:
-    """The Message-ID of a delivery: the same every time it is sent, so a repeat is recognised
-    (``make_msgid`` would add the time and a random number)."""
-    return f"<{key}@actas>"
 
 
 def compose_link(
@@ -242,62 +123,121 @@ def compose_link(
     """A fresh personal link, asked for on a page that refused an old one."""
     t = texts_for(language.value)
     fields = {"reference": reference, "title": title}
-    intro = t.gettext("mail.link.body", **fields)
-    opened = t.gettext("mail.link.open")
-    e = html.escape
+    body = _Body()
+    body.line(t.gettext("mail.link.body", **fields))
+    body.links([(t.gettext("mail.link.open"), link)])
     return Letter(
         to=to,
         subject=_one_line(t.gettext("mail.link.subject", **fields)),
-        text=f"{intro}\n\n{opened}: {link}\n",
-        html=f'<html><body><p>{e(intro)}</p><p><a href="{e(link, quote=True)}">'
-        f"{e(opened)}</a></p></body></html>",
+        text=body.text(),
+        html=body.html(),
         message_id=message_id(key),
     )
-
-
-DIGEST_SUBJECT = {
-    Language.ES: "Resumen de {organisation}",
-    Language.EN: "Your {organisation} digest",
-}
-# Each count's phrase, singular and plural.
-DIGEST_PHRASES = {
-    Language.ES: {
-        "awaiting": ("{n} propuesta espera su posición", "{n} propuestas esperan su posición"),
-        "closing_soon": ("{n} cierra en 48 h", "{n} cierran en 48 h"),
-        "new": (
-            "{n} aviso nuevo desde el último resumen",
-            "{n} avisos nuevos desde el último resumen",
-        ),
-    },
-    Language.EN: {
-        "awaiting": ("{n} proposal awaits your position", "{n} proposals await your position"),
-        "closing_soon": ("{n} closes within 48 h", "{n} close within 48 h"),
-        "new": (
-            "{n} new notification since your last digest",
-            "{n} new notifications since your last digest",
-        ),
-    },
-}
 
 
 def compose_digest(
     *, key: str, to: str, language: Language, organisation: str, counts: dict[str, int], link: str
 ) -> Letter:
     """The daily or weekly digest: "3 decisions await you, 2 close within 48 h"."""
+    t = texts_for(language.value)
     phrases = {
-        name: forms[counts[name] != 1].format(n=counts[name])
-        for name, forms in DIGEST_PHRASES[language].items()
+        name: t.ngettext(f"mail.digest.{name}", counts[name])
+        for name in ("awaiting", "closing_soon", "new")
     }
-    text = f"{phrases['awaiting']}; {phrases['closing_soon']}. {phrases['new']}."
-    e = html.escape
+    body = _Body()
+    body.line(f"{phrases['awaiting']}; {phrases['closing_soon']}. {phrases['new']}.")
+    body.links([(t.gettext("mail.open"), link)])
     return Letter(
         to=to,
         # An organisation's name is the user's text: a line break in it must not end the header.
-        subject=_one_line(DIGEST_SUBJECT[language].format(organisation=organisation)),
-        text=f"{text}\n\n{OPEN_LINK[language]}: {link}\n",
-        html=f'<html><body><p>{e(text)}</p><p><a href="{e(link, quote=True)}">'
-        f"{e(OPEN_LINK[language])}</a></p></body></html>",
+        subject=_one_line(t.gettext("mail.digest.subject", organisation=organisation)),
+        text=body.text(),
+        html=body.html(),
         message_id=message_id(key),
+    )
+
+
+def message_id(key: str) -> str:
+    """The Message-ID of a delivery: the same every time it is sent, so a repeat is recognised
+    (``make_msgid`` would add the time and a random number)."""
+    return f"<{key}@actas>"
+
+
+def thread_root(proposal_id: int) -> str:
+    """The Message-ID every email about one proposal answers, so mail clients thread them."""
+    return f"<proposal-{proposal_id}@actas>"
+
+
+class _Body:
+    """An email's body as plain text and as HTML, written once: paragraphs, quotes, buttons."""
+
+    def __init__(self) -> None:
+        self._text: list[str] = []
+        self._html: list[str] = []
+
+    def line(self, text: str) -> None:
+        self._text.append(text)
+        self._html.append(f"<p>{_e(text)}</p>")
+
+    def strong(self, text: str) -> None:
+        self._text.append(text)
+        self._html.append(f"<p><strong>{_e(text)}</strong></p>")
+
+    def small(self, text: str) -> None:
+        self._text.append(text)
+        self._html.append(f'<p style="{SMALL}">{_e(text)}</p>')
+
+    def quote(self, text: str) -> None:
+        self._text.append(_quote(text))
+        self._html.append(
+            f"<blockquote>{_e(_cut(text, 600)).replace(chr(10), '<br>')}</blockquote>"
+        )
+
+    def buttons(self, links: Sequence[tuple[str, str]]) -> None:
+        self._text.append("\n".join(f"  {label}: {url}" for label, url in links))
+        self._html.append(
+            "<p>"
+            + " ".join(
+                f'<a href="{_e(url)}" style="{BUTTON}">{_e(label)}</a>' for label, url in links
+            )
+            + "</p>"
+        )
+
+    def links(self, links: Sequence[tuple[str, str]], *, small: bool = False) -> None:
+        if not links:
+            return
+        self._text.append("\n".join(f"{label}: {url}" for label, url in links))
+        style = f' style="{SMALL}"' if small else ""
+        self._html.append(
+            f"<p{style}>"
+            + " · ".join(f'<a href="{_e(url)}">{_e(label)}</a>' for label, url in links)
+            + "</p>"
+        )
+
+    def text(self) -> str:
+        return "\n\n".join(self._text) + "\n"
+
+    def html(self) -> str:
+        return "<html><body>" + "".join(self._html) + "</body></html>"
+
+
+# Mail clients drop stylesheets: a button is an inline-styled link.
+BUTTON = (
+    "display:inline-block;padding:8px 14px;margin:2px;border-radius:4px;background:#3f51b5;"
+    "color:#ffffff;text-decoration:none;font-weight:bold"
+)
+SMALL = "color:#666666;font-size:small"
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _deadline(t: Texts, deadline: datetime) -> str:
+    return t.gettext(
+        "mail.deadline",
+        when=t.format_moment(deadline),
+        relative=t.format_timedelta(deadline - clock.now(), direction=True),
     )
 
 
@@ -319,6 +259,9 @@ async def send(letter: Letter, settings: MailSettings) -> None:
     # Sent by a program: out-of-office replies are suppressed (Exchange) or flagged (RFC 3834).
     message["Auto-Submitted"] = letter.auto
     message["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+    if letter.unsubscribe:
+        message["List-Unsubscribe"] = f"<{letter.unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(letter.text)
     message.add_alternative(letter.html, subtype="html")
     await aiosmtplib.send(
@@ -335,10 +278,14 @@ async def send(letter: Letter, settings: MailSettings) -> None:
 
 
 def _quote(text: str, limit: int = 600) -> str:
+    return "\n".join(f"> {line}" for line in _cut(text, limit).splitlines())
+
+
+def _cut(text: str, limit: int) -> str:
     text = text.strip()
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " …"
-    return "\n".join(f"> {line}" for line in text.splitlines())
+    return text
 
 
 def _one_line(text: str, limit: int = 180) -> str:

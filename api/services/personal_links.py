@@ -70,7 +70,8 @@ class _ClockSigner(TimestampSigner):
     """Signs and checks ages by actas's clock, which demos and tests may set."""
 
     def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
+        # Never below 0, which itsdangerous cannot encode: only simulated eras lie before 1970.
+        return max(0, int(clock.now().timestamp()))
 
 
 class PersonalLinks:

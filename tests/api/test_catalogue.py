@@ -18,6 +18,7 @@ from actas.api.catalogue import (
     texts_for,
     translations,
 )
+from actas.api.domain.events import EventType
 
 NBSP = "\xa0"
 
@@ -166,3 +167,17 @@ def test_a_message_kept_as_data_reads_back_and_renders_in_each_language() -> Non
     assert texts_for("en").render(Message("tally.consent.blocked", {"n": 3})) == (
         "Blocked by 3 voices."
     )
+
+
+def test_every_event_a_person_may_be_told_of_has_a_sentence_in_every_language() -> None:
+    # Scheduled steps are worded by what they are to the reader (``notices.sentence_key``).
+    worded_apart = {
+        EventType.DEADLINE_APPROACHING,
+        EventType.DEADLINE_PASSED,
+        EventType.FOLLOW_UP_DUE,
+        EventType.OUTCOME_REVIEW_DUE,
+    }
+    for language in LANGUAGES:
+        t = texts_for(language)
+        missing = [e for e in EventType if e not in worded_apart and f"mail.happened.{e}" not in t]
+        assert not missing, (language, missing)

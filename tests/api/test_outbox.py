@@ -24,6 +24,7 @@ import orjson
 import pytest
 
 from actas.api import clock
+from actas.api.catalogue import read_catalog, texts_for
 from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
 from actas.api.domain.events import EventType, canonical_time
 from actas.api.domain.notifications import QUIET, Reason, handle_of
@@ -41,7 +42,6 @@ from actas.api.domain.vocabulary import (
 )
 from actas.api.models import Delivery, DeliveryAttempt, Event, Proposal, User
 from actas.api.services import debate, organisations, preferences, proposals, webhooks
-from actas.api.services.mail import HAPPENED, WHY
 from actas.api.services.outbox import LEASE, deliver_due, signature
 from actas.api.settings import Settings, load_settings
 from actas.api.worker import one_round
@@ -737,7 +737,17 @@ def sentences(language: Language) -> list[re.Pattern[str]]:
     then ``: title`` when it is about a proposal."""
     return [
         re.compile(r"\[[^\]]+\] " + re.escape(s).replace(re.escape("{actor}"), ".+") + "(: .+)?")
-        for s in HAPPENED[language].values()
+        for s in happened(language)
+    ]
+
+
+def happened(language: Language) -> list[str]:
+    """The catalogue's sentences for what happened (``mail.happened.*``)."""
+    t = texts_for(language.value)
+    return [
+        t[m.id]
+        for m in read_catalog(language.value)
+        if isinstance(m.id, str) and m.id.startswith("mail.happened.")
     ]
 
 
@@ -766,9 +776,9 @@ async def test_every_kind_of_email_reads_as_sentences_in_the_members_language(
 
     people = {u.email: u for u in world.users.values()}
     why = {
-        (reason, language): text
-        for language, texts in WHY.items()
-        for reason, text in texts.items()
+        (reason, language): texts_for(language.value).gettext(f"mail.why.{reason.value}")
+        for language in Language
+        for reason in Reason
     }
     emailed = await Delivery.filter(
         organisation_id=world.organisation.id, channel=DeliveryChannel.EMAIL

@@ -25,11 +25,10 @@ async def test_a_reply_address_names_its_reader_proposal_and_argument_by_a_key_k
     world = await build_world()
     settings = worker_settings(database, mail, ACTAS_REPLY_DOMAIN="Reply.Example")
     proposal = await opened(world, participants={"ana": ParticipantRole.REQUIRED})
-    await deliver_due(settings)
     argument = await debate.add_argument(
         await world.viewer("teo"), proposal.id, stance=Stance.AGAINST, body="Demasiado caro."
     )
-    await deliver_due(settings)
+    await send_everything(settings)
 
     told = [m for m in mail.to(world.users["mara"].email) if "argumento" in m.subject]
     assert len(told) == 1
@@ -60,7 +59,13 @@ async def test_without_a_reply_domain_emails_carry_no_reply_address(
     settings = worker_settings(database, mail)
     with clock.frozen_at(clock.now() + timedelta(seconds=1)):
         await opened(world, participants={"ana": ParticipantRole.REQUIRED})
-        await deliver_due(settings)
+        await send_everything(settings)
 
     sent = mail.to(world.users["ana"].email)
     assert sent and all(m.message["Reply-To"] is None for m in sent)
+
+
+async def send_everything(settings: Settings) -> None:
+    """Rounds until nothing is left to send (other tests' deliveries may be queued first)."""
+    while (await deliver_due(settings)).sent:
+        pass

@@ -1,5 +1,6 @@
 """Production start-up: the server and the worker need ACTAS_SECRET_KEY (the worker signs the
-personal links in emails), other commands do not; the metrics folder of several server processes is made and emptied at each start."""
+personal links in emails), other commands do not; the metrics folder of several server
+processes is made and emptied at each start."""
 
 from __future__ import annotations
 
