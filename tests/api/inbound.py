@@ -70,3 +70,8 @@ def plain_reply(
         *([headers] if headers else []),
     ]
     return ("\r\n".join(lines) + "\r\n\r\n" + body.replace("\n", "\r\n")).encode()
+
+
+def on_the_wire(raw: bytes) -> bytes:
+    """The message as SMTP carries it: every line ends in CRLF (the fixtures' end in LF)."""
+    return re.sub(rb"\r?\n", b"\r\n", raw)
