@@ -126,6 +126,7 @@ class RunningDemo:
 @contextmanager
 def running_demo(folder: Path) -> Iterator[RunningDemo]:
     """``actas demo --port <free>`` in ``folder``, serving; stopped (SIGKILL if need be) after."""
+    folder.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACTAS_")}
     env["ACTAS_DATABASE_URL"] = f"sqlite://{folder / 'actas.sqlite3'}"
     port = free_port()
