@@ -84,7 +84,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     sessions = ArchiveSessions(settings.signing_key)
     archive = ArchiveFiles(settings.archive_dir, sessions)
-    site = Site(PersonalLinks(settings.signing_key), Csrf(settings.signing_key), archive)
+    site = Site(
+        PersonalLinks(settings.signing_key),
+        Csrf(settings.signing_key),
+        archive,
+        settings.link_template,
+    )
     return Starlette(
         routes=[
             Route("/", home),

@@ -50,7 +50,7 @@ class Csrf:
             response.set_cookie(
                 COOKIE,
                 cookie,
-                path="/p",
+                path="/",
                 secure=request.url.scheme == "https",
                 httponly=True,
                 samesite="lax",

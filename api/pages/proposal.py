@@ -170,6 +170,7 @@ def _render(
 
     values: dict[str, Any] = {n: str(form.get(n, "")) if form else "" for n in ("action", *_FIELDS)}
     context = texts.proposal_context(shown, request.query_params, values)
+    context["here"] = f"/p/{shown.reference}?" + urlencode({"k": key})
     response = page(
         shown.language,
         "proposal.html.j2",

@@ -27,6 +27,7 @@ class Site:
     links: PersonalLinks
     csrf: Csrf
     archive: ArchiveFiles
+    link_template: str  # where emails point (``personal_links.page_link``)
 
     async def without_key(self, request: Request, reference: str) -> Response:
         """A link with no key: the decision's archive page when this reader may see it there,

@@ -77,9 +77,7 @@ def proposal_context(
         "chosen": chosen,
         "may_block": shown.can.block,
         "reply_to": int(reply_to) if str(reply_to).isdigit() else None,
-        "holder_name": next(
-            (p.name for p in shown.participants if p.user_id == shown.viewer.user_id), ""
-        ),
+        "holder_name": shown.holder_name,
         "settings_link": "",
         "max_body": MAX_BODY,
     }

@@ -40,6 +40,7 @@ class ParticipantRow:
 @dataclass(frozen=True)
 class ProposalPage:
     viewer: Viewer
+    holder_name: str
     proposal: Proposal
     reference: str
     organisation_name: str
@@ -118,6 +119,7 @@ async def proposal_page(holder: Holder, reference: str) -> ProposalPage:
     )
     return ProposalPage(
         viewer=viewer,
+        holder_name=holder.name,
         proposal=proposal,
         reference=format_reference(proposal.organisation.slug, proposal.number),
         organisation_name=proposal.organisation.name,

@@ -304,8 +304,8 @@ def test_forms_filled_with_payloads_show_them_as_text(browser: Any, served: Serv
     page = served.hostile
     visit = Visit(browser).open(served.link(page.holder))
     arguments_before = visit.page.locator("article.actas-argument").count()
-    # A reply, through the form under the first argument.
-    visit.page.click(f"#argument-{page.first_argument} details.actas-reply summary")
+    # A reply, through the form under the first argument (its Reply link opens the form).
+    visit.page.click(f"#argument-{page.first_argument} .actas-reply a")
     visit.page.fill(f"#reply-body-{page.first_argument}", "Reply " + LONG)
     visit.page.click(f"#argument-{page.first_argument} form button[type=submit]")
     visit.page.wait_for_load_state("load")

@@ -5,6 +5,8 @@ reason."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -114,6 +116,9 @@ async def test_an_argument_and_a_reply_are_posted_as_the_link_holder(
             data=form_for(page.text, "argument", stance="question", body="¿Y el **coste**?"),
         )
         page = await client.get(path)
+        # Each argument has a Reply link; following it opens the page with that reply's form.
+        [reply_link] = re.findall(r'href="([^"]*reply=\d+[^"]*)"', page.text)
+        page = await client.get(html.unescape(reply_link))
         reply = await client.post(
             path.split("?")[0],
             data=form_for(page.text, "reply", stance="comment", body="Lo miro yo."),
