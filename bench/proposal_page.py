@@ -228,7 +228,7 @@ async def measure(settings: Settings, runs: int, profile: bool) -> list[tuple[st
 
 def _renderer(shown: Any, key: str, reference: str) -> Callable[[], Awaitable[Any]]:
     """The page rendered from what the loader returned: no key read, no query."""
-    site = Site(PersonalLinks(SECRET), Csrf(SECRET), archive=None)  # type: ignore[arg-type]
+    site = Site(PersonalLinks(SECRET), Csrf(SECRET), archive=None, link_template="")  # type: ignore[arg-type]
     scope = {
         "type": "http",
         "method": "GET",

@@ -10,9 +10,11 @@ of the same services as the GraphQL API, at every request.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from tortoise.expressions import F
@@ -55,6 +57,7 @@ class Holder:
     viewer: Viewer
     name: str
     language: Language
+    units: tuple[Mapping[str, Any], ...] = ()  # the organisation's, as read for the viewer
 
 
 class LinkRefused(Exception):
@@ -123,7 +126,8 @@ class PersonalLinks:
             memberships={org: member for (org, _), member in scopes.items()},
             scope=TokenScope.WRITE,
         )
-        return Holder(key, viewer, rows[0]["user__name"], Language(rows[0]["user__language"]))
+        language = Language(rows[0]["user__language"])
+        return Holder(key, viewer, rows[0]["user__name"], language, tuple(units))
 
     async def keys(self, wanted: list[PersonalKey]) -> list[str]:
         """Keys for many people at once (the worker's emails), one query for their generations."""

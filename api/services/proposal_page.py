@@ -5,8 +5,9 @@ visibility as the API (``visible_proposals``), the same debate rows as the Graph
 archive (``debates``), the tally as a reader sees it now (``tally_as_read``) and the one answer to
 what this person may do here (``abilities``). Six queries whatever the size of the debate: the
 holder's membership and units (``personal_links.holder``), then the proposal with its
-organisation, its participants, its arguments and its positions (each joined with the people
-they name).
+organisation, its participants (with their memberships), its arguments and its positions (each
+joined with the people they name). A proposal that names no voters (every member votes) takes
+two more, for the members' scopes.
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from actas.api import clock
+from actas.api.db import connection, is_postgres
 from actas.api.domain.abilities import ProposalAbilities, Situation, abilities_in
-from actas.api.domain.electorate import Electorate
+from actas.api.domain.electorate import Electorate, electorate_of, names_its_voters
 from actas.api.domain.errors import NotFound
 from actas.api.domain.permissions import ProposalActor
 from actas.api.domain.references import format_reference, parse_reference
 from actas.api.domain.rules import Tally
 from actas.api.domain.threads import depth_first
-from actas.api.domain.visibility import Viewer, visible_proposals
+from actas.api.domain.visibility import MemberScope, Viewer, audience_of, visible_proposals
 from actas.api.domain.vocabulary import Language, ParticipantRole, ProposalState
-from actas.api.models import Participant, Proposal
+from actas.api.models import Proposal
+from actas.api.services.access import member_scopes
 from actas.api.services.debates import ArgumentRow, PositionRow, arguments, positions
 from actas.api.services.electorates import electorates_from
 from actas.api.services.personal_links import Holder
@@ -85,22 +88,21 @@ async def proposal_page(holder: Holder, reference: str) -> ProposalPage:
     member = viewer.member_of(proposal.organisation_id) if proposal else None
     if proposal is None or member is None:
         raise NotFound("proposal", reference)
-    participants = [
-        ParticipantRow(row["user_id"], row["user__name"], ParticipantRole(row["role"]))
-        for row in await Participant.filter(proposal_id=proposal.id)
-        .order_by("id")
-        .values("user_id", "role", "user__name")
-    ]
+    participants, scopes = await _participants(proposal.id, holder)
     debate = await arguments(proposal_ids=[proposal.id])
     said = await positions(proposal_ids=[proposal.id])
     state = ProposalState(proposal.state)
     roles = {p.user_id: p.role for p in participants}
     electorate = None
-    if state is ProposalState.OPEN:  # who votes and who may block: one or two more queries
+    if state is ProposalState.OPEN:
         stances = {p.user_id: p.stance for p in said}
-        electorate = (
-            await electorates_from([proposal], {proposal.id: roles}, {proposal.id: stances})
-        )[proposal.id]
+        if names_its_voters(roles):  # who votes is among the participants, already read
+            audience = audience_of(proposal, roles)
+            electorate = electorate_of(audience, roles, scopes, stances)
+        else:  # every member may vote: two more queries for their scopes
+            electorate = (
+                await electorates_from([proposal], {proposal.id: roles}, {proposal.id: stances})
+            )[proposal.id]
     actor = ProposalActor(
         user_id=user_id,
         member=member,
@@ -131,3 +133,39 @@ async def proposal_page(holder: Holder, reference: str) -> ProposalPage:
         electorate=electorate,
         can=abilities_in(situation),
     )
+
+
+# The participants with their names and memberships, in one read (unpacked by position).
+_PARTICIPANTS = """
+SELECT pa.user_id, pa.role, u.name, m.id, m.organisation_id, m.unit_id, m.role, m.weight
+FROM participant pa
+JOIN "user" u ON u.id = pa.user_id
+LEFT JOIN membership m ON m.user_id = pa.user_id AND m.organisation_id = pa.organisation_id
+WHERE pa.proposal_id = {mark}
+ORDER BY pa.id
+"""
+
+
+async def _participants(
+    proposal_id: int, holder: Holder
+) -> tuple[list[ParticipantRow], dict[int, MemberScope]]:
+    """The proposal's participants, and the scopes of those still members (their votes count
+    only then), with the organisation's units the holder's read brought."""
+    sql = _PARTICIPANTS.format(mark="$1" if is_postgres() else "?")
+    _, rows = await connection().execute_query(sql, [proposal_id])
+    participants, memberships = [], []
+    for user_id, role, name, membership, organisation, unit, member_role, weight in rows:
+        participants.append(ParticipantRow(user_id, name, ParticipantRole(role)))
+        if membership is not None:
+            memberships.append(
+                {
+                    "id": membership,
+                    "organisation_id": organisation,
+                    "user_id": user_id,
+                    "unit_id": unit,
+                    "role": member_role,
+                    "weight": weight,
+                }
+            )
+    scopes = {user: scope for (_, user), scope in member_scopes(memberships, holder.units).items()}
+    return participants, scopes
