@@ -20,19 +20,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from functools import partial
 
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from actas.api.domain.addresses import canonical_host
-from actas.api.services.reply_intake import receive
+from actas.api.domain.replies import Reply, read_reply
+from actas.api.services.reply_intake import handle
 from actas.api.settings import Settings
 
 log = logging.getLogger("actas.mail")
 
 MAX_MESSAGE_BYTES = 10_000_000
 MAX_RECIPIENTS = 20
+READERS = 1  # processes that read messages; the database work stays in this one
 ACCEPTED = "250 2.0.0 Handled"
 TRY_LATER = "451 4.3.0 Temporary failure, try again later"
 
@@ -40,8 +45,9 @@ TRY_LATER = "451 4.3.0 Temporary failure, try again later"
 class ReplyHandler:
     """aiosmtpd's handler: reply addresses only, one outcome per recipient."""
 
-    def __init__(self, settings: Settings, *, lmtp: bool) -> None:
+    def __init__(self, settings: Settings, readers: Executor, *, lmtp: bool) -> None:
         self.settings = settings
+        self.readers = readers
         self.lmtp = lmtp
         self.domain = canonical_host(settings.reply_domain)
 
@@ -65,14 +71,23 @@ class ReplyHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
-        answers = [await self._one(raw, recipient) for recipient in envelope.rcpt_tos]
+        try:
+            # Reading is CPU work (quotequail, the email parser): done in another process, it
+            # overlaps with this one's database work on the other messages.
+            reply = await asyncio.get_running_loop().run_in_executor(
+                self.readers, partial(read_reply, raw, reply_domain=self.settings.reply_domain)
+            )
+        except Exception:
+            log.exception("reply by email not read; asked the sender to retry")
+            return "\r\n".join([TRY_LATER] * len(envelope.rcpt_tos)) if self.lmtp else TRY_LATER
+        answers = [await self._one(reply, recipient) for recipient in envelope.rcpt_tos]
         if self.lmtp:
             return "\r\n".join(answers)
         return TRY_LATER if TRY_LATER in answers else ACCEPTED
 
-    async def _one(self, raw: bytes, recipient: str) -> str:
+    async def _one(self, reply: Reply, recipient: str) -> str:
         try:
-            outcome = await receive(raw, self.settings, recipient=recipient)
+            outcome = await handle(reply, self.settings, recipient=recipient)
         except Exception:  # the database, most likely: the MTA keeps the message and retries
             log.exception("reply by email to %s not handled; asked the sender to retry", recipient)
             return TRY_LATER
@@ -90,11 +105,15 @@ async def serve(
 ) -> None:
     """Listen until ``stop`` is set (forever without one), in the running event loop, which
     has the database open."""
-    handler = ReplyHandler(settings, lmtp=lmtp)
+    # Spawned, not forked: a copy of this process's event loop and database threads is no help.
+    readers = ProcessPoolExecutor(READERS, mp_context=multiprocessing.get_context("spawn"))
+    handler = ReplyHandler(settings, readers, lmtp=lmtp)
     # aiosmtpd logs every command at INFO; our own line per message says what matters.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     protocol = LMTP if lmtp else SMTP
     loop = asyncio.get_running_loop()
+    # The reader starts (and imports) now, not while the first message waits.
+    await loop.run_in_executor(readers, partial(read_reply, b"", reply_domain=handler.domain))
     server = await loop.create_server(
         lambda: protocol(
             handler,
@@ -114,3 +133,4 @@ async def serve(
     finally:
         server.close()
         await server.wait_closed()
+        readers.shutdown(cancel_futures=True)

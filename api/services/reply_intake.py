@@ -76,12 +76,16 @@ async def receive(raw: bytes, settings: Settings, *, recipient: str | None = Non
     """Handle one inbound email; ``recipient`` is the envelope's (SMTP RCPT, or the MTA's), whose
     key then counts alone. Raises only on failures worth retrying (the database)."""
     reply = read_reply(raw, reply_domain=settings.reply_domain)
+    return await handle(reply, settings, recipient=recipient)
+
+
+async def handle(reply: Reply, settings: Settings, *, recipient: str | None = None) -> Outcome:
+    """``receive`` for a message already read (``actas mail serve`` reads in another process)."""
     keys = _keys(reply, recipient, settings.reply_domain)
     if not keys:
         return _logged(Outcome(IntakeOutcome.NOT_FOR_US, reply.message_id))
+    # A message seen before is found when its row is written: first, in every path below.
     stored_id = _stored_id(reply.message_id)
-    if await ProcessedMessage.exists(message_id=stored_id):
-        return _logged(Outcome(IntakeOutcome.DUPLICATE, reply.message_id))
     address, owner = await _address_of(keys, reply.sender)
     facts = AddressFacts(owner.email, address.expires_at) if address and owner else None
     refused = judge(reply, facts, now=clock.now())
@@ -243,16 +247,15 @@ async def _address_of(
     reply to two of our emails at once), and its owner; expired ones included."""
     found = {
         row.key_hash: row
-        for row in await ReplyAddress.filter(key_hash__in=[key_hash(k) for k in keys])
+        for row in await ReplyAddress.filter(
+            key_hash__in=[key_hash(k) for k in keys]
+        ).select_related("user")
     }
     addresses = [found[h] for k in keys if (h := key_hash(k)) in found]
     if not addresses:
         return None, None
-    owners = {u.id: u for u in await User.filter(id__in=sorted({a.user_id for a in addresses}))}
-    chosen = next(
-        (a for a in addresses if same_person(sender, owners[a.user_id].email)), addresses[0]
-    )
-    return chosen, owners[chosen.user_id]
+    chosen = next((a for a in addresses if same_person(sender, a.user.email)), addresses[0])
+    return chosen, chosen.user
 
 
 def _stored_id(message_id: str) -> str:
