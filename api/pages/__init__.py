@@ -1,6 +1,6 @@
 """Server-rendered pages for people who arrive from an email: the proposal page, the fresh-link
-form, the member's settings and one-click unsubscribe. They work without JavaScript and read
-and write through the same services as the GraphQL API."""
+form, answering an invitation, the member's settings and one-click unsubscribe. They work
+without JavaScript and read and write through the same services as the GraphQL API."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from actas.api.catalogue import texts_for
-from actas.api.pages import preferences, proposal
+from actas.api.pages import invitation, preferences, proposal
 from actas.api.pages.render import page
 from actas.api.pages.site import Site, language_of
 from actas.api.services.link_mail import request_fresh_link
@@ -32,6 +32,8 @@ def page_routes(site: Site) -> list[Route]:
         Route("/p/{reference}", on(proposal.show), methods=["GET"]),
         Route("/p/{reference}", on(proposal.act), methods=["POST"]),
         Route("/p/{reference}/link", on(fresh_link), methods=["POST"]),
+        Route("/invitation", on(invitation.show), methods=["GET"]),
+        Route("/invitation", on(invitation.answer), methods=["POST"]),
         Route("/settings", on(preferences.show_settings), methods=["GET"]),
         Route("/settings", on(preferences.save_settings), methods=["POST"]),
         Route("/unsubscribe", on(preferences.show_unsubscribe), methods=["GET"]),

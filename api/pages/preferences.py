@@ -34,7 +34,8 @@ async def show_settings(site: Site, request: Request) -> Response:
     if holder is None:
         return _refused(request)
     done = request.query_params.get("done") == "1"
-    return await _settings_page(site, request, holder, key, done=done)
+    welcome = request.query_params.get("welcome") == "1"
+    return await _settings_page(site, request, holder, key, done=done, welcome=welcome)
 
 
 async def save_settings(site: Site, request: Request) -> Response:
@@ -88,6 +89,7 @@ async def _settings_page(
     key: str,
     *,
     done: bool = False,
+    welcome: bool = False,
     expired: bool = False,
     status_code: int = 200,
 ) -> Response:
@@ -128,6 +130,7 @@ async def _settings_page(
             "key": key,
             "csrf": site.csrf.token(cookie, bound_to=key),
             "done": done,
+            "welcome": welcome,
             "expired": expired,
         },
         status_code=status_code,

@@ -101,7 +101,7 @@ _FIELDS = ("stance", "reason", "body", "parent")
 
 async def _page_for(holder: Holder, reference: str) -> ProposalPage:
     shown = await proposal_page(holder, reference)
-    if holder.key.proposal_id != shown.proposal.id:  # a key opens its own proposal only
+    if holder.key.subject_id != shown.proposal.id:  # a key opens its own proposal only
         raise NotFound("proposal", reference)
     return shown
 

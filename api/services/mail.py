@@ -47,7 +47,8 @@ class Notice:
     reference: str | None = None
     title: str | None = None
     excerpt: str = ""
-    link: str | None = None  # the reader's personal link to the proposal page
+    link: str | None = None  # the reader's personal link: the proposal page, or their own page
+    link_label: str = "mail.open"
     silent: Sequence[str] = ()  # an escalation: who in the head's unit is still silent
     deadline: datetime | None = None
     part: str = ""  # what is asked of the reader, in their words (``parts.part_of``)
@@ -102,7 +103,10 @@ def compose(notice: Notice, *, key: str, to: str, language: Language) -> Letter:
         body.buttons(
             [(t.gettext(f"position.{s.value}"), url) for s, url in notice.positions.items()]
         )
-    links = [(t.gettext("mail.reply"), notice.reply_link), (t.gettext("mail.open"), notice.link)]
+    links = [
+        (t.gettext("mail.reply"), notice.reply_link),
+        (t.gettext(notice.link_label), notice.link),
+    ]
     body.links([(label, url) for label, url in links if url])
     if notice.link:
         body.small(t.gettext("mail.personal"))

@@ -22,6 +22,7 @@ from actas.api.domain.payloads import (
     DeadlineApproaching,
     DeadlinePassed,
     FollowUpDue,
+    MemberInvited,
     OutcomeReviewDue,
     Payload,
     Reminding,
@@ -56,6 +57,12 @@ EXCERPT_FIELDS = (
     "title",
 )
 RECENT = 3  # newest arguments a reminder quotes
+# The member's own pages a key opens (``api/pages``).
+PAGES = {
+    Purpose.INVITATION: "invitation",
+    Purpose.SETTINGS: "settings",
+    Purpose.UNSUBSCRIBE: "unsubscribe",
+}
 ASKING = (Reason.INVITED, Reason.REMINDER)
 
 
@@ -134,6 +141,8 @@ def _notice(
     settings_link = keys.get((delivery.id, Purpose.SETTINGS))
     proposal = batch.proposals.get(notification.proposal_id or 0)
     if proposal is None:
+        # An invitation links to its answer; a welcome, or anything else, to the member's page.
+        invitation = keys.get((delivery.id, Purpose.INVITATION))
         return mail.Notice(
             what=what,
             reason=reason,
@@ -141,7 +150,9 @@ def _notice(
             organisation=organisation,
             excerpt=excerpt,
             silent=silent,
-            settings_link=settings_link,
+            link=invitation or settings_link,
+            link_label="mail.invitation.open" if invitation else "mail.welcome.open",
+            settings_link=None if invitation else settings_link,
         )
     t = texts_for(recipient.language)
     reference = format_reference(proposal.organisation.slug, proposal.number)
@@ -291,6 +302,11 @@ async def _personal_keys(
     wanted: list[tuple[int, PersonalKey]] = []
     for d in deliveries:
         n = batch.notifications[d.notification_id or 0]
+        payload = batch.payloads[n.event_id]
+        if isinstance(payload, MemberInvited):  # not a member yet: the invitation is all
+            key = PersonalKey(Purpose.INVITATION, n.user_id, d.organisation_id, payload.invitation)
+            wanted.append((d.id, key))
+            continue
         for purpose in (Purpose.SETTINGS, Purpose.UNSUBSCRIBE):
             wanted.append((d.id, PersonalKey(purpose, n.user_id, d.organisation_id)))
         if n.proposal_id in batch.proposals:
@@ -302,7 +318,7 @@ async def _personal_keys(
         if key.purpose is Purpose.PROPOSAL:
             keys[(delivery_id, key.purpose)] = value
         else:
-            path = "settings" if key.purpose is Purpose.SETTINGS else "unsubscribe"
+            path = PAGES[key.purpose]
             keys[(delivery_id, key.purpose)] = f"{settings.public_url}/{path}?k={value}"
     return keys
 

@@ -29,12 +29,14 @@ from actas.api.services.access import MEMBERSHIP_COLUMNS, UNIT_COLUMNS, member_s
 
 class Purpose(StrEnum):
     PROPOSAL = "proposal"  # read a proposal, take a position, argue
+    INVITATION = "invitation"  # accept or decline an invitation to join (before being a member)
     SETTINGS = "settings"  # the member's notification settings in one organisation
     UNSUBSCRIBE = "unsubscribe"  # one click: no more email from that organisation
 
 
 LIFETIMES = {
     Purpose.PROPOSAL: timedelta(days=30),
+    Purpose.INVITATION: timedelta(days=14),  # as long as an invitation lasts
     Purpose.SETTINGS: timedelta(days=30),
     # RFC 8058 asks that an unsubscribe link keeps working for a while after the email.
     Purpose.UNSUBSCRIBE: timedelta(days=60),
@@ -46,7 +48,7 @@ class PersonalKey:
     purpose: Purpose
     user_id: int
     organisation_id: int
-    proposal_id: int | None = None
+    subject_id: int | None = None  # the proposal, or the invitation, the key opens
 
 
 @dataclass(frozen=True)
@@ -87,14 +89,14 @@ class PersonalLinks:
         }
 
     def key(self, key: PersonalKey, *, generation: int) -> str:
-        payload = [key.user_id, key.organisation_id, key.proposal_id, generation]
+        payload = [key.user_id, key.organisation_id, key.subject_id, generation]
         return str(self._serializers[key.purpose].dumps(payload))
 
     def read(self, purpose: Purpose, raw: str) -> tuple[PersonalKey, int]:
         """The key and the generation it was signed with; raises ``LinkRefused``."""
         max_age = int(LIFETIMES[purpose].total_seconds())
         try:
-            user, organisation, proposal, generation = self._serializers[purpose].loads(
+            user, organisation, subject, generation = self._serializers[purpose].loads(
                 raw, max_age=max_age
             )
         except SignatureExpired:
@@ -102,10 +104,10 @@ class PersonalLinks:
         except (BadSignature, ValueError, TypeError):
             raise LinkRefused("invalid") from None
         if not all(isinstance(n, int) for n in (user, organisation, generation)) or not (
-            proposal is None or isinstance(proposal, int)
+            subject is None or isinstance(subject, int)
         ):
             raise LinkRefused("invalid")
-        return PersonalKey(purpose, user, organisation, proposal), generation
+        return PersonalKey(purpose, user, organisation, subject), generation
 
     async def holder(self, purpose: Purpose, raw: str) -> Holder:
         """Who holds ``raw``, if it opens (signed, unexpired, not revoked since, and its holder
@@ -128,6 +130,17 @@ class PersonalLinks:
         )
         language = Language(rows[0]["user__language"])
         return Holder(key, viewer, rows[0]["user__name"], language, tuple(units))
+
+    async def invitee(self, raw: str) -> tuple[PersonalKey, User]:
+        """Who holds an invitation key, if it opens: not a member yet, so only the person's
+        own row is read (its link generation, name and language)."""
+        key, generation = self.read(Purpose.INVITATION, raw)
+        user = await User.get_or_none(id=key.user_id)
+        if user is None or key.subject_id is None:
+            raise LinkRefused("invalid")
+        if user.link_generation != generation:
+            raise LinkRefused("revoked")
+        return key, user
 
     async def keys(self, wanted: list[PersonalKey]) -> list[str]:
         """Keys for many people at once (the worker's emails), one query for their generations."""

@@ -262,7 +262,8 @@ async def test_the_invitation_reaches_the_invitee_by_email(
     assert (
         letter.subject == f"[{world.organisation.name}] Admin le invita a unirse a la organización"
     )
-    assert "Acepte o rechace la invitación" in letter.text
+    assert "Acéptela o recházela desde el enlace de abajo" in letter.text
+    assert "Responder a la invitación: https://actas.example/invitation?k=" in letter.text
     [delivery] = await Delivery.filter(
         organisation_id=world.organisation.id,
         channel=DeliveryChannel.EMAIL,
