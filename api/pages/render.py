@@ -7,11 +7,12 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_timedelta
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
 from actas.api import clock
+from actas.api.catalogue import texts_for
 from actas.api.domain.vocabulary import Language
 from actas.archive.sanitise import markdown
 
@@ -38,7 +39,8 @@ def environment(language: Language) -> Environment:
     )
     locale = language.value
     env.filters["markdown"] = markdown
-    env.filters["when"] = lambda value: format_datetime(value, "d MMM y, HH:mm", locale=locale)
+    t = texts_for(locale)
+    env.filters["when"] = t.format_moment  # "15 may 2026, 14:03 UTC": the catalogue's moment
     env.filters["day"] = lambda value: format_date(value, "long", locale=locale)
     env.filters["relative"] = lambda value: _relative(value, locale)
     return env
