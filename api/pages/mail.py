@@ -8,12 +8,13 @@ page) and its text part. In production nothing is routed here.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from pathlib import Path
 
 import nh3
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from actas.api.dev_mail import by_recipient, caught, caught_mail, maildir_of
@@ -32,15 +33,29 @@ def mail_routes(settings: Settings) -> list[Route]:
     folder = maildir_of(settings)
 
     async def listing(request: Request) -> Response:
+        if not _from_this_machine(request):
+            return PlainTextResponse("Not found.", status_code=404)
         return await asyncio.to_thread(_listing, folder)
 
     async def message(request: Request) -> Response:
+        if not _from_this_machine(request):
+            return PlainTextResponse("Not found.", status_code=404)
         return await asyncio.to_thread(_message, folder, request.path_params["key"])
 
     return [
         Route("/mail/", listing, methods=["GET"]),
         Route("/mail/{key}", message, methods=["GET"]),
     ]
+
+
+def _from_this_machine(request: Request) -> bool:
+    """Caught emails hold personal links: shown only to a browser on this machine, even when a
+    development server listens on every interface."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _listing(folder: Path) -> Response:
