@@ -13,20 +13,29 @@ is unexpected, masked and logged.
 
 from __future__ import annotations
 
+from actas.api.catalogue import Message
+
 
 class DomainError(Exception):
     code = "error"
+    # The refusal as a catalogue message, for pages that speak the reader's language; the API
+    # keeps ``message`` (English) and ``code``. None where no page shows it yet.
+    words: Message | None = None
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, words: Message | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if words is not None:
+            self.words = words
 
 
 class ValidationFailed(DomainError):
     code = "validation"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, field: str | None = None, words: Message | None = None
+    ) -> None:
+        super().__init__(message, words=words)
         self.field = field
 
 
@@ -46,8 +55,8 @@ class Forbidden(DomainError):
 class InvalidTransition(DomainError):
     code = "invalid_transition"
 
-    def __init__(self, message: str, *, state: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, state: str, words: Message | None = None) -> None:
+        super().__init__(message, words=words)
         self.state = state
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from actas.api.catalogue import Message
 from actas.api.domain.errors import InvalidTransition, ValidationFailed
 from actas.api.domain.vocabulary import ProposalState
 
@@ -72,6 +73,7 @@ def ensure_open(state: ProposalState, what: str) -> None:
         raise InvalidTransition(
             f"The proposal is {state.value}; {what} is only possible while it is open.",
             state=state.value,
+            words=Message("error.not_open"),
         )
 
 
@@ -87,4 +89,5 @@ def ensure_before_deadline(deadline: datetime | None, *, now: datetime) -> None:
             f"The deadline passed on {deadline:%Y-%m-%d %H:%M} UTC: positions are closed. "
             "The author or an admin can extend the deadline.",
             state=OPEN.value,
+            words=Message("error.deadline_passed"),
         )

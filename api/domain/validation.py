@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import email_validator
 
+from actas.api.catalogue import Message
 from actas.api.domain.errors import ValidationFailed
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -21,11 +22,16 @@ def text(value: str, *, field: str, max_length: int, required: bool = True) -> s
     """Trimmed text within ``max_length``; empty only when not ``required``."""
     cleaned = value.strip()
     if required and not cleaned:
-        raise ValidationFailed(f"The {_label(field)} cannot be empty.", field=field)
+        raise ValidationFailed(
+            f"The {_label(field)} cannot be empty.",
+            field=field,
+            words=Message(f"error.empty.{field}"),
+        )
     if len(cleaned) > max_length:
         raise ValidationFailed(
             f"The {_label(field)} is {len(cleaned)} characters long; at most {max_length} fit.",
             field=field,
+            words=Message("error.too_long", {"length": len(cleaned), "most": max_length}),
         )
     return cleaned
 

@@ -37,8 +37,11 @@ def done(shown: ProposalPage, action: str) -> str:
 
 
 def refusal(language: Language, error: DomainError) -> str:
-    """A refusal as the services worded it (the catalogue does not hold the domain's errors
-    yet: they reach the page in English, as they reach the API)."""
+    """A refusal in the reader's words where the catalogue has them (the refusals a form
+    meets), else as the services worded it, in English as the API gives it."""
+    t = texts_for(language.value)
+    if error.words is not None and error.words.key in t:
+        return t.render(error.words)
     return error.message
 
 

@@ -170,6 +170,7 @@ async def test_bad_input_is_explained_and_the_text_typed_is_kept(
 
     assert refused.status_code == argued.status_code == 400
     assert 'role="alert"' in refused.text and 'value="disagree" required checked' in refused.text
+    assert "Indique un motivo" in refused.text  # the refusal in the reader's words
     assert "x" * (MAX_BODY + 1) in argued.text  # nothing typed is lost
     assert not await Position.exists(proposal_id=proposal.id)
     assert not await Argument.exists(proposal_id=proposal.id)
