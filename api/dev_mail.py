@@ -31,10 +31,13 @@ SHOWN_HEADERS = (
     "To",
     "Subject",
     "Date",
+    "Reply-To",
     "Message-ID",
     "In-Reply-To",
+    "References",
     "Auto-Submitted",
     "List-Unsubscribe",
+    "List-Unsubscribe-Post",
 )
 # A Maildir key starts with its delivery time: "<seconds>.M<microseconds>P<pid>Q<count>.<host>".
 _ARRIVAL = re.compile(r"(\d+)\.M(\d+)P")

@@ -90,6 +90,9 @@ async def act(site: Site, request: Request) -> Response:
             if claim.stored is None:
                 await _perform(holder, shown, action, form)
                 await claim.store(idempotency.Answer(303, "text/plain", done.encode()))
+    except idempotency.KeyReused:  # sent again from the browser's history, with other words
+        error = texts.translate(holder.language, "page.form_used")
+        return _render(site, request, shown, key, form=form, error=error, status_code=409)
     except DomainError as refusal:
         error = texts.refusal(holder.language, refusal)
         return _render(site, request, shown, key, form=form, error=error, status_code=400)
@@ -171,10 +174,19 @@ def _render(
     values: dict[str, Any] = {n: str(form.get(n, "")) if form else "" for n in ("action", *_FIELDS)}
     context = texts.proposal_context(shown, request.query_params, values)
     context["here"] = f"/p/{shown.reference}?" + urlencode({"k": key})
+    # A refusal shows beside the form it answers: the page opens at that form's anchor.
+    error_at = values["action"] if values["action"] in ACTIONS else ""
     response = page(
         shown.language,
         "proposal.html.j2",
-        {**context, "hidden": hidden, "done": done, "error": error, "form": values},
+        {
+            **context,
+            "hidden": hidden,
+            "done": done,
+            "error": error,
+            "error_at": error_at,
+            "form": values,
+        },
         status_code=status_code,
     )
     site.csrf.keep(request, response, cookie)

@@ -116,7 +116,7 @@ def compose(notice: Notice, *, key: str, to: str, language: Language) -> Letter:
         to=to,
         subject=_one_line(subject),
         text=body.text(),
-        html=body.html(),
+        html=body.html(language),
         message_id=message_id(key),
     )
 
@@ -134,7 +134,7 @@ def compose_link(
         to=to,
         subject=_one_line(t.gettext("mail.link.subject", **fields)),
         text=body.text(),
-        html=body.html(),
+        html=body.html(language),
         message_id=message_id(key),
     )
 
@@ -156,7 +156,7 @@ def compose_digest(
         # An organisation's name is the user's text: a line break in it must not end the header.
         subject=_one_line(t.gettext("mail.digest.subject", organisation=organisation)),
         text=body.text(),
-        html=body.html(),
+        html=body.html(language),
         message_id=message_id(key),
     )
 
@@ -221,8 +221,9 @@ class _Body:
     def text(self) -> str:
         return "\n\n".join(self._text) + "\n"
 
-    def html(self) -> str:
-        return "<html><body>" + "".join(self._html) + "</body></html>"
+    def html(self, language: Language | None = None) -> str:
+        lang = f' lang="{language.value}"' if language else ""
+        return f"<html{lang}><body>" + "".join(self._html) + "</body></html>"
 
 
 # Mail clients drop stylesheets: a button is an inline-styled link.

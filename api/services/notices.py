@@ -148,11 +148,11 @@ def _notice(
             reason=reason,
             actor=actor.name if actor else None,
             organisation=organisation,
-            excerpt=excerpt,
+            # A membership's payload is its terms (a title is not something said to quote).
+            excerpt="" if reason in (Reason.MEMBERSHIP, Reason.INVITATION) else excerpt,
             silent=silent,
             link=invitation or settings_link,
             link_label="mail.invitation.open" if invitation else "mail.welcome.open",
-            settings_link=None if invitation else settings_link,
         )
     t = texts_for(recipient.language)
     reference = format_reference(proposal.organisation.slug, proposal.number)
@@ -160,8 +160,9 @@ def _notice(
     is_open = proposal.state == ProposalState.OPEN
     electorate = batch.electorates.get(proposal.id)
     late = deadline_passed(proposal.deadline, now=clock.now())
-    asked = reason in ASKING and is_open and not late
     awaited = electorate.silent if electorate and not late else ()
+    # Buttons whenever the reader's position is wanted: asked for it, or still awaited.
+    asked = is_open and not late and (reason in ASKING or recipient.id in awaited)
     argument = _argument_of(payload)
     return mail.Notice(
         what=what,
@@ -188,7 +189,7 @@ def _notice(
         standing=_standing(proposal, recipient.language) if is_open else "",
         awaited=[batch.people[u].name for u in awaited if u in batch.people],
         recent=batch.recent.get((recipient.id, proposal.id), []),
-        positions=_position_links(page, proposal) if asked else None,
+        positions=_position_links(page, proposal, electorate, recipient.id) if asked else None,
         reply_link=(f"{page}&reply={argument}#argument-{argument}" if argument else f"{page}#argue")
         if is_open
         else None,
@@ -328,13 +329,19 @@ def _argument_of(payload: Payload) -> int | None:
     return payload.argument if isinstance(payload, ArgumentAdded) else None
 
 
-def _position_links(page: str, proposal: Proposal) -> dict[PositionStance, str]:
-    """One link per stance the reader may take: the page, opened with it chosen. Blocking is a
-    stance of its own only under consent (elsewhere it counts as disagreeing)."""
-    stances: list[PositionStance] = [s for s in PositionStance if s is not PositionStance.BLOCK]
-    if proposal.rule == RuleKind.CONSENT:
-        stances.append(PositionStance.BLOCK)
-    return {s: f"{page}&position={s.value}#position" for s in stances}
+def _position_links(
+    page: str, proposal: Proposal, electorate: Electorate | None, user_id: int
+) -> dict[PositionStance, str]:
+    """One link per stance the reader may take, as the page offers them: the page, opened with
+    it chosen. Under consent only a voice whose block counts may block."""
+    blocks = proposal.rule != RuleKind.CONSENT or (
+        electorate is not None and electorate.may_block(user_id)
+    )
+    return {
+        s: f"{page}&position={s.value}#position"
+        for s in PositionStance
+        if s is not PositionStance.BLOCK or blocks
+    }
 
 
 def _silent_named_to(notification: Notification, payload: Payload) -> list[int]:

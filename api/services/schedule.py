@@ -241,23 +241,6 @@ def _policy(organisation: Organisation) -> ReminderPolicy:
 
 # Deadlines --------------------------------------------------------------------------------------
 
-STATEMENT = {
-    Language.ES: "Decidido por la regla de {rule} al vencer el plazo: la propuesta queda "
-    "{outcome}. A favor: {agree}; en contra: {disagree}; bloqueos: {block}; abstenciones: "
-    "{abstain} (peso de {eligible} con derecho a voto).",
-    Language.EN: "Decided by the {rule} rule when the deadline passed: the proposal is "
-    "{outcome}. For: {agree}; against: {disagree}; blocks: {block}; abstentions: {abstain} "
-    "(out of {eligible} eligible weight).",
-}
-RULE_NAMES = {
-    Language.ES: {"consent": "consentimiento", "majority": "mayoría", "unanimity": "unanimidad"},
-    Language.EN: {"consent": "consent", "majority": "majority", "unanimity": "unanimity"},
-}
-OUTCOME_NAMES = {
-    Language.ES: {"accepted": "aceptada", "rejected": "rechazada"},
-    Language.EN: {"accepted": "accepted", "rejected": "rejected"},
-}
-
 
 async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
     """When an open proposal's deadline passes, a rule that can decide by itself closes it with
@@ -340,11 +323,13 @@ async def _escalate(
 
 
 def _statement(tally: Tally, language: Language) -> str:
-    """The generated statement, in the organisation's language."""
+    """The generated statement, in the organisation's language (the catalogue's words)."""
     assert tally.verdict is not None
-    return STATEMENT[language].format(
-        rule=RULE_NAMES[language][tally.rule.value],
-        outcome=OUTCOME_NAMES[language][tally.verdict.value],
+    t = texts_for(language.value)
+    return t.gettext(
+        "statement.by_rule",
+        rule=t.gettext(f"rule.{tally.rule.value}"),
+        outcome=t.gettext(f"statement.outcome.{tally.verdict.value}"),
         eligible=tally.eligible_weight,
         **tally.weights,
     )

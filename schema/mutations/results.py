@@ -17,7 +17,7 @@ from actas.schema.errors import (
 )
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, UnitNode, _unit
-from actas.schema.types.people import ApiTokenNode, CreatedToken
+from actas.schema.types.people import ApiTokenNode, CreatedToken, PersonalLinksRevoked
 from actas.schema.types.proposal import ProposalNode
 
 Errors = (
@@ -32,6 +32,9 @@ ArgumentResult = Annotated[ArgumentNode | Errors, strawberry.union("ArgumentResu
 PositionResult = Annotated[PositionNode | Errors, strawberry.union("PositionResult")]
 TokenResult = Annotated[ApiTokenNode | Errors, strawberry.union("TokenResult")]
 CreatedTokenResult = Annotated[CreatedToken | Errors, strawberry.union("CreatedTokenResult")]
+RevokeLinksResult = Annotated[
+    PersonalLinksRevoked | Errors, strawberry.union("RevokePersonalLinksResult")
+]
 
 
 async def organisation_result(info: Info, organisation_id: int) -> OrganisationNode:

@@ -1,4 +1,4 @@
-"""Your API tokens."""
+"""Your API tokens, and the personal links in your emails."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ import strawberry
 from strawberry import relay
 
 from actas.api.domain import vocabulary
+from actas.api.domain.permissions import ensure_write_scope
 from actas.api.services import tokens
+from actas.api.services.personal_links import revoke_links
 from actas.schema.context import Info
 from actas.schema.errors import returns_errors
 from actas.schema.ids import database_id
-from actas.schema.mutations.results import CreatedTokenResult, TokenResult
+from actas.schema.mutations.results import CreatedTokenResult, RevokeLinksResult, TokenResult
 from actas.schema.types.enums import TokenScope
-from actas.schema.types.people import ApiTokenNode, CreatedToken
+from actas.schema.types.people import ApiTokenNode, CreatedToken, PersonalLinksRevoked
 
 
 @strawberry.input
@@ -44,3 +46,13 @@ class TokenMutations:
             info.context.viewer, database_id(input.token, "ApiToken")
         )
         return ApiTokenNode.from_model(token)
+
+    @strawberry.mutation(
+        description="Stop every personal link and reply address in the emails you were sent "
+        "(say, after forwarding one by mistake); your API tokens keep working."
+    )
+    @returns_errors
+    async def revoke_personal_links(self, info: Info) -> RevokeLinksResult:
+        ensure_write_scope(info.context.viewer)
+        await revoke_links(info.context.viewer.user_id)
+        return PersonalLinksRevoked()

@@ -59,3 +59,11 @@ class ApiTokenNode(relay.Node):
 class CreatedToken:
     token: ApiTokenNode
     secret: str
+
+
+@strawberry.type(
+    description="Every personal link and reply address in emails sent to you so far has "
+    "stopped working; emails sent from now on carry fresh ones."
+)
+class PersonalLinksRevoked:
+    revoked: bool = True

@@ -233,3 +233,40 @@ async def test_a_fresh_link_is_sent_only_to_a_member_who_may_see_it_and_the_answ
 def without_csrf_token(html: str) -> str:
     token = html.split('name="csrf" value="')[1].split('"')[0]
     return html.replace(token, "")
+
+
+async def test_a_member_revokes_every_personal_link_through_the_api(
+    database: Settings, world: World
+) -> None:
+    from actas.api.domain.vocabulary import TokenScope
+    from tests.schema.client import token_for
+
+    proposal = await open_proposal(world)
+    path = link(world, "ana", proposal)
+    query = (
+        "mutation { revokePersonalLinks { __typename ... on PersonalLinksRevoked { revoked } } }"
+    )
+    async with browser(page_settings(database)) as client:
+        assert (await client.get(path)).status_code == 200
+        read_only = await client.post(
+            "/graphql",
+            json={"query": query},
+            headers={
+                "Authorization": f"Bearer {await token_for(world.id('ana'), TokenScope.READ)}"
+            },
+        )
+        still = await client.get(path)
+        revoked = await client.post(
+            "/graphql",
+            json={"query": query},
+            headers={"Authorization": f"Bearer {await token_for(world.id('ana'))}"},
+        )
+        after = await client.get(path)
+
+    assert read_only.json()["data"]["revokePersonalLinks"]["__typename"] == "ForbiddenError"
+    assert still.status_code == 200
+    assert revoked.json()["data"]["revokePersonalLinks"] == {
+        "__typename": "PersonalLinksRevoked",
+        "revoked": True,
+    }
+    assert after.status_code == 403
