@@ -175,7 +175,13 @@ def _render(
     context = texts.proposal_context(shown, request.query_params, values)
     context["here"] = f"/p/{shown.reference}?" + urlencode({"k": key})
     # A refusal shows beside the form it answers: the page opens at that form's anchor.
-    error_at = values["action"] if values["action"] in ACTIONS else ""
+    # (At the top when that form is not on the page: the proposal closed, the deadline passed.)
+    shown_forms = {
+        "position": shown.can.take_position,
+        "argument": shown.can.argue,
+        "reply": shown.can.reply,
+    }
+    error_at = values["action"] if shown_forms.get(values["action"]) else ""
     response = page(
         shown.language,
         "proposal.html.j2",

@@ -15,6 +15,7 @@ from actas.api import clock
 from actas.api.domain.validation import MAX_BODY
 from actas.api.domain.vocabulary import ParticipantRole, RuleKind
 from actas.api.models import Argument, Delivery, Event, Position, Proposal
+from actas.api.pages.csrf import COOKIE, Csrf
 from actas.api.services.personal_links import (
     PersonalKey,
     PersonalLinks,
@@ -270,3 +271,46 @@ async def test_a_member_revokes_every_personal_link_through_the_api(
         "revoked": True,
     }
     assert after.status_code == 403
+
+
+async def test_a_closed_proposal_not_in_the_archive_is_a_read_only_record(
+    database: Settings, world: World
+) -> None:
+    from actas.api.domain.vocabulary import PositionStance, ProposalState
+    from actas.api.services import debate, proposals
+
+    proposal = await opened(
+        world,
+        "mara",
+        participants={"ana": ParticipantRole.REQUIRED, "teo": ParticipantRole.DECIDER},
+    )
+    await debate.take_position(await world.viewer("ana"), proposal.id, stance=PositionStance.AGREE)
+    await debate.take_position(await world.viewer("teo"), proposal.id, stance=PositionStance.AGREE)
+    await proposals.decide_proposal(
+        await world.viewer("teo"),
+        proposal.id,
+        outcome=ProposalState.ACCEPTED,
+        statement="Adelante con la prueba.",
+    )
+    async with browser(page_settings(database)) as client:
+        shown = await client.get(link(world, "ana", proposal))
+        # A form from before the close, sent now with a valid key and CSRF token.
+        key = link(world, "ana", proposal).split("k=")[1]
+        cookie = client.cookies[COOKIE]
+        sent = await client.post(
+            link(world, "ana", proposal).split("?")[0],
+            data={
+                "k": key,
+                "csrf": Csrf(SECRET).token(cookie, bound_to=key),
+                "action": "argument",
+                "attempt": "from-before-the-close",
+                "stance": "comment",
+                "body": "¿Llego tarde?",
+            },
+        )
+
+    assert shown.status_code == 200  # this archive has no build: the record is shown here
+    assert "Esta propuesta está cerrada" in shown.text and "Aceptada" in shown.text
+    assert not [f for f in forms(shown.text) if f.fields.get("action")]  # no forms to act
+    assert sent.status_code == 400 and "La propuesta ya no está abierta" in sent.text
+    assert not await Argument.exists(proposal_id=proposal.id)
