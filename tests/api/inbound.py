@@ -28,8 +28,10 @@ def intake_settings(database: Settings, mail: MailServer, **environ: str) -> Set
 
 async def emailed(settings: Settings, mail: MailServer, email: str, subject: str = "") -> Mail:
     """Send what is due, and the latest email to ``email`` that has a reply address (and
-    ``subject`` in its subject)."""
-    await deliver_due(settings)
+    ``subject`` in its subject). Rounds until nothing is left: other tests' deliveries may be
+    queued first."""
+    while (await deliver_due(settings)).sent:
+        pass
     found = [
         m for m in mail.to(email) if m.message["Reply-To"] is not None and subject in m.subject
     ]

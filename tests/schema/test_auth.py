@@ -263,6 +263,7 @@ async def every_mutation(world: World) -> dict[str, tuple[str, dict[str, object]
             "revokeToken(input: {token: $id})",
             {"id": gid("ApiToken", spare.token.id)},
         ),
+        "revokePersonalLinks": ("revokePersonalLinks", {}),
     }
 
 
