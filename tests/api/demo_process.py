@@ -87,10 +87,14 @@ class RunningDemo:
             found.append((key, message))
         return found
 
-    def invitation(self, to: str, stance: str = "block") -> tuple[str, EmailMessage] | None:
-        """An email to ``to`` with a button for ``stance``, if one was caught."""
+    def invitation(
+        self, to: str, stance: str = "block", reference: str = "BRISA-24"
+    ) -> tuple[str, EmailMessage] | None:
+        """The email to ``to`` about ``reference`` (the README's) with a button for ``stance``,
+        if one was caught: other emails to an awaited voice carry buttons too."""
         for key, message in self.caught():
-            if message["To"] == to and button(message, stance):
+            about = str(message["Subject"]).strip().startswith(f"[{reference}] ")
+            if message["To"] == to and about and button(message, stance):
                 return key, message
         return None
 
