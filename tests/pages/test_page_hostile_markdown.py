@@ -8,17 +8,11 @@ violation of the page's Content-Security-Policy."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from actas.api import clock
@@ -28,10 +22,11 @@ from actas.api.models import Proposal
 from actas.api.services import debate, organisations
 from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose
 from actas.api.settings import Settings
+from tests.api.receivers import free_port
 from tests.archive.worlds import LONG, PAYLOADS, SHORT
 from tests.browsers import chromium
 from tests.factories import World, build_world, opened, unique
-from tests.pages.browsing import SECRET
+from tests.pages.browsing import SECRET, serving
 
 # True if anything user-written could run or reach a handler: a payload that ran, inline event
 # handlers, javascript:/data: URLs, frames, SVG inside the page's content.
@@ -137,46 +132,8 @@ class Served:
 @pytest.fixture(scope="module")
 def served(database: Settings, hostile: HostilePage) -> Iterator[Served]:
     """``actas serve`` on the tests' database, signing links with the pages' test key."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "ACTAS_DATABASE_URL": database.database_url,
-        "ACTAS_SECRET_KEY": SECRET,
-        "ACTAS_ENV": "development",
-    }
-    command = "from actas.api.cli import main; main()"
-    process = subprocess.Popen(
-        [sys.executable, "-c", command, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
+    with serving(database, free_port()) as url:
         yield Served(url, hostile)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("actas serve exited before it answered")
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError("actas serve did not answer within 30 s")
 
 
 @pytest.fixture(scope="module")
