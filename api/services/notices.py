@@ -187,7 +187,8 @@ def _notice(
         else "",
         summary=proposal.summary if is_open else "",
         standing=_standing(proposal, recipient.language) if is_open else "",
-        awaited=[batch.people[u].name for u in awaited if u in batch.people],
+        # Others still awaited: the reader's own part is said above.
+        awaited=[batch.people[u].name for u in awaited if u in batch.people and u != recipient.id],
         recent=batch.recent.get((recipient.id, proposal.id), []),
         positions=_position_links(page, proposal, electorate, recipient.id) if asked else None,
         reply_link=(f"{page}&reply={argument}#argument-{argument}" if argument else f"{page}#argue")
