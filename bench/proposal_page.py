@@ -22,7 +22,6 @@ import asyncio
 import cProfile
 import gc
 import io
-import logging
 import os
 import pstats
 import sys
@@ -30,6 +29,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -48,8 +48,11 @@ from actas.api.services.access import load_viewer
 from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose
 from actas.api.services.proposal_page import proposal_page
 from actas.api.services.users import find_or_create_user
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' SQL statement log
 from actas.api.settings import Settings, load_settings
 from actas.archive.sanitise import markdown
+from tests.schema.client import QueryLog
 
 ARGUMENTS, POSITIONS = 200, 12
 SECRET = "the benchmark's key for personal links, 32+ characters"
@@ -61,21 +64,6 @@ BODIES = (
     "We tried `one-page` in 2021; it failed because of the address form. " * 3,
     "# A heading in an argument\n\nAnd a paragraph with _emphasis_ and a footnote-like [1].",
 )
-
-
-class StatementCounter(logging.Handler):
-    """Counts the SQL statements Tortoise sends (it logs each one at DEBUG)."""
-
-    SQL = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "BEGIN", "COMMIT", "ROLLBACK")
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message.lstrip().upper().startswith(self.SQL):
-            self.statements.append(message)
 
 
 async def seed() -> tuple[str, PersonalKey]:
@@ -181,13 +169,8 @@ async def measure(settings: Settings, runs: int, profile: bool) -> list[tuple[st
 
         first = await view()
         assert first.text.count('class="actas-argument ') == ARGUMENTS
-        counter = StatementCounter()
-        sql_log = logging.getLogger("tortoise.db_client")
-        sql_log.setLevel(logging.DEBUG)
-        sql_log.addHandler(counter)
-        await view()
-        sql_log.removeHandler(counter)
-        sql_log.setLevel(logging.WARNING)
+        with QueryLog.capture() as counter:
+            await view()
         whole = await timed(view, runs)
 
         async def cold_view() -> httpx.Response:
