@@ -4,25 +4,21 @@ in force, and the browser reports no violation of it."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
 from actas.api.domain.references import format_reference
 from actas.api.settings import Settings
 from actas.archive.build import BuildOptions, build_archive
+from tests.api.receivers import free_port
 from tests.archive.worlds import ONLY_IN_ARGUMENT, HostileWorld
 from tests.schema.client import token
+from tests.served import serving
 
 # Every violation the page sees, whether or not the console shows it.
 COLLECT_VIOLATIONS = """
@@ -54,47 +50,9 @@ def server(
     database: Settings, hostile: HostileWorld, members_archive: tuple[Path, str]
 ) -> Iterator[Served]:
     path, secret = members_archive
-    port = _free_port()
-    env = {
-        **os.environ,
-        "ACTAS_DATABASE_URL": database.database_url,
-        "ACTAS_ARCHIVE_DIR": str(path),
-        "ACTAS_ENV": "development",
-    }
-    command = "from actas.api.cli import main; main()"
-    process = subprocess.Popen(
-        [sys.executable, "-c", command, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
+    with serving(database, free_port(), ACTAS_ARCHIVE_DIR=str(path)) as url:
         reference = format_reference(hostile.slug, hostile.published.number)
         yield Served(url, hostile.slug, secret, f"/archive/{hostile.slug}/{reference}/")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("actas serve exited before it answered")
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError("actas serve did not answer within 30 s")
 
 
 def signed_in_page(browser: Any, server: Served, console: list[str]) -> Any:

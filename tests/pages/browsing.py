@@ -3,12 +3,6 @@ kept), and the forms of a page as a person would fill them in."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -16,8 +10,9 @@ import httpx
 
 from actas.api.app import create_app
 from actas.api.settings import Settings, load_settings
+from tests.served import SECRET, serving
 
-SECRET = "the pages' test key, long enough for production use"
+__all__ = ["SECRET", "Form", "browser", "form_for", "forms", "page_settings", "serving"]
 
 
 def page_settings(database: Settings, **env: str) -> Settings:
@@ -63,39 +58,3 @@ def form_for(html: str, action: str, **filled: str) -> dict[str, str]:
         if form.fields.get("action") == action:
             return {**form.fields, **filled}
     raise AssertionError(f"no {action} form on the page")
-
-
-@contextmanager
-def serving(database: Settings, port: int) -> Iterator[str]:
-    """A real ``actas serve`` on the tests' database and ``port``, signing with ``SECRET``;
-    yields its address once it answers."""
-    env = {
-        **os.environ,
-        "ACTAS_DATABASE_URL": database.database_url,
-        "ACTAS_SECRET_KEY": SECRET,
-        "ACTAS_ENV": "development",
-    }
-    command = "from actas.api.cli import main; main()"
-    process = subprocess.Popen(
-        [sys.executable, "-c", command, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("actas serve exited before it answered")
-            try:
-                httpx.get(f"{url}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("actas serve did not answer within 30 s") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
