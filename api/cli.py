@@ -19,6 +19,7 @@ from actas.api.domain.vocabulary import TokenScope
 from actas.api.settings import Settings, SettingsError, load_settings, require_secret_key
 
 if TYPE_CHECKING:
+    from actas.archive.audience import Audience
     from actas.archive.build import BuildOptions, BuildReport
 
 app = typer.Typer(
@@ -333,39 +334,112 @@ def archive_build(
         str | None, typer.Option(help="es or en (default: the organisation's language).")
     ] = None,
     audience: Annotated[
-        str, typer.Option(help="organisation (what every member may see) or public.")
-    ] = "organisation",
+        str | None,
+        typer.Option(
+            help="organisation (what every member may see) or public (default: organisation; "
+            "from a file, the file's)."
+        ),
+    ] = None,
     site_url: Annotated[
-        str, typer.Option(help="Where the archive will be served (for the feed and sitemap).")
-    ] = "http://127.0.0.1:8000/archive/",
+        str | None,
+        typer.Option(
+            help="Where the archive is served (citations, permalinks, feed, sitemap); default: "
+            "the URL the archive in --output was built for."
+        ),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option("--from", help="Build from an `actas export` file; no database is opened."),
+    ] = None,
+    expect_decisions: Annotated[
+        int,
+        typer.Option(help="Fail (exit 1, the site left as it was) below this many decisions."),
+    ] = 0,
     full: Annotated[
         bool,
         typer.Option(help="Read every decision again, not only those whose record changed."),
     ] = False,
 ) -> None:
     """Build the archive of closed decisions as a static site; exit 1 if it cannot."""
-    from actas.archive.audience import Audience
     from actas.archive.build import BuildOptions
     from actas.archive.errors import ArchiveError
 
     settings = _settings()
-    try:
-        chosen = Audience(audience)
-    except ValueError:
-        _fail(f"--audience must be organisation or public, not {audience!r}.")
     options = BuildOptions(
         output=output or settings.archive_dir,
-        audience=chosen,
+        audience=_audience(audience) if audience else None,
         organisations=tuple(organisation or ()),
         language=language,
         site_url=site_url,
+        from_file=from_file,
+        expect_decisions=expect_decisions,
         full=full,
     )
     try:
         report = _build_archive(settings, options)
     except ArchiveError as error:
         _fail(str(error))
-    typer.echo(f"Archive in {report.output}: {report}")
+    typer.echo(f"Archive in {report.output} for {report.site_url}: {report}")
+    for note in report.notes():
+        typer.secho(note, fg=typer.colors.YELLOW, err=True)
+
+
+@app.command("export")
+def export(
+    output: Annotated[
+        Path | None, typer.Option(help="The file to write (replaced only once complete).")
+    ] = None,
+    audience: Annotated[
+        str | None,
+        typer.Option(help="Who may read the file: organisation (every member) or public."),
+    ] = None,
+    organisation: Annotated[
+        list[str] | None,
+        typer.Option("--organisation", "-o", help="Organisation slug (repeat; default: all)."),
+    ] = None,
+    expect_decisions: Annotated[
+        int, typer.Option(help="Fail (exit 1, nothing written) below this many decisions.")
+    ] = 0,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="Print the file's JSON Schema instead.")
+    ] = False,
+) -> None:
+    """Write the closed decisions an audience may read as one versioned JSON file, to build
+    the archive from (`actas archive build --from`) and to publish as open data."""
+    from actas.archive.errors import ArchiveError
+    from actas.archive.export import json_schema, write_export
+
+    if schema:
+        typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+        return
+    if output is None or audience is None:
+        # The file leaves the database's protection: whoever writes it says who it is for.
+        _fail("give --output FILE and --audience (organisation or public).")
+    chosen = _audience(audience)
+    slugs = tuple(organisation or ())
+    try:
+        exported = _run_with_database(
+            _settings(),
+            lambda: write_export(chosen, slugs, output, expect_decisions=expect_decisions),
+        )
+    except ArchiveError as error:
+        _fail(str(error))
+    typer.echo(str(exported))
+    if exported.empty_because:
+        typer.secho(
+            f"The export holds no decision: {exported.empty_because}",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+
+
+def _audience(value: str) -> Audience:
+    from actas.archive.audience import Audience
+
+    try:
+        return Audience(value)
+    except ValueError:
+        _fail(f"--audience must be organisation or public, not {value!r}.")
 
 
 async def build_archive_quietly(options: BuildOptions) -> BuildReport:
@@ -375,14 +449,20 @@ async def build_archive_quietly(options: BuildOptions) -> BuildReport:
 
 
 def _build_archive(settings: Settings, options: BuildOptions) -> BuildReport:
-    """Build with a progress bar when the output is a terminal."""
+    """Build with a progress bar when the output is a terminal; from a file, without opening
+    the database (a CI runner has none)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from actas.archive.build import Progress as BuildProgress
     from actas.archive.build import build_archive
 
+    def run(progress: BuildProgress | None) -> BuildReport:
+        if options.from_file is not None:
+            return asyncio.run(build_archive(options, progress))
+        return _run_with_database(settings, lambda: build_archive(options, progress))
+
     if not sys.stdout.isatty():
-        return _run_with_database(settings, lambda: build_archive(options))
+        return run(None)
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -399,7 +479,7 @@ def _build_archive(settings: Settings, options: BuildOptions) -> BuildReport:
             def advance(self, count: int = 1) -> None:
                 bar.advance(task, count)
 
-        return _run_with_database(settings, lambda: build_archive(options, Bar()))
+        return run(Bar())
 
 
 @schema_app.command("export")

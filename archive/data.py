@@ -241,7 +241,7 @@ class Unit:
 class ChainHead:
     """The newest event of an organisation's hash chain when the archive was built."""
 
-    seq: int
+    seq: int | None  # None in a public export: the public learns the hash, not how many events
     hash: str
 
 

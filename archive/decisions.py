@@ -22,6 +22,7 @@ from actas.archive import changes, collect, data, search, shell, workers
 from actas.archive.options import BuildOptions, BuildReport, Progress
 from actas.archive.output import STATE, Output
 from actas.archive.render import Renderer, decision_path
+from actas.archive.sources import Source
 
 # Decisions to read before rendering in worker processes pays for starting them (~1 s).
 PARALLEL_FROM = 200
@@ -41,6 +42,7 @@ class Decisions:
     def __init__(
         self,
         options: BuildOptions,
+        source: Source,
         renderer: Renderer,
         out: Output,
         fingerprint: str,
@@ -48,7 +50,7 @@ class Decisions:
         progress: Progress,
         report: BuildReport,
     ) -> None:
-        self.options, self.renderer, self.out = options, renderer, out
+        self.options, self.source, self.renderer, self.out = options, source, renderer, out
         self.fingerprint = fingerprint.encode()
         self.known, self.progress, self.report = known, progress, report
         self.names: dict[int, str] = {}  # every person's, by user id
@@ -75,7 +77,7 @@ class Decisions:
             for slug, stamped in to_read.items():
                 values = {s.number: s.value for s in stamped}
                 ids = [s.proposal_id for s in stamped]
-                async for batch in collect.decisions(self.options.audience, slug, ids):
+                async for batch in self.source.decisions(slug, ids):
                     for read in batch:
                         self._read(read, values[read.decision.number], rendering)
                     async for files in rendering.done():

@@ -1,4 +1,5 @@
-"""The output folder: the only module of the archive that writes, copies or deletes files.
+"""The output folder: the only module of the archive that writes, copies or deletes files
+(an export file too, ``replaced_atomically``).
 
 Every file a build produces is recorded; the manifest (``.actas/manifest.json``) keeps that list
 and what the next build needs to know what changed (see ``build``). At the end of a build every
@@ -10,8 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 
@@ -116,3 +120,19 @@ def write_file(root: Path, relative: str, content: str | bytes) -> None:
     path = inside(root, relative)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content.encode() if isinstance(content, str) else content)
+
+
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that replaces ``path`` only once the block ends without an error: a
+    reader never sees half of it, and a failed write leaves the old file as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            yield file
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide an open-data file from its server
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,5 +1,6 @@
 """Fixtures for the archive's tests: the demo and a hostile organisation, archived once per
-session for each audience, served over HTTP under ``/archive/``, and a headless Chromium.
+session for each audience and exported for each, served over HTTP under ``/archive/``, and a
+headless Chromium.
 
 Browser tests use Debian's ``chromium`` through Playwright (``tests/browsers.py``).
 """
@@ -20,6 +21,7 @@ from actas.api.demo.load import load_demo
 from actas.api.settings import Settings
 from actas.archive.audience import Audience
 from actas.archive.build import BuildOptions, BuildReport, build_archive
+from actas.archive.export import write_export
 from tests.archive.worlds import HostileWorld, hostile_world
 from tests.browsers import chromium
 
@@ -58,6 +60,24 @@ async def public_site(hostile: HostileWorld, tmp_path_factory: pytest.TempPathFa
         output=path, organisations=(hostile.slug,), audience=Audience.PUBLIC, language="en"
     )
     return Built(path, await build_archive(options), hostile.slug)
+
+
+@dataclass
+class Exports:
+    organisation: Path  # what the ``site`` fixture was built from: the demo and the hostile one
+    public: Path  # what ``public_site`` was built from: the hostile organisation
+
+
+@pytest.fixture(scope="session")
+async def exports(
+    hostile: HostileWorld, demo_slug: str, tmp_path_factory: pytest.TempPathFactory
+) -> Exports:
+    """The export files of what the two session archives were built from."""
+    folder = tmp_path_factory.mktemp("exports")
+    organisation, public = folder / "organisation.json", folder / "public.json"
+    await write_export(Audience.ORGANISATION, (demo_slug, hostile.slug), organisation)
+    await write_export(Audience.PUBLIC, (hostile.slug,), public)
+    return Exports(organisation, public)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

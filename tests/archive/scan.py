@@ -10,8 +10,9 @@ from pathlib import Path
 
 
 def every_file(root: Path) -> Iterator[tuple[Path, str]]:
-    """Each file's text (decompressed where Pagefind compressed it), state folder included."""
-    for path in sorted(root.rglob("*")):
+    """Each file's text (decompressed where Pagefind compressed it), state folder included;
+    ``root`` may be a single file (an export)."""
+    for path in [root] if root.is_file() else sorted(root.rglob("*")):
         if path.is_file():
             yield path, _text(path.read_bytes())
 
@@ -24,4 +25,5 @@ def _text(raw: bytes) -> str:
 
 
 def files_containing(root: Path, needle: str) -> list[str]:
-    return [str(p.relative_to(root)) for p, text in every_file(root) if needle in text]
+    base = root.parent if root.is_file() else root
+    return [str(p.relative_to(base)) for p, text in every_file(root) if needle in text]

@@ -1,15 +1,18 @@
 """An archive never publishes what its audience may not see: not in pages, the search index,
-the JSON, the feed, the sitemap, nor the build's own state."""
+the JSON, the feed, the sitemap, the build's own state, nor the export it can be built from."""
 
 from __future__ import annotations
 
 import re
 
+import orjson
+
 from actas.api.domain.references import format_reference
 from actas.api.domain.visibility import ProposalAudience
 from actas.api.domain.vocabulary import ProposalState, Visibility
+from actas.api.models import User
 from actas.archive.audience import Audience, may_read
-from tests.archive.conftest import Built
+from tests.archive.conftest import Built, Exports
 from tests.archive.scan import every_file, files_containing
 from tests.archive.worlds import NOT_PUBLIC, SECRETS, HostileWorld
 
@@ -43,17 +46,32 @@ def test_the_audience_reads_through_the_one_visibility_rule() -> None:
     assert may_read(Audience.PUBLIC, facts(closed, Visibility.ORGANISATION), publishable=True)
 
 
-async def test_nothing_restricted_appears_anywhere_in_either_archive(
-    site: Built, public_site: Built, hostile: HostileWorld
+async def test_nothing_restricted_appears_anywhere_in_either_archive_nor_its_export(
+    site: Built, public_site: Built, exports: Exports, hostile: HostileWorld
 ) -> None:
     references = [format_reference(hostile.slug, p.number) for p in hostile.restricted]
-    for built in (site, public_site):
+    emails = [user.email for user in await User.all()]
+    for root in (site.path, public_site.path, exports.organisation, exports.public):
         for secret in SECRETS:
-            assert files_containing(built.path, secret) == [], secret
+            assert files_containing(root, secret) == [], secret
         for reference in references:
             pattern = re.compile(re.escape(reference) + r"(?![0-9])", re.IGNORECASE)
-            leaks = [str(p) for p, text in every_file(built.path) if pattern.search(text)]
+            leaks = [str(p) for p, text in every_file(root) if pattern.search(text)]
             assert leaks == [], reference
+        for email in emails:
+            assert files_containing(root, email) == [], email
+
+
+async def test_the_public_export_holds_only_publishable_decisions_and_no_event_count(
+    exports: Exports, hostile: HostileWorld
+) -> None:
+    text = exports.public.read_text()
+    internal = format_reference(hostile.slug, hostile.internal.number)
+    assert format_reference(hostile.slug, hostile.published.number) in text
+    assert NOT_PUBLIC not in text
+    assert not re.search(re.escape(internal) + r"(?![0-9])", text)
+    (organisation,) = orjson.loads(text)["organisations"]
+    assert organisation["chain_head"]["seq"] is None and organisation["chain_head"]["hash"]
 
 
 async def test_the_organisation_archive_has_every_decision_all_members_may_see(
