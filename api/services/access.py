@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from actas.api.domain.errors import NotFound
@@ -14,7 +15,7 @@ from actas.api.domain.visibility import (
     audience_of,
     unit_audience,
 )
-from actas.api.domain.vocabulary import Role, TokenScope
+from actas.api.domain.vocabulary import EmailMode, Role, TokenScope
 from actas.api.models import Membership, Participant, Proposal, Unit
 
 
@@ -71,15 +72,33 @@ async def organisation_scopes(
     organisation_id: int, users: Iterable[int] | None = None
 ) -> dict[int, MemberScope]:
     """Every member's scope in one organisation (or only the scopes of ``users``), by user id."""
+    return (await organisation_members(organisation_id, users)).scopes
+
+
+@dataclass(frozen=True)
+class Members:
+    """Some members of one organisation: what they may see, and who wants each email at once."""
+
+    scopes: dict[int, MemberScope]
+    emailed_at_once: set[int]
+
+
+async def organisation_members(organisation_id: int, users: Iterable[int] | None = None) -> Members:
+    """Every member of one organisation (or only ``users``)."""
     query = Membership.filter(organisation_id=organisation_id)
     if users is not None:
         wanted = sorted(set(users))
         if not wanted:
-            return {}
+            return Members({}, set())
         query = query.filter(user_id__in=wanted)
-    memberships = await query.values(*MEMBERSHIP_COLUMNS)
+    memberships = await query.values(*MEMBERSHIP_COLUMNS, "email_mode")
     units = await Unit.filter(organisation_id=organisation_id).values(*UNIT_COLUMNS)
-    return {user: member for (_, user), member in member_scopes(memberships, units).items()}
+    return Members(
+        scopes={user: member for (_, user), member in member_scopes(memberships, units).items()},
+        emailed_at_once={
+            m["user_id"] for m in memberships if m["email_mode"] == EmailMode.IMMEDIATE
+        },
+    )
 
 
 def require_member(viewer: Viewer, organisation_id: int) -> MemberScope:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import orjson
 
+from actas.api.db import insert_rows
 from actas.api.domain.events import EventType, canonical_json, canonical_time
 from actas.api.domain.notifications import (
     ProposalCircle,
@@ -40,7 +41,6 @@ from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, audience_of
 from actas.api.domain.vocabulary import (
     DeliveryChannel,
-    EmailMode,
     ParticipantRole,
     ProposalState,
 )
@@ -59,7 +59,7 @@ from actas.api.models import (
     User,
     Webhook,
 )
-from actas.api.services.access import organisation_scopes
+from actas.api.services.access import organisation_members
 
 # Events whose author starts following the proposal.
 FOLLOWING_STARTS = {
@@ -84,8 +84,9 @@ async def announce(events: Sequence[Event]) -> list[Announcement]:
     if not events:
         return []
     organisation_id = events[0].organisation_id
-    await _start_following(events)
-    circles = await _circles([e.proposal_id for e in events if e.proposal_id is not None])
+    proposal_ids = sorted({e.proposal_id for e in events if e.proposal_id is not None})
+    following = await _following(events, proposal_ids)
+    circles = await _circles(proposal_ids, following)
     texts = await _mention_texts(events)
     mentions = await _Mentions.load(organisation_id, texts.values())
     replied_to = await _replied_to(events)
@@ -93,16 +94,17 @@ async def announce(events: Sequence[Event]) -> list[Announcement]:
         e.id: _Concerned.of(e, circles, mentions.in_text(texts[e.id]), replied_to.get(e.id))
         for e in events
     }
-    # The scopes of everyone who might be told (nobody else can be), not of every member.
-    scopes = await organisation_scopes(
+    # The members who might be told (nobody else can be), not every member.
+    members = await organisation_members(
         organisation_id, users=set().union(*(c.people() for c in concerned.values()))
     )
     announcements: list[Announcement] = []
     for event in events:
-        for recipient in _recipients(event, concerned[event.id], scopes):
+        for recipient in _recipients(event, concerned[event.id], members.scopes):
             announcements.append(Announcement(event, recipient))
     announcements += await _invitees_told(events)
-    await _write(organisation_id, events, announcements, circles)
+    await _write(organisation_id, events, announcements, members.emailed_at_once)
+    await _queue_webhooks(organisation_id, events, circles, events[0].created_at)
     return announcements
 
 
@@ -145,8 +147,9 @@ class _Concerned:
         )
 
     def people(self) -> set[int]:
+        """Everyone who might be told (and whose email mode then counts)."""
         if self.circle is None:
-            return set()
+            return {self.payload.user} if isinstance(self.payload, MemberAdded) else set()
         named = {r.user_id for r in (*self.included, *self.addressed)}
         if self.replied_to is not None:
             named.add(self.replied_to)
@@ -194,60 +197,63 @@ async def _invitees_told(events: Sequence[Event]) -> list[Announcement]:
     ]
 
 
-async def _circles(proposal_ids: Iterable[int]) -> dict[int, ProposalCircle]:
-    ids = sorted(set(proposal_ids))
-    if not ids:
-        return {}
-    proposals = await Proposal.filter(id__in=ids)
-    participants: dict[int, dict[int, ParticipantRole]] = {i: {} for i in ids}
-    for pid, user, role in await Participant.filter(proposal_id__in=ids).values_list(
-        "proposal_id", "user_id", "role"
+async def _following(events: Sequence[Event], proposal_ids: list[int]) -> dict[int, set[int]]:
+    """Who follows each proposal, once the events' authors who start following do: authors and
+    people who argue or take a position follow the proposal, unless they unfollowed it."""
+    following: dict[int, set[int]] = {pid: set() for pid in proposal_ids}
+    if not proposal_ids:
+        return following
+    known: set[tuple[int, int]] = set()
+    for pid, user, follows in await Subscription.filter(proposal_id__in=proposal_ids).values_list(
+        "proposal_id", "user_id", "following"
     ):
-        participants[pid][user] = ParticipantRole(role)
-    followers: dict[int, set[int]] = {i: set() for i in ids}
-    for pid, user in await Subscription.filter(proposal_id__in=ids, following=True).values_list(
-        "proposal_id", "user_id"
-    ):
-        followers[pid].add(user)
-    return {
-        p.id: ProposalCircle(
-            audience=audience_of(p, participants[p.id]),
-            participants=participants[p.id],
-            followers=frozenset(followers[p.id]),
-        )
-        for p in proposals
-    }
-
-
-async def _start_following(events: Sequence[Event]) -> None:
-    """Authors and people who argue or take a position follow the proposal (unless they
-    unfollowed it)."""
-    pairs: set[tuple[int, int]] = {
+        known.add((pid, user))
+        if follows:
+            following[pid].add(user)
+    starting = {
         (e.proposal_id, e.actor_id)
         for e in events
         if EventType(e.type) in FOLLOWING_STARTS
         and e.proposal_id is not None
         and e.actor_id is not None
-    }
-    if not pairs:
-        return
-    known = set(
-        await Subscription.filter(proposal_id__in=[p for p, _ in pairs]).values_list(
-            "proposal_id", "user_id"
-        )
-    )
-    await Subscription.bulk_create(
+    } - known
+    await insert_rows(
+        Subscription,
         [
-            Subscription(
-                organisation_id=events[0].organisation_id,
-                proposal_id=proposal,
-                user_id=user,
-                following=True,
-                updated_at=events[0].created_at,
-            )
-            for proposal, user in sorted(pairs - known)
-        ]
+            {
+                "organisation_id": events[0].organisation_id,
+                "proposal_id": proposal,
+                "user_id": user,
+                "following": True,
+                "updated_at": events[0].created_at,
+            }
+            for proposal, user in sorted(starting)
+        ],
     )
+    for proposal, user in starting:
+        following[proposal].add(user)
+    return following
+
+
+async def _circles(
+    proposal_ids: list[int], following: Mapping[int, set[int]]
+) -> dict[int, ProposalCircle]:
+    if not proposal_ids:
+        return {}
+    proposals = await Proposal.filter(id__in=proposal_ids)
+    participants: dict[int, dict[int, ParticipantRole]] = {i: {} for i in proposal_ids}
+    for pid, user, role in await Participant.filter(proposal_id__in=proposal_ids).values_list(
+        "proposal_id", "user_id", "role"
+    ):
+        participants[pid][user] = ParticipantRole(role)
+    return {
+        p.id: ProposalCircle(
+            audience=audience_of(p, participants[p.id]),
+            participants=participants[p.id],
+            followers=frozenset(following[p.id]),
+        )
+        for p in proposals
+    }
 
 
 async def _replied_to(events: Sequence[Event]) -> dict[int, int]:
@@ -325,59 +331,49 @@ async def _write(
     organisation_id: int,
     events: Sequence[Event],
     announcements: Sequence[Announcement],
-    circles: Mapping[int, ProposalCircle],
+    emailed_at_once: set[int],
 ) -> None:
+    """The notifications, and an email for each one whose reader wants them at once (digests
+    are sent by the worker's schedule) or is an invitee, who is not a member yet."""
     at = events[0].created_at
-    notifications = [
-        Notification(
-            organisation_id=organisation_id,
-            user_id=a.recipient.user_id,
-            event_id=a.event.id,
-            proposal_id=a.event.proposal_id,
-            reason=a.recipient.reason.value,
-            created_at=at,
-        )
-        for a in announcements
-    ]
-    if notifications:
-        await Notification.bulk_create(notifications)
-        invitees = {
-            a.recipient.user_id for a in announcements if a.recipient.reason is Reason.INVITATION
-        }
-        await _queue_emails(organisation_id, [a.event.id for a in announcements], at, invitees)
-    await _queue_webhooks(organisation_id, events, circles, at)
-
-
-async def _queue_emails(
-    organisation_id: int, event_ids: Sequence[int], at: datetime, invitees: set[int]
-) -> None:
-    """One email per notification for members who want them at once (digests are sent by the
-    worker's schedule), and for invitees, who are not members yet."""
-    immediate = set(
-        await Membership.filter(
-            organisation_id=organisation_id, email_mode=EmailMode.IMMEDIATE
-        ).values_list("user_id", flat=True)
-    )
-    stored = await Notification.filter(event_id__in=list(event_ids)).values("id", "user_id")
-    await Delivery.bulk_create(
+    written = await insert_rows(
+        Notification,
         [
-            Delivery(
-                organisation_id=organisation_id,
-                channel=DeliveryChannel.EMAIL,
-                key=str(uuid.uuid4()),
-                notification_id=row["id"],
-                recipient_id=row["user_id"],
-                payload=canonical_json(
+            {
+                "organisation_id": organisation_id,
+                "user_id": a.recipient.user_id,
+                "event_id": a.event.id,
+                "proposal_id": a.event.proposal_id,
+                "reason": a.recipient.reason.value,
+                "created_at": at,
+            }
+            for a in announcements
+        ],
+        returning=("id", "user_id"),
+    )
+    invitees = {
+        a.recipient.user_id for a in announcements if a.recipient.reason is Reason.INVITATION
+    }
+    await insert_rows(
+        Delivery,
+        [
+            {
+                "organisation_id": organisation_id,
+                "channel": DeliveryChannel.EMAIL,
+                "key": str(uuid.uuid4()),
+                "notification_id": row["id"],
+                "recipient_id": row["user_id"],
+                "payload": canonical_json(
                     {"notification": row["id"], "invitation": True}
                     if row["user_id"] in invitees
                     else {"notification": row["id"]}
                 ),
-                next_attempt_at=at,
-                created_at=at,
-            )
-            for row in stored
-            if row["user_id"] in immediate or row["user_id"] in invitees
-        ]
+                "next_attempt_at": at,
+                "created_at": at,
+            }
+            for row in written
+            if row["user_id"] in emailed_at_once or row["user_id"] in invitees
+        ],
     )
 
 

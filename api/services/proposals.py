@@ -542,14 +542,12 @@ async def proposal_change(
     viewer: Viewer, proposal_id: int
 ) -> AsyncIterator[tuple[Change, Proposal, ProposalActor]]:
     """One write to a proposal the viewer can see and may write to, with their role on it."""
-    found = await Proposal.filter(id=proposal_id).first().values("organisation_id")
+    # Seen before the organisation's write lock, not only under it: a hidden id must answer as
+    # fast as a missing one, never after queueing behind the organisation's writers.
+    found = await visible_proposals(viewer).filter(id=proposal_id).first().values("organisation_id")
     if found is None:
         raise NotFound("proposal", proposal_id)
     organisation: int = found["organisation_id"]
-    # Seen before the organisation's write lock, not only under it: a hidden id must answer as
-    # fast as a missing one, never after queueing behind the organisation's writers.
-    if not await visible_proposals(viewer, organisation).filter(id=proposal_id).exists():
-        raise NotFound("proposal", proposal_id)
     async with change(organisation, viewer.user_id) as work:
         proposal = await visible_proposals(viewer, organisation).get_or_none(id=proposal_id)
         member = viewer.member_of(organisation)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from actas.api import clock
-from actas.api.db import write_transaction
+from actas.api.db import insert_rows, write_transaction
 from actas.api.domain.events import GENESIS_HASH, chain
 from actas.api.domain.payloads import Payload
 from actas.api.models import Event
@@ -66,26 +66,24 @@ class Change:
             head_hash=head["hash"] if head else GENESIS_HASH,
             pending=self._pending,
         )
-        await Event.bulk_create(
-            [
-                Event(
-                    organisation_id=e.event.organisation_id,
-                    seq=e.event.seq,
-                    proposal_id=e.event.proposal_id,
-                    actor_id=e.event.actor_id,
-                    type=e.event.type,
-                    payload=e.event.payload,
-                    created_at=e.event.created_at,
-                    prev_hash=e.event.prev_hash,
-                    hash=e.hash,
-                )
-                for e in linked
-            ]
-        )
+        rows = [
+            {
+                "organisation_id": e.event.organisation_id,
+                "seq": e.event.seq,
+                "proposal_id": e.event.proposal_id,
+                "actor_id": e.event.actor_id,
+                "type": e.event.type,
+                "payload": e.event.payload,
+                "created_at": e.event.created_at,
+                "prev_hash": e.event.prev_hash,
+                "hash": e.hash,
+            }
+            for e in linked
+        ]
+        ids = {r["seq"]: r["id"] for r in await insert_rows(Event, rows, returning=("id", "seq"))}
         self._pending.clear()
-        return await Event.filter(
-            organisation_id=self.organisation_id, seq__gt=linked[0].event.seq - 1
-        ).order_by("seq")
+        # Appended, never saved again: the handlers read them as recorded.
+        return [Event(id=ids[row["seq"]], **row) for row in rows]
 
 
 @asynccontextmanager

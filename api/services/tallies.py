@@ -30,7 +30,12 @@ async def refresh_tallies(organisation_id: int, proposal_ids: Iterable[int] | No
         query = query.filter(id__in=list(proposal_ids))
     else:
         query = query.filter(state=ProposalState.OPEN)
-    proposals = await query
+    await refresh_tallies_of(await query)
+
+
+async def refresh_tallies_of(proposals: list[Proposal]) -> None:
+    """``refresh_tallies`` for proposals the caller read under the organisation's write lock."""
+    proposals = [p for p in proposals if not ProposalState(p.state).is_closed]
     electorates = await load_electorates(proposals)
     now = clock.now()
     for proposal in proposals:
