@@ -60,7 +60,8 @@ class Exported:
     def __str__(self) -> str:
         counts = ", ".join(f"{n} of {slug}" for slug, n in self.decisions.items())
         return (
-            f"Exported decisions, {counts}, for the {self.audience.value} audience to {self.path}."
+            f"Exported {sum(self.decisions.values())} decisions ({counts}) for the "
+            f"{self.audience.value} audience to {self.path}"
         )
 
 
@@ -91,18 +92,19 @@ async def write_export(
     with replaced_atomically(path) as file:
         # The header's keys first, so that `head` shows what the file is.
         file.write(orjson.dumps(header)[:-1] + b',\n"decisions":[')
-        first = True
+        written = dict.fromkeys(ids, 0)  # what was read, which ``collect`` checked once more
         for organisation in organisations:
             async for batch in collect.decisions(
                 audience, organisation.slug, ids[organisation.slug]
             ):
                 for read in batch:
+                    first = not any(written.values())
                     file.write(
                         (b"\n" if first else b",\n") + orjson.dumps(read.decision, option=LINE)
                     )
-                    first = False
+                    written[organisation.slug] += 1
         file.write(b"\n]}\n")
-    return Exported(path, audience, {o: len(found) for o, found in ids.items()}, empty_because)
+    return Exported(path, audience, written, empty_because)
 
 
 async def _as_exported(

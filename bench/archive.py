@@ -7,7 +7,10 @@ events on the hash chain) in a scratch SQLite database, then measures:
   decision page, search index size;
 - the first search: what Chromium fetches for a first query on the search page (all requests,
   and those of the search itself), raw and gzip-compressed;
-- republishing after one decision changes (an admin marks it publishable: its timeline grows).
+- republishing after one decision changes (an admin marks it publishable: its timeline grows);
+- building without the database: ``actas export`` of every decision (time, peak memory, file
+  size), then a full build from that file into a new folder (time, peak memory), checked to
+  give the same site byte for byte.
 Data are inserted in bulk, not through the services, to keep generation short; the archive reads
 them exactly as it reads real data. The load average is printed before and after each build:
 other work on the machine inflates times (not memory or sizes).
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import hashlib
 import os
 import random
 import re
@@ -54,7 +58,9 @@ from actas.api.models import (
 from actas.api.services import publishing
 from actas.api.services.access import load_viewer
 from actas.api.settings import load_settings
+from actas.archive.audience import Audience
 from actas.archive.build import BuildOptions, build_archive
+from actas.archive.export import write_export
 
 START = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
 rng = random.Random(42)
@@ -174,7 +180,8 @@ async def generate(n: int) -> tuple[int, int]:
                         reason=text(8), proposal_version=1, created_at=at, updated_at=at,
                     )
                 )  # fmt: skip
-                pending.append((p.id, user, "position.taken", {"stance": "agree"}, at))
+                taken = {"stance": "agree", "reason": positions[-1].reason, "proposal_version": 1}
+                pending.append((p.id, user, "position.taken", taken, at))
             decisions.append(
                 Decision(
                     organisation=organisation, proposal=p, outcome=p.state, statement=text(50),
@@ -269,6 +276,36 @@ def first_search(site: Path, word: str) -> dict[str, int]:
             "search_bytes": raw, "search_bytes_gzip": gz, "gzip_by_kind": kinds}  # fmt: skip
 
 
+async def without_database(site: Path, work: Path) -> None:
+    """An export of every decision, then a full build from it, compared with ``site``."""
+    export = work / "decisions.json"
+    print(f"load average before the export: {load()}")
+    with PeakMemory() as memory:
+        tick = time.perf_counter()
+        exported = await write_export(Audience.ORGANISATION, ("bench",), export)
+        seconds = time.perf_counter() - tick
+    print(f"export: {exported} in {seconds:.1f} s, {export.stat().st_size / 2**20:.0f} MiB "
+          f"(peak {memory.peak / 2**20:.0f} MiB; load average after: {load()})")  # fmt: skip
+    from_file = work / "from-file"
+    with PeakMemory() as memory:
+        report = await build_archive(BuildOptions(output=from_file, from_file=export))
+    print(f"build from the export: {report} (peak {memory.peak / 2**20:.0f} MiB; "
+          f"load average after: {load()})")  # fmt: skip
+    print(f"  phases: { {k: round(v, 1) for k, v in report.timings.items()} }")
+    print(f"  same site, byte for byte: {site_digest(from_file) == site_digest(site)}")
+    shutil.rmtree(from_file)
+
+
+def site_digest(root: Path) -> str:
+    """One digest of every published file's path and bytes (not the build's state)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] != ".actas":
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -306,6 +343,7 @@ async def main(n: int) -> None:
         print(
             f"  search index: {index / 2**20:.1f} MiB in {len(list((site / 'pagefind').iterdir())) - 1} shards"
         )
+        await without_database(site, work)
         proposal = await Proposal.get(organisation_id=organisation_id, number=n // 2)
         await publishing.set_publishable(await load_viewer(admin), proposal.id, publishable=True)
         print(f"load average before the republish: {load()}")

@@ -69,7 +69,7 @@ def test_the_cli_exports_and_builds_the_public_site_with_no_database_at_all(
 
     assert exported.returncode == 0, exported.stderr
     count = public_site.report.decisions
-    assert f"{count} of {public_site.slug}, for the public audience" in exported.stdout
+    assert f"({count} of {public_site.slug}) for the public audience" in exported.stdout
     assert built.returncode == 0, built.stderr
     assert site_files(out) == site_files(public_site.path)
     assert orjson.loads((out / ".actas" / "manifest.json").read_bytes())["published"] == {
