@@ -45,6 +45,7 @@ from actas.api.services import debates
 from actas.api.services.abilities import abilities_of
 from actas.api.services.debates import ArgumentRow, Person, PositionRow
 from actas.api.services.search import argument_matches
+from actas.schema.absence_loaders import AbsenceLoaders
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -95,8 +96,9 @@ class _FollowThroughLoaders:
         return grouped(delivery_ids, rows, lambda r: r.delivery_id)
 
 
-class Loaders(_FollowThroughLoaders):
+class Loaders(_FollowThroughLoaders, AbsenceLoaders):
     def __init__(self, viewer: Viewer) -> None:
+        AbsenceLoaders.__init__(self)
         self.viewer = viewer
         self.user = DataLoader[int, User | Person | None](self._users)
         self.organisation = DataLoader[int, Organisation | None](self._organisations)

@@ -16,6 +16,7 @@ from actas.schema.context import Info
 from actas.schema.errors import ClientError
 from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
+from actas.schema.types.absence import AbsenceNode
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.follow_through import FollowUpNode, NotificationNode, WebhookNode
 from actas.schema.types.invitation import InvitationNode
@@ -53,6 +54,18 @@ class ViewerNode:
     async def memberships(self, info: Info) -> list[MembershipNode]:
         rows = await Membership.filter(user_id=self.user_id).order_by("id")
         return [MembershipNode.from_model(m) for m in rows]
+
+    @strawberry.field(
+        description="Your absences not yet over, in every organisation, soonest first."
+    )
+    async def absences(self, info: Info) -> list[AbsenceNode]:
+        keys = [(org, self.user_id) for org in sorted(info.context.viewer.memberships)]
+        found = await info.context.loaders.absences.load_many(keys)
+        return [
+            AbsenceNode.of(absence, org)
+            for (org, _), absences in zip(keys, found, strict=True)
+            for absence in absences
+        ]
 
     @strawberry.field(description="What you were told, newest first.")
     async def notifications(

@@ -270,6 +270,14 @@ def ensure_able(ability: Ability, situation: Situation) -> None:
         requirement(situation)
 
 
+def ensure_may_speak_for_others(situation: Situation) -> None:
+    """Taking a position for someone else needs what taking one's own needs of the proposal
+    (a writer, while it is open, before the deadline); whom for is the electorate's answer
+    (``Electorate.cast_by``), so it is no ability of its own."""
+    for requirement in (_writes, _while_open("taking a position"), _in_time):
+        requirement(situation)
+
+
 def abilities_in(situation: Situation) -> ProposalAbilities:
     """Everything the person may do on the proposal now."""
     return ProposalAbilities(

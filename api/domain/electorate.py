@@ -14,19 +14,24 @@ Everything that asks (the tally, reminders and escalation, the deadline step, di
 - **Required voices** are the eligible deciders and required participants: they are reminded,
   escalated and awaited. **Blockers** (who may block under consent) are the required voices; a
   proposal with none lets every eligible voter block, so a block always means something.
+- **Away voters** (``domain.absences``) stay voters with their own weight. While away they are not
+  chased: their delegate is, in their place, and may take their position; a silent required voice
+  away with nobody to speak for them is *unspoken for*, which their head hears of at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from actas.api.domain.errors import Forbidden
+from actas.api.domain.absences import AwayVoice
+from actas.api.domain.errors import Forbidden, ValidationFailed
 from actas.api.domain.rules import DecisionRule, Tally, Voter, blockers, compute_tally
 from actas.api.domain.visibility import MemberScope, ProposalAudience
 from actas.api.domain.vocabulary import (
     REQUIRED_VOICES,
     VOTING_ROLES,
+    CastBy,
     ParticipantRole,
     PositionStance,
 )
@@ -37,6 +42,7 @@ class Electorate:
     voters: tuple[Voter, ...]  # by user id
     positions: Mapping[int, PositionStance] = field(default_factory=dict)  # everyone's
     deciders: tuple[int, ...] = ()  # participants who record the outcome (members who can)
+    away: Mapping[int, AwayVoice] = field(default_factory=dict)  # voters away, by user id
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -55,8 +61,63 @@ class Electorate:
     def blockers(self) -> tuple[int, ...]:
         return blockers(self.voters)
 
+    def speaks_for(self, user_id: int) -> tuple[int, ...]:
+        """The silent required voices ``user_id`` speaks for as their delegate."""
+        return tuple(voice for voice in self.silent if self._delegate_of(voice) == user_id != voice)
+
+    @property
+    def to_remind(self) -> dict[int, tuple[int, ...]]:
+        """Whom reminders chase, each with whose voices they are asked for: a silent required
+        voice for their own, unless away; a delegate for those they speak for."""
+        chased: dict[int, list[int]] = {}
+        for voice in self.silent:
+            asked = self._delegate_of(voice)
+            if asked is not None:
+                chased.setdefault(asked, []).append(voice)
+        return {user: tuple(voices) for user, voices in chased.items()}
+
+    @property
+    def unspoken_for(self) -> tuple[int, ...]:
+        """Silent required voices away with nobody to speak for them."""
+        return tuple(v for v in self.silent if v in self.away and self._delegate_of(v) is None)
+
     def awaits(self, user_id: int) -> bool:
-        return user_id in self.silent
+        """Whether a voice ``user_id`` is asked for is still missing: their own, or one they
+        speak for."""
+        return user_id in self.to_remind
+
+    def may_speak_for(self, delegate_id: int, voter_id: int) -> bool:
+        """Whether ``delegate_id`` speaks for ``voter_id`` on this proposal now."""
+        voice = self.away.get(voter_id)
+        return voice is not None and voice.delegate_id == delegate_id != voter_id
+
+    def cast_by(self, caster_id: int, member_id: int, *, may_proxy: bool, note: str) -> CastBy:
+        """How ``caster_id`` may take ``member_id``'s position, or the refusal: the member
+        themself; their delegate while they are away; or, with a note saying what the member
+        said, an admin or decider (``may_proxy``)."""
+        if caster_id == member_id:
+            return CastBy.MEMBER
+        if member_id not in {v.user_id for v in self.voters}:
+            raise Forbidden("Only a voter's position can be taken on their behalf.")
+        if self.may_speak_for(caster_id, member_id):
+            return CastBy.DELEGATE
+        if not may_proxy:
+            raise Forbidden(
+                "Only their delegate while they are away, or an admin or decider recording "
+                "what they said, can take a position for another member."
+            )
+        if not note.strip():
+            raise ValidationFailed(
+                "A position recorded for someone else needs a note saying where they gave it.",
+                field="note",
+            )
+        return CastBy.PROXY
+
+    def _delegate_of(self, voice: int) -> int | None:
+        """Who is asked for ``voice``: the voter, or while they are away their delegate."""
+        if voice not in self.away:
+            return voice
+        return self.away[voice].delegate_id
 
     def may_block(self, user_id: int) -> bool:
         return user_id in self.blockers
@@ -70,9 +131,12 @@ def electorate_of(
     participant_roles: Mapping[int, ParticipantRole],
     scopes: Mapping[int, MemberScope],
     positions: Mapping[int, PositionStance],
+    away: Callable[[Callable[[int], bool]], Mapping[int, AwayVoice]] | None = None,
 ) -> Electorate:
     """The electorate of one proposal from its audience, participants, the members' scopes (of
-    at least its participants, or of every member when it names no voters) and positions."""
+    at least its participants and delegates, or of every member when it names no voters),
+    positions, and who is away (``away``, given the electorate's test of who may vote: see
+    ``absences.away_from``)."""
 
     def may_vote(user: int) -> bool:
         member = scopes.get(user)
@@ -96,7 +160,10 @@ def electorate_of(
         for user, role in sorted(participant_roles.items())
         if role is ParticipantRole.DECIDER and may_vote(user)
     )
-    return Electorate(tuple(voters), dict(positions), deciders)
+    voting_ids = {v.user_id for v in voters}
+    told = away(may_vote) if away else {}
+    away_voices = {user: voice for user, voice in told.items() if user in voting_ids}
+    return Electorate(tuple(voters), dict(positions), deciders, away_voices)
 
 
 def names_its_voters(participant_roles: Mapping[int, ParticipantRole]) -> bool:

@@ -37,6 +37,7 @@ class Reason(StrEnum):
     INVITED = "invited"  # a decider or required voice, as the proposal opens
     REMINDER = "reminder"  # your position is still missing
     ESCALATION = "escalation"  # someone in your unit is still silent
+    DELEGATION = "delegation"  # you speak for someone while they are away
     MENTION = "mention"
     REPLY = "reply"  # to your argument
     PARTICIPANT = "participant"
@@ -45,6 +46,7 @@ class Reason(StrEnum):
     OUTCOME_REVIEW = "outcome_review"
     MEMBERSHIP = "membership"
     INVITATION = "invitation"  # to join an organisation: told to the invitee only
+    ABSENCE = "absence"  # someone else recorded, changed or ended your absence
 
 
 PRIORITY = {reason: rank for rank, reason in enumerate(Reason)}
@@ -72,6 +74,7 @@ ADDRESSED: dict[EventType, tuple[tuple[str, Reason], ...]] = {
         ("escalate", Reason.ESCALATION),
         ("author", Reason.PARTICIPANT),  # their proposal is stalled
     ),
+    EventType.VOICE_AWAY: (("heads", Reason.ESCALATION), ("author", Reason.PARTICIPANT)),
     EventType.FOLLOW_UP_ADDED: (("owner", Reason.FOLLOW_UP),),
     EventType.FOLLOW_UP_DUE: (("owner", Reason.FOLLOW_UP),),
     EventType.OUTCOME_REVIEW_DUE: (("ask", Reason.OUTCOME_REVIEW),),

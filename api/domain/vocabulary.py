@@ -68,6 +68,24 @@ class PositionStance(StrEnum):
     BLOCK = "block"
 
 
+class CastBy(StrEnum):
+    """Who took a member's position: the member, their delegate while they are away, or an
+    admin or decider recording what the member said (a proxy, with a note)."""
+
+    MEMBER = "member"
+    DELEGATE = "delegate"
+    PROXY = "proxy"
+
+
+class DelegationScope(StrEnum):
+    """What a delegate speaks for: the whole organisation, one unit's proposals (and its
+    sub-units'), or one proposal. The narrowest that covers a proposal wins."""
+
+    ORGANISATION = "organisation"
+    UNIT = "unit"
+    PROPOSAL = "proposal"
+
+
 class RuleKind(StrEnum):
     DECIDER = "decider"
     CONSENT = "consent"

@@ -4,6 +4,7 @@ Users and their API tokens are the only global tables: a person may belong to se
 organisations. Rows are never deleted; closed proposals never change again.
 """
 
+from actas.api.models.absences import Absence, Delegation
 from actas.api.models.base import RESTRICT
 from actas.api.models.debate import Argument, ArgumentRevision, Position, PositionChange
 from actas.api.models.decisions import Decision, DecisionCitation
@@ -32,11 +33,13 @@ from actas.api.models.record import Event
 
 __all__ = [
     "RESTRICT",
+    "Absence",
     "ApiToken",
     "Argument",
     "ArgumentRevision",
     "Decision",
     "DecisionCitation",
+    "Delegation",
     "Delivery",
     "DeliveryAttempt",
     "Event",

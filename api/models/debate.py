@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from actas.api.domain.vocabulary import PositionStance, Stance
+from actas.api.domain.vocabulary import CastBy, PositionStance, Stance
 from actas.api.models.base import RESTRICT
 
 if TYPE_CHECKING:
@@ -87,6 +87,13 @@ class Position(Model):
     stance = fields.CharEnumField(PositionStance, max_length=8)
     reason = fields.TextField()
     proposal_version = fields.IntField()
+    # Who took it when not the member: their delegate while away, or a proxy with its note.
+    cast_by = fields.CharEnumField(CastBy, max_length=8, default=CastBy.MEMBER)
+    caster: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="positions_cast", null=True, on_delete=RESTRICT
+    )
+    caster_id: int | None
+    note = fields.TextField(default="")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -112,6 +119,12 @@ class PositionChange(Model):
     stance = fields.CharEnumField(PositionStance, max_length=8)
     reason = fields.TextField()
     proposal_version = fields.IntField()
+    cast_by = fields.CharEnumField(CastBy, max_length=8, default=CastBy.MEMBER)
+    caster: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="position_changes_cast", null=True, on_delete=RESTRICT
+    )
+    caster_id: int | None
+    note = fields.TextField(default="")
     created_at = fields.DatetimeField()
 
     class Meta:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from actas.api.domain import payloads
 from actas.api.domain import validation as clean
-from actas.api.domain.abilities import Ability, Situation, ensure_able
-from actas.api.domain.errors import NotFound, ValidationFailed
+from actas.api.domain.abilities import (
+    Ability,
+    Situation,
+    ensure_able,
+    ensure_may_speak_for_others,
+)
+from actas.api.domain.electorate import ensure_may_block
+from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
 from actas.api.domain.lifecycle import ensure_open
 from actas.api.domain.permissions import ensure_may_edit_argument
 from actas.api.domain.visibility import Viewer
-from actas.api.domain.vocabulary import PositionStance, ProposalState, RuleKind, Stance
+from actas.api.domain.vocabulary import CastBy, PositionStance, ProposalState, RuleKind, Stance
 from actas.api.models import Argument, ArgumentRevision, Position, PositionChange
 from actas.api.services.electorates import load_electorates
 from actas.api.services.proposals import proposal_change
-from actas.api.services.tallies import refresh_tallies
+from actas.api.services.tallies import refresh_tallies_of
 
 MAX_REASON = 5_000
 # Objections must be explained; agreeing or abstaining may go without words.
@@ -104,35 +110,61 @@ async def edit_argument(
 
 
 async def take_position(
-    viewer: Viewer, proposal_id: int, *, stance: PositionStance, reason: str = ""
+    viewer: Viewer,
+    proposal_id: int,
+    *,
+    stance: PositionStance,
+    reason: str = "",
+    on_behalf_of: int | None = None,
+    note: str = "",
 ) -> Position:
-    """Set the viewer's one current position on an open proposal; every change is kept."""
+    """Set a member's one current position on an open proposal (the viewer's own, or, as their
+    delegate or a proxy, someone else's); every change is kept."""
     reason = clean.text(
         reason, field="reason", max_length=MAX_REASON, required=stance in REASON_REQUIRED
     )
+    note = clean.text(note, field="note", max_length=MAX_REASON, required=False)
+    member_id = on_behalf_of if on_behalf_of is not None else viewer.user_id
     async with proposal_change(viewer, proposal_id) as (work, proposal, actor):
         blocking = stance is PositionStance.BLOCK
-        # Only a block under consent asks who votes.
+        for_another = member_id != viewer.user_id
+        # Only a block under consent, or a position for someone else, asks who votes.
         electorate = (
             (await load_electorates([proposal]))[proposal.id]
-            if blocking and proposal.rule == RuleKind.CONSENT
+            if for_another or (blocking and proposal.rule == RuleKind.CONSENT)
             else None
         )
         situation = Situation.of(actor, viewer.scope, proposal, now=work.at, electorate=electorate)
-        ensure_able(Ability.BLOCK if blocking else Ability.TAKE_POSITION, situation)
-        position = await Position.get_or_none(proposal_id=proposal.id, user_id=viewer.user_id)
+        if for_another:
+            assert electorate is not None
+            ensure_may_speak_for_others(situation)
+            may_proxy = actor.member.is_admin or actor.is_decider
+            cast = electorate.cast_by(viewer.user_id, member_id, may_proxy=may_proxy, note=note)
+            if blocking and proposal.rule == RuleKind.CONSENT:
+                ensure_may_block(electorate, member_id)
+        else:
+            ensure_able(Ability.BLOCK if blocking else Ability.TAKE_POSITION, situation)
+            cast = CastBy.MEMBER
+        position = await Position.get_or_none(proposal_id=proposal.id, user_id=member_id)
         if position is None:
             position = Position(
                 organisation_id=proposal.organisation_id,
                 proposal_id=proposal.id,
-                user_id=viewer.user_id,
+                user_id=member_id,
                 created_at=work.at,
             )
+        elif cast is not CastBy.MEMBER and position.cast_by == CastBy.MEMBER:
+            raise Forbidden("They have taken their own position: only they can change it.")
+        caster = None if cast is CastBy.MEMBER else viewer.user_id
+        note = "" if cast is CastBy.MEMBER else note
         position.update_from_dict(
             {
                 "stance": stance,
                 "reason": reason,
                 "proposal_version": proposal.version,
+                "cast_by": cast,
+                "caster_id": caster,
+                "note": note,
                 "updated_at": work.at,
             }
         )
@@ -140,17 +172,25 @@ async def take_position(
         await PositionChange.create(
             organisation_id=proposal.organisation_id,
             proposal_id=proposal.id,
-            user_id=viewer.user_id,
+            user_id=member_id,
             stance=stance,
             reason=reason,
             proposal_version=proposal.version,
+            cast_by=cast,
+            caster_id=caster,
+            note=note,
             created_at=work.at,
         )
         work.record(
             payloads.position_taken(
-                stance=stance, reason=reason, proposal_version=proposal.version
+                stance=stance,
+                reason=reason,
+                proposal_version=proposal.version,
+                member=None if cast is CastBy.MEMBER else member_id,
+                cast_by=cast,
+                note=note,
             ),
             proposal_id=proposal.id,
         )
-        await refresh_tallies(proposal.organisation_id, [proposal.id])
+        await refresh_tallies_of([proposal])
     return position

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from actas.api.db import connection, is_postgres
-from actas.api.domain.vocabulary import Language, PositionStance, Stance
+from actas.api.domain.vocabulary import CastBy, Language, PositionStance, Stance
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,9 @@ class PositionRow:
     created_at: datetime
     updated_at: datetime
     user: Person
+    cast_by: CastBy = CastBy.MEMBER
+    caster_id: int | None = None  # who took it, when not the member
+    note: str = ""
 
     @property
     def user_id(self) -> int:
@@ -71,7 +74,7 @@ ORDER BY a.id
 
 _POSITIONS = """
 SELECT p.id, p.proposal_id, p.stance, p.reason, p.proposal_version, p.created_at, p.updated_at,
-       u.id, u.name, u.email, u.language
+       p.cast_by, p.caster_id, p.note, u.id, u.name, u.email, u.language
 FROM position p JOIN "user" u ON u.id = p.user_id
 WHERE p.{column} IN ({placeholders})
 ORDER BY p.id
@@ -126,6 +129,9 @@ async def positions(
             created_at=_moment(created_at),
             updated_at=_moment(updated_at),
             user=people.of(*person),
+            cast_by=CastBy(cast_by),
+            caster_id=caster_id,
+            note=note,
         )
         for (
             id_,
@@ -135,6 +141,9 @@ async def positions(
             proposal_version,
             created_at,
             updated_at,
+            cast_by,
+            caster_id,
+            note,
             *person,
         ) in await _select(_POSITIONS, proposal_ids, ids)
     ]

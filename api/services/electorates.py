@@ -5,14 +5,18 @@ voters)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
 from actas.api import clock
+from actas.api.domain.absences import AwayVoice, away_from
 from actas.api.domain.electorate import Electorate, electorate_of, names_its_voters
 from actas.api.domain.lifecycle import deadline_passed
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
     REQUIRED_VOICES,
@@ -27,10 +31,13 @@ from actas.api.services.access import (
     member_scopes,
     proposal_audiences,
 )
+from actas.api.services.away import absences_at
 
 
-async def load_electorates(proposals: Iterable[Proposal]) -> dict[int, Electorate]:
-    """The electorate of each proposal, by proposal id."""
+async def load_electorates(
+    proposals: Iterable[Proposal], *, at: datetime | None = None
+) -> dict[int, Electorate]:
+    """The electorate of each proposal, by proposal id (who is away: at ``at``, default now)."""
     proposals = list(proposals)
     if not proposals:
         return {}
@@ -45,48 +52,75 @@ async def load_electorates(proposals: Iterable[Proposal]) -> dict[int, Electorat
         "proposal_id", "user_id", "stance"
     ):
         stances[pid][user] = PositionStance(stance)
-    return await electorates_from(proposals, roles, stances)
+    return await electorates_from(proposals, roles, stances, at=at)
 
 
 async def electorates_from(
     proposals: list[Proposal],
     roles: Mapping[int, Mapping[int, ParticipantRole]],
     stances: Mapping[int, Mapping[int, PositionStance]],
+    *,
+    at: datetime | None = None,
 ) -> dict[int, Electorate]:
     """The electorates of proposals whose participants and positions the caller has read."""
+    now = at or clock.now()
+    organisations = sorted({p.organisation_id for p in proposals})
+    absences = await absences_at(organisations, now)
     audiences = await proposal_audiences(proposals, participants=roles)
-    scopes = await _voting_scopes(proposals, roles)
+    delegates = {org: {d for a in found for d in a.delegates} for org, found in absences.items()}
+    scopes, trees = await _voting_scopes(proposals, roles, delegates)
+
+    def away(proposal: Proposal) -> Callable[[Callable[[int], bool]], dict[int, AwayVoice]]:
+        lineage = trees.get(proposal.organisation_id, UnitTree({})).lineage(proposal.unit_id)
+        return partial(
+            away_from,
+            absences.get(proposal.organisation_id, ()),
+            at=now,
+            proposal_id=proposal.id,
+            unit_lineage=lineage,
+        )
+
     return {
         p.id: electorate_of(
-            audiences[p.id], roles[p.id], scopes.get(p.organisation_id, {}), stances[p.id]
+            audiences[p.id],
+            roles[p.id],
+            scopes.get(p.organisation_id, {}),
+            stances[p.id],
+            away=away(p),
         )
         for p in proposals
     }
 
 
 async def _voting_scopes(
-    proposals: list[Proposal], roles: Mapping[int, Mapping[int, ParticipantRole]]
-) -> dict[int, dict[int, MemberScope]]:
-    """Scopes by organisation and user: of the participants, and of every member where a
-    proposal lets its audience vote."""
+    proposals: list[Proposal],
+    roles: Mapping[int, Mapping[int, ParticipantRole]],
+    delegates: Mapping[int, set[int]],
+) -> tuple[dict[int, dict[int, MemberScope]], dict[int, UnitTree]]:
+    """Scopes by organisation and user: of the participants and the delegates of those away,
+    and of every member where a proposal lets its audience vote; and each unit tree."""
     everyone = {p.organisation_id for p in proposals if not names_its_voters(roles[p.id])}
     named: dict[int, set[int]] = {}
     for p in proposals:
         if p.organisation_id not in everyone:
             named.setdefault(p.organisation_id, set()).update(roles[p.id])
+            named[p.organisation_id] |= delegates.get(p.organisation_id, set())
     clauses = [Q(organisation_id__in=sorted(everyone))] if everyone else []
     clauses += [
         Q(organisation_id=org, user_id__in=sorted(users)) for org, users in named.items() if users
     ]
     if not clauses:
-        return {}
+        return {}, {}
     memberships = await Membership.filter(Q(*clauses, join_type="OR")).values(*MEMBERSHIP_COLUMNS)
     organisations = sorted({p.organisation_id for p in proposals})
     units = await Unit.filter(organisation_id__in=organisations).values(*UNIT_COLUMNS)
     scopes: dict[int, dict[int, MemberScope]] = {}
     for (org, user), scope in member_scopes(memberships, units).items():
         scopes.setdefault(org, {})[user] = scope
-    return scopes
+    by_organisation: dict[int, list[dict[str, Any]]] = {}
+    for unit in units:
+        by_organisation.setdefault(unit["organisation_id"], []).append(unit)
+    return scopes, {org: UnitTree.of(rows) for org, rows in by_organisation.items()}
 
 
 async def awaited_from(

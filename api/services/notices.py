@@ -18,6 +18,9 @@ from actas.api.domain.lifecycle import deadline_passed
 from actas.api.domain.notifications import Reason
 from actas.api.domain.parts import part_of
 from actas.api.domain.payloads import (
+    AbsenceChanged,
+    AbsenceEnded,
+    AbsenceRecorded,
     ArgumentAdded,
     DeadlineApproaching,
     DeadlinePassed,
@@ -26,6 +29,7 @@ from actas.api.domain.payloads import (
     OutcomeReviewDue,
     Payload,
     Reminding,
+    VoiceAway,
 )
 from actas.api.domain.payloads import read as read_payload
 from actas.api.domain.references import format_reference
@@ -137,6 +141,8 @@ def _notice(
     organisation = batch.organisations[delivery.organisation_id]
     what = sentence_key(reason, payload)
     excerpt = next((text for f in EXCERPT_FIELDS if (text := payload.text(f))), "")
+    if isinstance(payload, (*_ABSENCES, VoiceAway)):
+        excerpt = _absence_said(payload, reason, batch, recipient.language)
     silent = [batch.people[u].name for u in _silent_named_to(notification, payload)]
     settings_link = keys.get((delivery.id, Purpose.SETTINGS))
     proposal = batch.proposals.get(notification.proposal_id or 0)
@@ -149,7 +155,11 @@ def _notice(
             actor=actor.name if actor else None,
             organisation=organisation,
             # A membership's payload is its terms (a title is not something said to quote).
-            excerpt="" if reason in (Reason.MEMBERSHIP, Reason.INVITATION) else excerpt,
+            excerpt=_absence_said(payload, reason, batch, recipient.language)
+            if isinstance(payload, _ABSENCES)
+            else ""
+            if reason in (Reason.MEMBERSHIP, Reason.INVITATION)
+            else excerpt,
             silent=silent,
             link=invitation or settings_link,
             link_label="mail.invitation.open" if invitation else "mail.welcome.open",
@@ -237,6 +247,7 @@ async def _read(deliveries: Sequence[Delivery], organisations: dict[int, str]) -
         + [e.actor_id for e in events.values() if e.actor_id]
         + [u for n in notifications.values() for u in _silent_named_to(n, payloads[n.event_id])]
         + [u for e in electorates.values() for u in e.silent]
+        + [p.user for p in payloads.values() if isinstance(p, (*_ABSENCES, VoiceAway))]
     )
     people = {u.id: u for u in await User.filter(id__in=sorted(set(people_ids)))}
     return _Batch(
@@ -343,6 +354,28 @@ def _position_links(
         for s in PositionStance
         if s is not PositionStance.BLOCK or blocks
     }
+
+
+_ABSENCES = (AbsenceRecorded, AbsenceChanged, AbsenceEnded)
+
+
+def _absence_said(payload: Payload, reason: Reason, batch: _Batch, language: str) -> str:
+    """What an absence's email says: whom the delegate speaks for until when, or until when
+    the member is away (for an ended one, when it ended)."""
+    assert isinstance(payload, (*_ABSENCES, VoiceAway))
+    t = texts_for(language)
+    if isinstance(payload, AbsenceEnded):
+        until = payload.ended_at
+    elif isinstance(payload, VoiceAway):
+        until = payload.until
+    else:
+        until = payload.ends_at
+    words = {
+        "member": batch.people[payload.user].name,
+        "until": t.format_date(datetime.fromisoformat(until).date()),
+    }
+    key = "absence.you_speak_for" if reason is Reason.DELEGATION else "absence.away_until"
+    return t.gettext(key, **words)
 
 
 def _silent_named_to(notification: Notification, payload: Payload) -> list[int]:

@@ -28,6 +28,9 @@ from actas.api.domain.notifications import (
     unit_handle,
 )
 from actas.api.domain.payloads import (
+    AbsenceChanged,
+    AbsenceEnded,
+    AbsenceRecorded,
     ArgumentAdded,
     MemberAdded,
     MemberInvited,
@@ -149,7 +152,7 @@ class _Concerned:
     def people(self) -> set[int]:
         """Everyone who might be told (and whose email mode then counts)."""
         if self.circle is None:
-            return {self.payload.user} if isinstance(self.payload, MemberAdded) else set()
+            return {r.user_id for r in _told_of_organisation_event(self.payload)}
         named = {r.user_id for r in (*self.included, *self.addressed)}
         if self.replied_to is not None:
             named.add(self.replied_to)
@@ -160,10 +163,9 @@ def _recipients(
     event: Event, concerned: _Concerned, scopes: Mapping[int, MemberScope]
 ) -> list[Recipient]:
     if concerned.circle is None:
-        joined = concerned.payload
-        if isinstance(joined, MemberAdded) and joined.user != event.actor_id:
-            return [Recipient(joined.user, Reason.MEMBERSHIP)]
-        return []
+        return [
+            r for r in _told_of_organisation_event(concerned.payload) if r.user_id != event.actor_id
+        ]
     return recipients_of_proposal_event(
         concerned.type,
         actor_id=event.actor_id,
@@ -174,6 +176,21 @@ def _recipients(
         included=concerned.included,
         addressed=concerned.addressed,
     )
+
+
+def _told_of_organisation_event(payload: Payload) -> list[Recipient]:
+    """Who hears of an event on no proposal (besides its actor, who is never told): a new
+    member; a member whose absence someone else records, and their delegates."""
+    if isinstance(payload, MemberAdded):
+        return [Recipient(payload.user, Reason.MEMBERSHIP)]
+    if isinstance(payload, AbsenceRecorded | AbsenceChanged):
+        delegates = sorted({d.delegate for d in payload.delegations} - {payload.user})
+        return [Recipient(payload.user, Reason.ABSENCE)] + [
+            Recipient(user, Reason.DELEGATION) for user in delegates
+        ]
+    if isinstance(payload, AbsenceEnded):
+        return [Recipient(payload.user, Reason.ABSENCE)]
+    return []
 
 
 async def _invitees_told(events: Sequence[Event]) -> list[Announcement]:
@@ -385,8 +402,8 @@ async def _queue_webhooks(
 ) -> None:
     """A webhook speaks to a whole organisation, so it only carries what every member may see:
     organisation-level events and events of published proposals (organisation-wide, and opened:
-    a draft withdrawn unopened stays unpublished). Webhooks never hear of each other: an address
-    may itself be a credential."""
+    a draft withdrawn unopened stays unpublished), but not absences. Webhooks never hear of each
+    other: an address may itself be a credential."""
     hooks = await Webhook.filter(organisation_id=organisation_id, active=True)
     if not hooks:
         return
@@ -406,7 +423,8 @@ async def _queue_webhooks(
     )
     deliveries = []
     for event in events:
-        if event.type.startswith("webhook.") or (
+        # Absences are personal (a note may say why): members see them, the outside does not.
+        if event.type.startswith(("webhook.", "absence.")) or (
             event.proposal_id is not None and not published[event.proposal_id]
         ):
             continue

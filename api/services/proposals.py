@@ -44,6 +44,7 @@ from actas.api.models import (
     Unit,
 )
 from actas.api.services.access import require_member
+from actas.api.services.away_alerts import alert_on_opening
 from actas.api.services.recording import Change, change
 from actas.api.services.tallies import current_tally, refresh_tallies
 
@@ -359,6 +360,7 @@ async def open_proposal(viewer: Viewer, proposal_id: int, reason: str | None = N
             proposal_id=proposal.id,
         )
         await refresh_tallies(proposal.organisation_id, [proposal.id])
+        await alert_on_opening(work, proposal)
     return proposal
 
 

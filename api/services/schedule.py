@@ -162,8 +162,9 @@ class _Hierarchy:
 
 
 async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
-    """Before a deadline, remind required voices without a position; at the escalation point
-    alert their unit's head at the same time. Nobody who has spoken is reminded."""
+    """Before a deadline, remind required voices without a position (or, for those away, their
+    delegates); at the escalation point alert their unit's head at the same time. Nobody who
+    has spoken, or is away, is reminded."""
     # Every round reads every open proposal with a deadline: only the columns the steps need,
     # and whole proposals and their voices only for those with a step to take.
     scheduled = await Proposal.filter(
@@ -196,13 +197,15 @@ async def remind_the_silent(now: datetime, report: ScheduleReport) -> None:
     for proposal in due:
         with _isolated(report, f"a step of proposal {proposal.id}"):
             new = fresh[proposal.id]
-            silent = list(electorates[proposal.id].silent)
+            electorate = electorates[proposal.id]
+            silent = list(electorate.silent)
             if not silent:
                 continue
             escalate = any(up for _, up in new)
             payload = payloads.deadline_approaching(
                 deadline=proposal.deadline.isoformat() if proposal.deadline else None,
-                remind=silent,
+                # Not who is away: their delegate, in their place (``Electorate.to_remind``).
+                remind=sorted(electorate.to_remind),
                 silent_by_head=hierarchy.escalations(
                     proposal.organisation_id, silent if escalate else []
                 ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
+from actas.schema.mutations.absences import AbsenceMutations
 from actas.schema.mutations.debate import DebateMutations
 from actas.schema.mutations.follow_through import FollowThroughMutations
 from actas.schema.mutations.organisations import OrganisationMutations
@@ -21,5 +22,6 @@ class Mutation(
     TokenMutations,
     PublishingMutations,
     FollowThroughMutations,
+    AbsenceMutations,
 ):
     pass

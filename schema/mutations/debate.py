@@ -38,6 +38,15 @@ class TakePositionInput:
     proposal: relay.GlobalID
     stance: PositionStance
     reason: str = strawberry.field(default="", description="Required to disagree or block.")
+    on_behalf_of: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Take this member's position instead of your own: as their delegate while "
+        "they are away, or as an admin or decider recording what they said (with a `note`). "
+        "Their own position always replaces it, and can't be replaced by anyone else.",
+    )
+    note: str = strawberry.field(
+        default="", description="Where the member said it: required for a proxy's position."
+    )
 
 
 @strawberry.type
@@ -73,5 +82,7 @@ class DebateMutations:
             database_id(input.proposal, "Proposal"),
             stance=input.stance,
             reason=input.reason,
+            on_behalf_of=database_id(input.on_behalf_of, "User") if input.on_behalf_of else None,
+            note=input.note,
         )
         return await position_result(info, position.id)

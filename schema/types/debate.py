@@ -13,7 +13,7 @@ from actas.api.domain import vocabulary
 from actas.api.services.debates import ArgumentRow, PositionRow
 from actas.schema.context import Info
 from actas.schema.ids import global_id
-from actas.schema.types.enums import PositionStance, Stance
+from actas.schema.types.enums import CastBy, PositionStance, Stance
 from actas.schema.types.people import UserNode
 
 if TYPE_CHECKING:
@@ -110,8 +110,14 @@ class PositionNode(relay.Node):
     proposal_version: int = strawberry.field(description="The proposal version it was taken on.")
     created_at: datetime
     updated_at: datetime
+    cast_as: CastBy = strawberry.field(
+        description="MEMBER when the member took it; DELEGATE when their delegate did while "
+        "they were away; PROXY when an admin or decider recorded what they said (see `note`)."
+    )
+    note: str = strawberry.field(description="A proxy's note: where the member said it.")
     proposal_id: strawberry.Private[int]
     user_id: strawberry.Private[int]
+    caster_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, position: PositionRow) -> PositionNode:
@@ -123,9 +129,26 @@ class PositionNode(relay.Node):
             proposal_version=position.proposal_version,
             created_at=position.created_at,
             updated_at=position.updated_at,
+            cast_as=CastBy(position.cast_by),
+            note=position.note,
             proposal_id=position.proposal_id,
             user_id=position.user_id,
+            caster_id=position.caster_id,
         )
+
+    @strawberry.field(description="Who took it: the member, or their delegate or a proxy.")
+    async def cast_by(self, info: Info) -> UserNode:
+        if self.caster_id is None:
+            return self.user
+        caster = await info.context.loaders.user.load(self.caster_id)
+        assert caster is not None
+        return UserNode.from_model(caster)
+
+    @strawberry.field(
+        description="The member it was taken for, when someone else took it (null: their own)."
+    )
+    def on_behalf_of(self) -> UserNode | None:
+        return None if self.caster_id is None else self.user
 
     @strawberry.field(description="Every position this member took here, oldest first.")
     async def history(self, info: Info) -> list[PositionChange]:
@@ -138,6 +161,8 @@ class PositionNode(relay.Node):
                 reason=r.reason,
                 proposal_version=r.proposal_version,
                 created_at=r.created_at,
+                cast_as=CastBy(r.cast_by),
+                note=r.note,
             )
             for r in rows
         ]
@@ -149,3 +174,5 @@ class PositionChange:
     reason: str
     proposal_version: int
     created_at: datetime
+    cast_as: CastBy = strawberry.field(description="Who took it then (see `Position.castAs`).")
+    note: str = strawberry.field(description="A proxy's note.")

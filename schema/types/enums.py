@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from actas.api.domain.vocabulary import (
+    CastBy,
+    DelegationScope,
     Language,
     ParticipantRole,
     PositionStance,
@@ -26,10 +28,14 @@ for vocabulary, description in (
     (PositionStance, "A member's position on a proposal."),
     (RuleKind, "How a proposal is decided."),
     (TokenScope, "What a token may do."),
+    (CastBy, "Who took a member's position: the member, their delegate, or a proxy."),
+    (DelegationScope, "What a delegate speaks for."),
 ):
     strawberry.enum(vocabulary, description=description)
 
 __all__ = [
+    "CastBy",
+    "DelegationScope",
     "Language",
     "ParticipantRole",
     "PositionStance",

@@ -18,6 +18,7 @@ from actas.api.services.search import ProposalFilter, find_proposals, visible_ev
 from actas.schema.context import Info
 from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
+from actas.schema.types.absence import AbsenceNode
 from actas.schema.types.enums import Language, ProposalState, Role, RuleKind
 from actas.schema.types.follow_through import MetricsNode, WebhookNode
 from actas.schema.types.invitation import InvitationNode
@@ -265,6 +266,13 @@ class MembershipNode(relay.Node):
     @strawberry.field
     async def unit(self, info: Info) -> UnitNode | None:
         return await _unit(info, self.organisation_id, self.unit_id)
+
+    @strawberry.field(
+        description="Their absence now, or else the next one recorded (null: none coming)."
+    )
+    async def absence(self, info: Info) -> AbsenceNode | None:
+        found = await info.context.loaders.absences.load((self.organisation_id, self.user_id))
+        return AbsenceNode.of(found[0], self.organisation_id) if found else None
 
     @strawberry.field(description="How this member wants email (shown to the member only).")
     def email_mode(self, info: Info) -> EmailMode | None:

@@ -16,6 +16,7 @@ from actas.api.domain.rules import Tally, TallyReason
 from actas.api.services.tallies import tally_as_read
 from actas.schema.context import Info
 from actas.schema.pagination import Connection, slice_loaded
+from actas.schema.types.absence import AwayVoiceNode
 from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
 from actas.schema.types.enums import ParticipantRole, ProposalState, RuleKind, Visibility
 from actas.schema.types.follow_through import FollowUpNode, OutcomeReview
@@ -324,6 +325,14 @@ class ProposalNode(relay.Node):
             key=lambda p: p.id,
             convert=PositionNode.from_row,
         )
+
+    @strawberry.field(
+        description="Voters away from this open proposal now: until when, and who speaks for "
+        "them (nobody, when none can: their head is told)."
+    )
+    async def away_voices(self, info: Info) -> list[AwayVoiceNode]:
+        voices = await info.context.loaders.away_voices.load(self.id)
+        return [AwayVoiceNode.of(voice) for voice in voices]
 
     @strawberry.field(description="The tally now (frozen when the proposal closed).")
     def tally(self) -> TallyNode:

@@ -41,7 +41,14 @@ from actas.api.domain.vocabulary import (
     Visibility,
 )
 from actas.api.models import Delivery, Event, Notification, Proposal, Subscription
-from actas.api.services import debate, follow_through, organisations, preferences, proposals
+from actas.api.services import (
+    absences,
+    debate,
+    follow_through,
+    organisations,
+    preferences,
+    proposals,
+)
 from actas.api.services.access import load_viewer, organisation_scopes, proposal_audiences
 from actas.api.services.schedule import run_schedule
 from actas.api.settings import Settings
@@ -411,7 +418,9 @@ async def test_a_refused_change_tells_nobody(database: Settings) -> None:
 # Every event that can happen to a proposal restricted to a unit or to its participants (only
 # proposals every member sees can be marked publishable).
 PROPOSAL_EVENTS = {
-    t for t in EventType if not t.startswith(("organisation.", "unit.", "member.", "webhook."))
+    t
+    for t in EventType
+    if not t.startswith(("organisation.", "unit.", "member.", "webhook.", "absence."))
 } - {E.PROPOSAL_PUBLISHABLE}
 
 
@@ -541,6 +550,18 @@ async def every_event_of_a_proposal(
     )
     for proposal in created.values():
         await step(partial(proposals.open_proposal, writer, proposal.id, everyone))
+    # A required voice goes away past the deadlines with nobody to speak for them: their head
+    # and the author hear of it at once.
+    away = next(p for p, r in voices.items() if r is REQUIRED)
+    away_viewer = await v(away)
+    await step(
+        lambda: absences.record_absence(
+            away_viewer,
+            world.organisation.id,
+            user_id=world.id(away),
+            terms=absences.AbsenceTerms(ends_at=at + timedelta(days=6)),
+        )
+    )
     arguments: list[int] = []
 
     async def argue(who: str, parent: int | None = None) -> None:

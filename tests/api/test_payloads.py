@@ -12,6 +12,8 @@ import pytest
 from actas.api.domain import payloads
 from actas.api.domain.events import EventType
 from actas.api.domain.vocabulary import (
+    CastBy,
+    DelegationScope,
     FollowUpStatus,
     Language,
     LinkKind,
@@ -201,6 +203,51 @@ SAMPLES: list[tuple[payloads.Payload, dict[str, object]]] = [
         {"stance": "block", "reason": "Riesgo", "proposal_version": 2},
     ),
     (
+        payloads.AbsenceRecorded(
+            absence=3,
+            user=12,
+            starts_at="2026-12-14T00:00:00.000000+00:00",
+            ends_at="2026-12-28T00:00:00.000000+00:00",
+            note="Vacaciones",
+            delegations=(payloads.DelegationTerms(14, DelegationScope.UNIT, unit=2),),
+        ),
+        {
+            "absence": 3,
+            "user": 12,
+            "starts_at": "2026-12-14T00:00:00.000000+00:00",
+            "ends_at": "2026-12-28T00:00:00.000000+00:00",
+            "note": "Vacaciones",
+            "delegations": [{"delegate": 14, "scope": "unit", "unit": 2, "proposal": None}],
+        },
+    ),
+    (
+        payloads.AbsenceChanged(
+            absence=3,
+            user=12,
+            starts_at="2026-12-14T00:00:00.000000+00:00",
+            ends_at="2026-12-21T00:00:00.000000+00:00",
+            note="",
+        ),
+        {
+            "absence": 3,
+            "user": 12,
+            "starts_at": "2026-12-14T00:00:00.000000+00:00",
+            "ends_at": "2026-12-21T00:00:00.000000+00:00",
+            "note": "",
+            "delegations": [],
+        },
+    ),
+    (
+        payloads.voice_away(
+            user=12, until="2026-12-28T00:00:00.000000+00:00", heads=(7,), author=3
+        ),
+        {"user": 12, "until": "2026-12-28T00:00:00.000000+00:00", "heads": [7], "author": 3},
+    ),
+    (
+        payloads.absence_ended(absence=3, user=12, ended_at="2026-12-18T09:00:00.000000+00:00"),
+        {"absence": 3, "user": 12, "ended_at": "2026-12-18T09:00:00.000000+00:00"},
+    ),
+    (
         payloads.deadline_approaching(
             deadline="2033-01-31T17:00:00+00:00", remind=[9, 4], silent_by_head={7: [9, 4]}
         ),
@@ -352,3 +399,24 @@ def test_read_gives_the_domain_types_back() -> None:
     assert closed.previous is ProposalState.OPEN
     assert closed.tally.verdict is ProposalState.ACCEPTED
     assert closed.cited_arguments == (3,)
+
+
+def test_a_position_taken_for_someone_else_records_whose_it_is_how_and_why() -> None:
+    proxy = payloads.position_taken(
+        stance=PositionStance.AGREE,
+        reason="Lo dijo en la reunión",
+        proposal_version=1,
+        member=12,
+        cast_by=CastBy.PROXY,
+        note="Reunión del lunes",
+    )
+
+    assert proxy.to_payload() == {
+        "stance": "agree",
+        "reason": "Lo dijo en la reunión",
+        "proposal_version": 1,
+        "member": 12,
+        "cast_by": "proxy",
+        "note": "Reunión del lunes",
+    }
+    assert payloads.read(proxy.event_type, orjson.dumps(proxy.to_payload()).decode()) == proxy

@@ -17,6 +17,7 @@ import pytest
 
 from actas.api import clock
 from actas.api.catalogue import texts_for
+from actas.api.domain.absences import Delegation
 from actas.api.domain.errors import ValidationFailed
 from actas.api.domain.events import EventType
 from actas.api.domain.notifications import ReminderPolicy, escalation_head, heads_to_alert
@@ -24,6 +25,7 @@ from actas.api.domain.units import UnitTree
 from actas.api.domain.validation import Impact
 from actas.api.domain.visibility import MemberScope
 from actas.api.domain.vocabulary import (
+    DelegationScope,
     DeliveryChannel,
     EmailMode,
     FollowUpStatus,
@@ -47,7 +49,14 @@ from actas.api.models import (
     Proposal,
     ScheduledNotice,
 )
-from actas.api.services import debate, follow_through, organisations, preferences, proposals
+from actas.api.services import (
+    absences,
+    debate,
+    follow_through,
+    organisations,
+    preferences,
+    proposals,
+)
 from actas.api.services.ledger import verify_chains
 from actas.api.services.outbox import deliver_due
 from actas.api.services.schedule import ScheduleReport, run_schedule, waiting_for
@@ -268,6 +277,40 @@ async def test_steps_missed_while_no_worker_ran_are_taken_once(database: Setting
         "key", flat=True
     )
     assert len(keys) == 3  # 48 h, 24 h and the escalation
+
+
+async def test_someone_away_is_not_reminded_and_their_delegate_is_in_their_place(
+    database: Settings,
+) -> None:
+    era = fresh_era()
+    world = await world_in(era)
+    deadline = era + 10 * DAY
+    await debate_until(
+        world, era, deadline, participants={"teo": DECIDER, "ana": REQUIRED, "mara": REQUIRED}
+    )
+    with clock.frozen_at(era + 2 * HOUR):
+        await absences.record_absence(
+            await world.viewer("ana"),
+            world.organisation.id,
+            user_id=world.id("ana"),
+            terms=absences.AbsenceTerms(
+                ends_at=deadline + DAY,
+                delegations=(Delegation(world.id("ext"), DelegationScope.ORGANISATION),),
+            ),
+        )
+        await absences.record_absence(  # away with nobody to speak for them
+            await world.viewer("mara"),
+            world.organisation.id,
+            user_id=world.id("mara"),
+            terms=absences.AbsenceTerms(ends_at=deadline + DAY),
+        )
+    start = await world.last_seq()
+
+    assert await tick(deadline - 48 * HOUR) == {"reminder": 1}
+    assert sorted(await told_since(world, start)) == [
+        (E.DEADLINE_APPROACHING, "ext", "reminder"),
+        (E.DEADLINE_APPROACHING, "teo", "reminder"),
+    ]
 
 
 async def test_nobody_who_has_spoken_is_reminded(database: Settings) -> None:

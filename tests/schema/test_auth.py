@@ -12,6 +12,7 @@ from actas.api import clock
 from actas.api.domain.vocabulary import PositionStance, ProposalState, Stance, TokenScope
 from actas.api.models import ApiToken, Event, Invitation, Organisation
 from actas.api.services import (
+    absences,
     debate,
     follow_through,
     invitations,
@@ -146,6 +147,18 @@ async def every_mutation(world: World) -> dict[str, tuple[str, dict[str, object]
         terms=MembershipTerms(),
     )
     to_accept, to_decline = [await invitation_to(world, "admin") for _ in range(2)]
+    a_week = absences.AbsenceTerms(ends_at=clock.now() + timedelta(days=7))
+    to_change, to_end = [
+        gid(
+            "Absence",
+            (
+                await absences.record_absence(
+                    admin, world.organisation.id, user_id=world.id("admin"), terms=a_week
+                )
+            ).id,
+        )
+        for _ in range(2)
+    ]
     from_admin = gid("Invitation", (await Invitation.get(invitee__email=sent)).id)
     return {
         "createOrganisation": (
@@ -264,6 +277,15 @@ async def every_mutation(world: World) -> dict[str, tuple[str, dict[str, object]
             {"id": gid("ApiToken", spare.token.id)},
         ),
         "revokePersonalLinks": ("revokePersonalLinks", {}),
+        "recordAbsence": (
+            'recordAbsence(input: {organisation: $id, terms: {until: "2099-01-01T00:00:00Z"}})',
+            {"id": org},
+        ),
+        "changeAbsence": (
+            'changeAbsence(absence: $id, terms: {until: "2099-01-01T00:00:00Z", note: $name})',
+            {"id": to_change, "name": "Vacaciones"},
+        ),
+        "endAbsence": ("endAbsence(absence: $id)", {"id": to_end}),
     }
 
 

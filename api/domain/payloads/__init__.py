@@ -15,6 +15,15 @@ from typing import Any
 
 import orjson
 
+from actas.api.domain.payloads.absences import (
+    AbsenceChanged,
+    AbsenceEnded,
+    AbsenceRecorded,
+    DelegationTerms,
+    VoiceAway,
+    absence_ended,
+    voice_away,
+)
 from actas.api.domain.payloads.debate import (
     ArgumentAdded,
     ArgumentEdited,
@@ -125,6 +134,10 @@ SHAPES: Mapping[str, type[Payload]] = {
         ArgumentAdded,
         ArgumentEdited,
         PositionTaken,
+        AbsenceRecorded,
+        AbsenceChanged,
+        AbsenceEnded,
+        VoiceAway,
         DeadlineApproaching,
         DeadlinePassed,
         FollowUpAdded,
@@ -147,10 +160,14 @@ def read(event_type: str, payload: str | bytes | Mapping[str, Any]) -> Payload:
 
 __all__ = [
     "SHAPES",
+    "AbsenceChanged",
+    "AbsenceEnded",
+    "AbsenceRecorded",
     "ArgumentAdded",
     "ArgumentEdited",
     "DeadlineApproaching",
     "DeadlinePassed",
+    "DelegationTerms",
     "FollowUpAdded",
     "FollowUpDue",
     "FollowUpUpdated",
@@ -186,8 +203,10 @@ __all__ = [
     "TallySummary",
     "UnitCreated",
     "UnitUpdated",
+    "VoiceAway",
     "WebhookCreated",
     "WebhookUpdated",
+    "absence_ended",
     "argument_added",
     "argument_edited",
     "deadline_approaching",
@@ -220,6 +239,7 @@ __all__ = [
     "read",
     "unit_created",
     "unit_updated",
+    "voice_away",
     "webhook_created",
     "webhook_updated",
 ]

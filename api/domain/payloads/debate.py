@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from actas.api.domain.events import EventType
 from actas.api.domain.payloads.shape import Payload
-from actas.api.domain.vocabulary import PositionStance, Stance
+from actas.api.domain.vocabulary import CastBy, PositionStance, Stance
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,17 @@ class ArgumentEdited(Payload):
 
 @dataclass(frozen=True)
 class PositionTaken(Payload):
+    """The actor's own position, or, when ``member`` is set, that member's, cast by the actor
+    as their delegate or a proxy (older records, and a member's own, leave these out)."""
+
     event_type = EventType.POSITION_TAKEN
+    omitted_when_none = frozenset({"member", "cast_by", "note"})
     stance: PositionStance
     reason: str
     proposal_version: int
+    member: int | None = None
+    cast_by: CastBy | None = None
+    note: str | None = None
 
 
 def argument_added(
@@ -46,5 +53,15 @@ def argument_edited(*, argument: int, revision: int, stance: Stance, body: str) 
     return ArgumentEdited(argument, revision, stance, body)
 
 
-def position_taken(*, stance: PositionStance, reason: str, proposal_version: int) -> PositionTaken:
-    return PositionTaken(stance, reason, proposal_version)
+def position_taken(
+    *,
+    stance: PositionStance,
+    reason: str,
+    proposal_version: int,
+    member: int | None = None,
+    cast_by: CastBy = CastBy.MEMBER,
+    note: str = "",
+) -> PositionTaken:
+    if member is None:  # one's own: recorded exactly as before there were delegates
+        return PositionTaken(stance, reason, proposal_version)
+    return PositionTaken(stance, reason, proposal_version, member, cast_by, note)

@@ -1,0 +1,67 @@
+"""Payloads of absences and delegations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actas.api.domain.events import EventType
+from actas.api.domain.payloads.shape import Payload, Shape
+from actas.api.domain.vocabulary import DelegationScope
+
+
+@dataclass(frozen=True)
+class DelegationTerms(Shape):
+    delegate: int
+    scope: DelegationScope
+    unit: int | None = None
+    proposal: int | None = None
+
+
+@dataclass(frozen=True)
+class _AbsenceTerms(Payload):
+    """The absence as it is after the change."""
+
+    absence: int
+    user: int
+    starts_at: str  # canonical times
+    ends_at: str
+    note: str
+    delegations: tuple[DelegationTerms, ...] = ()
+
+
+@dataclass(frozen=True)
+class AbsenceRecorded(_AbsenceTerms):
+    event_type = EventType.ABSENCE_RECORDED
+
+
+@dataclass(frozen=True)
+class AbsenceChanged(_AbsenceTerms):
+    event_type = EventType.ABSENCE_CHANGED
+
+
+@dataclass(frozen=True)
+class AbsenceEnded(Payload):
+    event_type = EventType.ABSENCE_ENDED
+    absence: int
+    user: int
+    ended_at: str
+
+
+@dataclass(frozen=True)
+class VoiceAway(Payload):
+    """A required voice or decider away through the proposal's deadline, with nobody to speak
+    for them: their head hears of it at once (not at the escalation step), and the author."""
+
+    event_type = EventType.VOICE_AWAY
+    user: int
+    until: str  # canonical time
+    heads: tuple[int, ...]
+    author: int
+
+
+def voice_away(*, user: int, until: str, heads: tuple[int, ...], author: int) -> VoiceAway:
+    return VoiceAway(user, until, heads, author)
+
+
+def absence_ended(*, absence: int, user: int, ended_at: str) -> AbsenceEnded:
+    return AbsenceEnded(absence, user, ended_at)

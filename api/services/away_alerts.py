@@ -1,0 +1,74 @@
+"""Telling at once of a voice that will be missing: a required voice or decider away through a
+proposal's deadline with nobody to speak for them. Their head hears of it as the proposal opens
+or as the absence is recorded, not at the escalation step, and so does the author, who can move
+the deadline or name someone else (``payloads.VoiceAway``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from tortoise.expressions import Subquery
+
+from actas.api.domain import payloads
+from actas.api.domain.events import canonical_time
+from actas.api.domain.notifications import escalation_head
+from actas.api.domain.units import UnitTree
+from actas.api.domain.vocabulary import REQUIRED_VOICES, ProposalState
+from actas.api.models import Participant, Proposal, Unit
+from actas.api.services.access import UNIT_COLUMNS, organisation_scopes
+from actas.api.services.electorates import load_electorates
+from actas.api.services.recording import Change
+
+
+async def alert_on_opening(work: Change, proposal: Proposal) -> None:
+    """As ``proposal`` opens: every voice it will miss."""
+    await _alert(work, [proposal], at=work.at, only=None)
+
+
+async def alert_on_absence(work: Change, user_id: int, starts_at: datetime) -> None:
+    """As ``user_id``'s absence is recorded or changed: the open proposals that will miss them."""
+    assert work.organisation_id is not None
+    voiced = Participant.filter(user_id=user_id, role__in=sorted(REQUIRED_VOICES))
+    proposals = await Proposal.filter(
+        organisation_id=work.organisation_id,
+        state=ProposalState.OPEN,
+        id__in=Subquery(voiced.values("proposal_id")),
+    )
+    await _alert(work, proposals, at=max(work.at, starts_at), only=user_id)
+
+
+async def _alert(
+    work: Change, proposals: Sequence[Proposal], *, at: datetime, only: int | None
+) -> None:
+    if not proposals:
+        return
+    electorates = await load_electorates(proposals, at=at)
+    missing = {
+        p.id: [
+            electorates[p.id].away[user]
+            for user in electorates[p.id].unspoken_for
+            if (only is None or user == only)
+            and (p.deadline is None or electorates[p.id].away[user].until >= p.deadline)
+        ]
+        for p in proposals
+    }
+    people = sorted({voice.user_id for voices in missing.values() for voice in voices})
+    if not people:
+        return
+    assert work.organisation_id is not None
+    scopes = await organisation_scopes(work.organisation_id, users=people)
+    units = await Unit.filter(organisation_id=work.organisation_id).values(*UNIT_COLUMNS)
+    tree = UnitTree.of(units)
+    for proposal in proposals:
+        for voice in missing[proposal.id]:
+            head = escalation_head(voice.user_id, scopes.get(voice.user_id), tree)
+            work.record(
+                payloads.voice_away(
+                    user=voice.user_id,
+                    until=canonical_time(voice.until),
+                    heads=(head,) if head is not None else (),
+                    author=proposal.author_id,
+                ),
+                proposal_id=proposal.id,
+            )
