@@ -36,7 +36,7 @@ from actas.archive import indexes, shell
 from actas.archive.audience import Audience
 from actas.archive.decisions import Decisions, known_from
 from actas.archive.errors import ArchiveError, TooFewDecisions
-from actas.archive.export import file_source
+from actas.archive.export_reader import file_source
 from actas.archive.options import DEFAULT_SITE_URL, BuildOptions, BuildReport, Progress
 from actas.archive.output import Output
 from actas.archive.published import Published
@@ -51,7 +51,7 @@ FORMAT = 2  # bump when the output's layout changes: the next build then renders
 
 async def build_archive(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     started = time.perf_counter()
-    source = _source(options)  # an export is read and checked whole before anything is touched
+    source = _source(options)  # an export is checked, a line at a time, before anything is touched
     organisations = await source.organisations(options.organisations)
     language = options.language or organisations[0].language
     if language not in LANGUAGES:

@@ -1,5 +1,5 @@
 """The export file: an audience's closed decisions as one versioned JSON document, to build an
-archive without the database (``FileSource``) and to publish as open data.
+archive without the database (``export_reader.FileSource``) and to publish as open data.
 
 It is exactly what a build collects (``data``), with the audience already applied: the
 organisations (only the units some exported decision names; for the public, the chain head's
@@ -8,27 +8,26 @@ it (people by name, never by email or id). One decision per line, in the order o
 (organisation, then number), so two exports diff line by line. No time stamp: the same record
 gives the same bytes, and the chain head says which state of the record it is.
 
-Reading checks the format and version first (a clear message for a file of another version)
-and then every field against the same dataclasses, with pydantic; the JSON Schema of the file
-(``json_schema``, committed as ``docs/archive-export.schema.json``) is generated from them.
+Reading (``export_reader``) checks the format and version first (a clear message for a file of
+another version) and then every field against the same dataclasses, with pydantic; the JSON
+Schema of the file (``json_schema``, committed as ``docs/archive-export.schema.json``) is
+generated from them.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from actas.api.domain.references import format_reference
-from actas.archive import changes, collect, data
+from actas.archive import collect, data
 from actas.archive.audience import Audience, archived_proposals
-from actas.archive.errors import ArchiveError, TooFewDecisions
+from actas.archive.errors import TooFewDecisions
 from actas.archive.output import replaced_atomically
 from actas.archive.sources import DatabaseSource
 
@@ -37,10 +36,8 @@ VERSION = 1  # bump when a reader of the old version would misread the new one
 LINE = orjson.OPT_UTC_Z  # compact: one decision per line
 
 
-class ExportFileError(ArchiveError):
-    """A file that is not a readable export of this version (the message says what is wrong)."""
-
-
+# The whole file, as its JSON Schema describes it (``export_reader`` reads it a line at a time,
+# against the same dataclasses). A docstring here would land in the published schema.
 @dataclass(frozen=True, slots=True)
 class ExportFile:
     format: Literal["actas-archive-export"]
@@ -127,37 +124,6 @@ async def _as_exported(
     return replace(organisation, units=units, chain_head=head)
 
 
-def read_export(path: Path) -> ExportFile:
-    """The export at ``path``, checked whole before anything is built from it."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ExportFileError(f"Cannot read the export {path}: {error.strerror}.") from None
-    try:
-        plain = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise ExportFileError(
-            f"{path} is not complete JSON ({error}): was it cut short? Export it again."
-        ) from None
-    if not isinstance(plain, dict) or plain.get("format") != FORMAT:
-        raise ExportFileError(f'{path} is not an actas export: it has no "format": "{FORMAT}".')
-    version = plain.get("version")
-    if version != VERSION:
-        newer = isinstance(version, int) and version > VERSION
-        raise ExportFileError(
-            f"{path} is an export of version {version!r}; this actas reads version {VERSION}: "
-            + ("upgrade actas to build from it." if newer else "export it again with this actas.")
-        )
-    try:
-        export = _adapter().validate_python(plain)
-    except ValidationError as error:
-        raise ExportFileError(
-            f"{path} does not follow version {VERSION} of the export: {_first_errors(error, plain)}"
-        ) from None
-    _check_consistency(path, export)
-    return export
-
-
 def json_schema() -> dict[str, Any]:
     schema = _adapter().json_schema()
     return {
@@ -170,106 +136,3 @@ def json_schema() -> dict[str, Any]:
 @cache
 def _adapter() -> TypeAdapter[ExportFile]:
     return TypeAdapter(ExportFile)
-
-
-def _first_errors(error: ValidationError, plain: dict[str, Any], shown: int = 3) -> str:
-    """The first few errors, each at its place; a decision's place names its reference."""
-    described = []
-    for item in error.errors()[:shown]:
-        place = [str(part) for part in item["loc"]]
-        if len(place) > 1 and place[0] == "decisions":
-            reference = _reference_at(plain, int(place[1]))
-            place[1] = f"{place[1]} ({reference})" if reference else place[1]
-        described.append(f"{'.'.join(place)}: {item['msg']}")
-    more = error.error_count() - shown
-    return "; ".join(described) + (f"; and {more} more." if more > 0 else ".")
-
-
-def _reference_at(plain: dict[str, Any], index: int) -> str | None:
-    decisions = plain.get("decisions")
-    if (
-        isinstance(decisions, list)
-        and index < len(decisions)
-        and isinstance(decisions[index], dict)
-    ):
-        reference = decisions[index].get("reference")
-        return reference if isinstance(reference, str) else None
-    return None
-
-
-def _check_consistency(path: Path, export: ExportFile) -> None:
-    slugs = [o.slug for o in export.organisations]
-    if len(set(slugs)) != len(slugs):
-        raise ExportFileError(f"{path} names an organisation twice.")
-    seen: set[tuple[str, int]] = set()
-    for decision in export.decisions:
-        key = (decision.organisation, decision.number)
-        if decision.organisation not in slugs:
-            raise ExportFileError(
-                f"{path}: decision {decision.reference} belongs to no organisation of the file."
-            )
-        if key in seen or decision.reference != format_reference(*key):
-            raise ExportFileError(
-                f"{path}: decision {decision.reference} is there twice or misnumbered."
-            )
-        seen.add(key)
-
-
-class FileSource:
-    """A build's data read from an export (``sources.Source``): no database is opened."""
-
-    def __init__(self, export: ExportFile, label: str) -> None:
-        self.export, self.label = export, label
-        self._chosen: list[str] = []
-
-    @property
-    def audience(self) -> Audience:
-        return self.export.audience
-
-    async def organisations(self, slugs: Sequence[str]) -> list[data.Organisation]:
-        held = {o.slug: o for o in self.export.organisations}
-        missing = sorted(set(slugs) - set(held))
-        if missing:
-            raise ArchiveError(
-                f"{self.label} holds no organisation {missing[0]!r} "
-                f"(it holds {', '.join(sorted(held)) or 'none'})."
-            )
-        self._chosen = sorted(set(slugs) or set(held))
-        if not self._chosen:
-            raise ArchiveError(f"{self.label} holds no organisation to archive.")
-        return [held[slug] for slug in self._chosen]
-
-    async def stamps(self, fingerprint: str) -> dict[str, list[changes.Stamp]]:
-        """A decision's stamp is the hash of its data (a file has no cheaper way to tell);
-        ``proposal_id`` is its number, which ``decisions`` is asked for."""
-        found: dict[str, list[changes.Stamp]] = {slug: [] for slug in self._chosen}
-        shared = hashlib.sha256(fingerprint.encode())
-        for decision in self.export.decisions:
-            if decision.organisation in found:
-                digest = shared.copy()
-                digest.update(decision.to_json())
-                stamp = changes.Stamp(decision.number, decision.number, digest.hexdigest())
-                found[decision.organisation].append(stamp)
-        for stamps in found.values():
-            stamps.sort(key=lambda s: s.number)
-        return found
-
-    async def names(self) -> dict[int, str]:
-        return {}  # the file's decisions name people already; it knows no user ids
-
-    async def decisions(self, slug: str, ids: Sequence[int]) -> AsyncIterator[list[collect.Read]]:
-        wanted = set(ids)
-        chosen = [d for d in self.export.decisions if d.organisation == slug and d.number in wanted]
-        chosen.sort(key=lambda d: d.number)
-        for start in range(0, len(chosen), collect.BATCH):
-            yield [collect.Read(d, frozenset()) for d in chosen[start : start + collect.BATCH]]
-
-    async def why_empty(self) -> str:
-        return (
-            f"{self.label} holds no decision of {', '.join(self._chosen)} (an export holds "
-            "only what its audience may read; `actas export` said why it found none)."
-        )
-
-
-def file_source(path: Path) -> FileSource:
-    return FileSource(read_export(path), str(path))

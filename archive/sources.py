@@ -1,4 +1,4 @@
-"""Where a build's data comes from: the database, or an export file (``export.FileSource``).
+"""Where a build's data comes from: the database, or an export file (``export_reader.FileSource``).
 
 A source gives what a build needs and nothing else, as plain data: the organisations, a stamp
 per decision (``changes``), the decisions it asks for, and why it has none when it has none.

@@ -40,6 +40,16 @@ def actas_without_database(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def laid_out(plain: dict[str, object]) -> bytes:
+    """An export's content laid out as ``actas export`` writes it: the header on the first
+    line, then one decision per line."""
+    decisions = plain.pop("decisions")
+    assert isinstance(decisions, list)
+    lines = [orjson.dumps(plain)[:-1] + b",", b'"decisions":[']
+    lines += [orjson.dumps(d) + b"," for d in decisions[:-1]] + [orjson.dumps(decisions[-1])]
+    return b"\n".join([*lines, b"]}", b""])
+
+
 def every_file(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
@@ -90,13 +100,18 @@ async def test_a_file_that_is_not_a_complete_export_of_this_version_is_refused_b
     good = exports.public.read_bytes()
     plain = orjson.loads(good)
     wrong_field = {**plain, "decisions": [{**plain["decisions"][0], "tally": "lots"}]}
+    twice = {**plain, "decisions": plain["decisions"][:1] * 2}
     reference = plain["decisions"][0]["reference"]
     bad = {
         "truncated.json": (good[: len(good) // 2], "not complete JSON"),
-        "old.json": (orjson.dumps({**plain, "version": 0}), "export it again"),
-        "newer.json": (orjson.dumps({**plain, "version": VERSION + 1}), "upgrade actas"),
+        "no-end.json": (good[: good.rindex(b"]}")], "not complete JSON"),
+        "old.json": (laid_out({**plain, "version": 0}), "export it again"),
+        "newer.json": (laid_out({**plain, "version": VERSION + 1}), "upgrade actas"),
         "other.json": (b'{"hello": "world"}', "not an actas export"),
-        "field.json": (orjson.dumps(wrong_field), f"decisions.0 ({reference}).tally"),
+        "field.json": (laid_out(wrong_field), f"decisions.0 ({reference}).tally"),
+        "twice.json": (laid_out(twice), f"decision {reference} is there twice"),
+        "one-line.json": (orjson.dumps(plain), "not laid out as `actas export` writes it"),
+        "indented.json": (json.dumps(plain, indent=2).encode(), "not laid out"),
         "missing.json": (None, "Cannot read"),
     }
     for name, (content, said) in bad.items():
