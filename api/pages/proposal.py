@@ -28,7 +28,7 @@ from actas.api.services import debate, idempotency
 from actas.api.services.personal_links import Holder, LinkRefused, Purpose
 from actas.api.services.proposal_page import ProposalPage, proposal_page
 
-ACTIONS = ("position", "argument", "reply")
+ACTIONS = ("position", "position_for", "argument", "reply")
 Choice = TypeVar("Choice", PositionStance, Stance)
 FORM_LIMITS = {
     "max_fields": 20,
@@ -99,7 +99,7 @@ async def act(site: Site, request: Request) -> Response:
     return RedirectResponse(done, status_code=303)
 
 
-_FIELDS = ("stance", "reason", "body", "parent")
+_FIELDS = ("stance", "reason", "body", "parent", "for")
 
 
 async def _page_for(holder: Holder, reference: str) -> ProposalPage:
@@ -111,12 +111,14 @@ async def _page_for(holder: Holder, reference: str) -> ProposalPage:
 
 async def _perform(holder: Holder, shown: ProposalPage, action: str, form: FormData) -> None:
     viewer, proposal_id = holder.viewer, shown.proposal.id
-    if action == "position":
+    if action in ("position", "position_for"):
         await debate.take_position(
             viewer,
             proposal_id,
             stance=_choice(PositionStance, form.get("stance"), "stance"),
             reason=str(form.get("reason", "")),
+            # As a delegate: for whom, among those the page offers (the service checks again).
+            on_behalf_of=_spoken_for(shown, form) if action == "position_for" else None,
         )
         return
     parent = _parent(form) if action == "reply" else None
@@ -127,6 +129,14 @@ async def _perform(holder: Holder, shown: ProposalPage, action: str, form: FormD
         body=str(form.get("body", "")),
         parent_id=parent,
     )
+
+
+def _spoken_for(shown: ProposalPage, form: FormData) -> int:
+    wanted = str(form.get("for", ""))
+    offered = {str(spoken.user_id): spoken.user_id for spoken in shown.speaks_for}
+    if wanted not in offered:
+        raise ValidationFailed("You do not speak for this member here.", field="for")
+    return offered[wanted]
 
 
 def _choice(kind: type[Choice], value: object, field: str) -> Choice:
@@ -147,6 +157,8 @@ def _anchor(form: FormData) -> str:
     action = str(form.get("action", ""))
     if action == "reply":
         return f"#argument-{form.get('parent', '')}"
+    if action == "position_for":
+        return f"#for-{form.get('for', '')}"
     return "#done"
 
 
@@ -178,6 +190,7 @@ def _render(
     # (At the top when that form is not on the page: the proposal closed, the deadline passed.)
     shown_forms = {
         "position": shown.can.take_position,
+        "position_for": bool(shown.speaks_for),
         "argument": shown.can.argue,
         "reply": shown.can.reply,
     }

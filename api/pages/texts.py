@@ -25,11 +25,16 @@ DONE = {
     "position": "page.done.position",
     "argument": "page.done.argument",
     "reply": "page.done.reply",
+    "position_for": "page.done.position_for",
 }
 
 
 def translate(language: Language, key: str) -> str:
     return texts_for(language.value).gettext(key)
+
+
+def stance_name(t: Texts, stance: PositionStance) -> str:
+    return t.gettext(f"position.{stance.value}")
 
 
 def done(shown: ProposalPage, action: str) -> str:
@@ -81,6 +86,17 @@ def proposal_context(
         "may_block": shown.can.block,
         "reply_to": int(reply_to) if str(reply_to).isdigit() else None,
         "holder_name": shown.holder_name,
+        "speaks_for": [
+            {
+                "id": spoken.user_id,
+                "name": spoken.name,
+                "until": t.format_date(spoken.until.date()),
+                "said": stance_name(t, spoken.position.stance) if spoken.position else "",
+                "may_block": shown.electorate is not None
+                and shown.electorate.may_block(spoken.user_id),
+            }
+            for spoken in shown.speaks_for
+        ],
         "settings_link": "",
         "max_body": MAX_BODY,
     }

@@ -171,21 +171,15 @@ def _notice(
     electorate = batch.electorates.get(proposal.id)
     late = deadline_passed(proposal.deadline, now=clock.now())
     awaited = electorate.silent if electorate and not late else ()
-    # Buttons whenever the reader's position is wanted: asked for it, or still awaited.
-    asked = is_open and not late and (reason in ASKING or recipient.id in awaited)
+    # Whom the reader speaks for while they are away: asked for their voices, not their own.
+    spoken_for = electorate.speaks_for(recipient.id) if electorate and not late else ()
+    # Buttons whenever the reader's own position is wanted: asked for it, or still awaited.
+    asked = (
+        is_open and not late and (recipient.id in awaited or (reason in ASKING and not spoken_for))
+    )
     argument = _argument_of(payload)
-    return mail.Notice(
-        what=what,
-        reason=reason,
-        actor=actor.name if actor else None,
-        organisation=organisation,
-        reference=reference,
-        title=proposal.title,
-        excerpt=excerpt,
-        link=page,
-        silent=silent,
-        deadline=proposal.deadline if is_open else None,
-        part=part_of(
+    part = (
+        part_of(
             t,
             recipient.id,
             role=batch.roles.get(proposal.id, {}).get(recipient.id),
@@ -194,7 +188,35 @@ def _notice(
             deadline_passed=late,
         )
         if is_open
-        else "",
+        else ""
+    )
+    if electorate and spoken_for:
+        part = " ".join(
+            [
+                *(
+                    t.gettext(
+                        "absence.you_speak_for",
+                        member=batch.people[u].name,
+                        until=t.format_date(electorate.away[u].until.date()),
+                    )
+                    for u in spoken_for
+                ),
+                part if recipient.id in awaited else "",
+            ]
+        ).strip()
+    opens = f"{page}#for-{spoken_for[0]}" if spoken_for else page
+    return mail.Notice(
+        what=what,
+        reason=reason,
+        actor=actor.name if actor else None,
+        organisation=organisation,
+        reference=reference,
+        title=proposal.title,
+        excerpt=excerpt,
+        link=opens,
+        silent=silent,
+        deadline=proposal.deadline if is_open else None,
+        part=part,
         summary=proposal.summary if is_open else "",
         standing=_standing(proposal, recipient.language) if is_open else "",
         # Others still awaited: the reader's own part is said above.

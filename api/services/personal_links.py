@@ -23,7 +23,7 @@ from actas.api import clock
 from actas.api.db import write_transaction
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import Language, TokenScope
-from actas.api.models import Membership, ReplyAddress, Unit, User
+from actas.api.models import Membership, ReplyAddress, User
 from actas.api.services.access import MEMBERSHIP_COLUMNS, UNIT_COLUMNS, member_scopes
 
 
@@ -111,18 +111,28 @@ class PersonalLinks:
 
     async def holder(self, purpose: Purpose, raw: str) -> Holder:
         """Who holds ``raw``, if it opens (signed, unexpired, not revoked since, and its holder
-        still a member of its organisation), as a viewer of that organisation only: two
-        queries, the membership joined with the person, and the organisation's units."""
+        still a member of its organisation), as a viewer of that organisation only: one query,
+        the membership joined with the person and with the organisation's units (a row each)."""
         key, generation = self.read(purpose, raw)
         rows = await Membership.filter(
             user_id=key.user_id, organisation_id=key.organisation_id
-        ).values(*MEMBERSHIP_COLUMNS, "user__name", "user__language", "user__link_generation")
+        ).values(
+            *MEMBERSHIP_COLUMNS,
+            "user__name",
+            "user__language",
+            "user__link_generation",
+            *(f"organisation__units__{c}" for c in UNIT_COLUMNS),
+        )
         if not rows:
             raise LinkRefused("invalid")
         if rows[0]["user__link_generation"] != generation:
             raise LinkRefused("revoked")
-        units = await Unit.filter(organisation_id=key.organisation_id).values(*UNIT_COLUMNS)
-        scopes = member_scopes(rows, units)
+        units = [
+            {c: row[f"organisation__units__{c}"] for c in UNIT_COLUMNS}
+            for row in rows
+            if row["organisation__units__id"] is not None
+        ]
+        scopes = member_scopes(rows[:1], units)
         viewer = Viewer(
             user_id=key.user_id,
             memberships={org: member for (org, _), member in scopes.items()},

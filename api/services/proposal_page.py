@@ -13,20 +13,25 @@ two more, for the members' scopes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
 from actas.api import clock
 from actas.api.db import connection, is_postgres
 from actas.api.domain.abilities import ProposalAbilities, Situation, abilities_in
+from actas.api.domain.absences import away_from
 from actas.api.domain.electorate import Electorate, electorate_of, names_its_voters
 from actas.api.domain.errors import NotFound
 from actas.api.domain.permissions import ProposalActor
 from actas.api.domain.references import format_reference, parse_reference
 from actas.api.domain.rules import Tally
 from actas.api.domain.threads import depth_first
+from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, Viewer, audience_of, visible_proposals
-from actas.api.domain.vocabulary import Language, ParticipantRole, ProposalState
+from actas.api.domain.vocabulary import CastBy, Language, ParticipantRole, ProposalState
 from actas.api.models import Proposal
 from actas.api.services.access import member_scopes
+from actas.api.services.away import absences_at
 from actas.api.services.debates import ArgumentRow, PositionRow, arguments, positions
 from actas.api.services.electorates import electorates_from
 from actas.api.services.personal_links import Holder
@@ -38,6 +43,16 @@ class ParticipantRow:
     user_id: int
     name: str
     role: ParticipantRole
+
+
+@dataclass(frozen=True)
+class SpokenFor:
+    """An absent voter the holder speaks for here, as their delegate."""
+
+    user_id: int
+    name: str
+    until: datetime
+    position: PositionRow | None  # theirs so far (never one they took themselves)
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class ProposalPage:
     tally: Tally
     electorate: Electorate | None  # an open proposal's
     can: ProposalAbilities
+    speaks_for: tuple[SpokenFor, ...] = ()
 
     @property
     def state(self) -> ProposalState:
@@ -98,7 +114,24 @@ async def proposal_page(holder: Holder, reference: str) -> ProposalPage:
         stances = {p.user_id: p.stance for p in said}
         if names_its_voters(roles):  # who votes is among the participants, already read
             audience = audience_of(proposal, roles)
-            electorate = electorate_of(audience, roles, scopes, stances)
+            # The holder may be a delegate: their scope, from their link, says whether they
+            # may vote on it; who is away is one more read.
+            scopes = {**scopes, user_id: member}
+            away = await absences_at([proposal.organisation_id], clock.now())
+            lineage = UnitTree.of(holder.units).lineage(proposal.unit_id)
+            electorate = electorate_of(
+                audience,
+                roles,
+                scopes,
+                stances,
+                away=partial(
+                    away_from,
+                    away.get(proposal.organisation_id, ()),
+                    at=clock.now(),
+                    proposal_id=proposal.id,
+                    unit_lineage=lineage,
+                ),
+            )
         else:  # every member may vote: two more queries for their scopes
             electorate = (
                 await electorates_from([proposal], {proposal.id: roles}, {proposal.id: stances})
@@ -132,6 +165,28 @@ async def proposal_page(holder: Holder, reference: str) -> ProposalPage:
         tally=tally,
         electorate=electorate,
         can=abilities_in(situation),
+        speaks_for=_spoken_for(user_id, electorate, participants, said),
+    )
+
+
+def _spoken_for(
+    holder: int,
+    electorate: Electorate | None,
+    participants: list[ParticipantRow],
+    said: list[PositionRow],
+) -> tuple[SpokenFor, ...]:
+    """Whom the holder may take a position for on this page: those they are the delegate of
+    while away (named among the participants), unless they took their position themselves."""
+    if electorate is None:
+        return ()
+    names = {p.user_id: p.name for p in participants}
+    positions = {p.user_id: p for p in said}
+    return tuple(
+        SpokenFor(voice.user_id, names[voice.user_id], voice.until, positions.get(voice.user_id))
+        for voice in sorted(electorate.away.values(), key=lambda v: v.user_id)
+        if electorate.may_speak_for(holder, voice.user_id)
+        and voice.user_id in names
+        and (voice.user_id not in positions or positions[voice.user_id].cast_by != CastBy.MEMBER)
     )
 
 
