@@ -84,6 +84,9 @@ def config(renderer: Renderer, docs_dir: Path, site_dir: Path) -> str:
         f"  not_found_title: {_quote(t.page_not_found)}",
         f"  not_found: {_quote(t.not_found)}",
         f"  home: {_quote(t.home)}",
+        # The header's search box (site_templates/overrides/partials/header.html).
+        f"  search: {_quote(t.search)}",
+        f"  search_placeholder: {_quote(t.search_placeholder)}",
     ]
     return "\n".join(lines) + "\n"
 

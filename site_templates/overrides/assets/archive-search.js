@@ -6,6 +6,7 @@
 (async function () {
   const PAGE = 5; // results drawn at a time (each fetches its fragment, ~3.4 KB)
   const SUB_RESULTS = 3; // the arguments or sections of a result where the words are most
+  const EXCERPT = 30; // words of a section's excerpt
   const box = document.getElementById("actas-search");
   const form = box.querySelector("form");
   const input = box.querySelector("input");
@@ -24,7 +25,7 @@
   const bundle = (name) => new URL("pagefind/" + name + "/", root).pathname;
   const pagefind = await import(bundle(shards[0]) + "pagefind.js");
   // In the page's own thread: a worker would fetch a second copy of Pagefind (12 KB).
-  await pagefind.options({ baseUrl: root.pathname, noWorker: true, excerptLength: 30 });
+  await pagefind.options({ baseUrl: root.pathname, noWorker: true, excerptLength: EXCERPT });
   for (const name of shards.slice(1)) await pagefind.mergeIndex(bundle(name));
 
   let results = [];
@@ -55,18 +56,73 @@
   function item(data) {
     const li = document.createElement("li");
     li.className = "actas-result";
-    li.append(link(data.url, data.meta.title, "actas-result__title"), excerpt(data.excerpt));
+    li.append(link(data.url, data.meta.title, "actas-result__title"), facts(data.meta));
+    li.append(excerpt(data.excerpt));
     const subs = subResults(data);
     if (subs.length) {
       const ul = document.createElement("ul");
       for (const sub of subs) {
         const entry = document.createElement("li");
-        entry.append(link(sub.url, sub.title, "actas-result__section"), excerpt(sub.excerpt));
+        entry.append(link(sub.url, sub.title, "actas-result__section"));
+        entry.append(marked(sectionWords(data, sub)));
         ul.append(entry);
       }
       li.append(ul);
     }
     return li;
+  }
+
+  // The outcome's badge, the date and the unit (search_document.html.j2 keeps them in each
+  // decision's fragment, so they cost the first query nothing).
+  function facts(meta) {
+    const p = document.createElement("p");
+    p.className = "actas-result__facts";
+    if (meta.outcome) {
+      const badge = document.createElement("span");
+      badge.className = "actas-outcome actas-outcome--" + meta.outcome.replace(/[^a-z_]/g, "");
+      badge.textContent = meta.outcome_label || meta.outcome;
+      p.append(badge);
+    }
+    for (const fact of [meta.date, meta.unit]) if (fact) p.append(" · " + fact);
+    return p;
+  }
+
+  // Pagefind cuts a section's excerpt from the page's words around the match, across the
+  // section's bounds: it starts with the section's own heading and may run on into the next
+  // argument's. Cut again from the page's words (``content``, which its word positions count),
+  // from after the heading to the next one.
+  function sectionWords(data, sub) {
+    const words = data.content.split(/\s+/);
+    const heading = sub.anchor;
+    const start = heading ? heading.location + heading.text.split(/\s+/).length : 0;
+    const next = (data.anchors || [])
+      .map((anchor) => anchor.location)
+      .filter((location) => location > (heading ? heading.location : -1))
+      .sort((a, b) => a - b)[0];
+    const end = next === undefined ? words.length : next;
+    const found = sub.locations.filter((at) => at >= start && at < end);
+    const first = found.length ? Math.min(...found) : start;
+    const from = Math.max(start, Math.min(first - EXCERPT / 3, end - EXCERPT));
+    const to = Math.min(end, from + EXCERPT);
+    return { words: words.slice(from, to), from, found: new Set(found), cut: [from > start, to < end] };
+  }
+
+  function marked(section) {
+    const p = document.createElement("p");
+    p.className = "actas-result__excerpt";
+    if (section.cut[0]) p.append("… ");
+    section.words.forEach((word, index) => {
+      if (index) p.append(" ");
+      if (section.found.has(section.from + index)) {
+        const mark = document.createElement("mark");
+        mark.textContent = word;
+        p.append(mark);
+      } else {
+        p.append(word);
+      }
+    });
+    if (section.cut[1]) p.append(" …");
+    return p;
   }
 
   // As Pagefind's own UI does: leave out the page itself, keep the three sections where the
