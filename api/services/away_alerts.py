@@ -1,16 +1,18 @@
-"""Telling at once of a voice that will be missing: a required voice or decider away through a
-proposal's deadline with nobody to speak for them. Their head hears of it as the proposal opens
-or as the absence is recorded, not at the escalation step, and so does the author, who can move
-the deadline or name someone else (``payloads.VoiceAway``)."""
+"""Telling at once of a voice that is away, as a proposal opens or as the absence is recorded:
+a silent voice with a delegate has the delegate asked in their place (``DelegateAsked``); a
+required voice or decider away through the deadline with nobody to speak for them has their head
+told, not at the escalation step, and the author, who can move the deadline or name someone
+else (``VoiceAway``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from tortoise.expressions import Subquery
 
 from actas.api.domain import payloads
+from actas.api.domain.electorate import Electorate
 from actas.api.domain.events import canonical_time
 from actas.api.domain.notifications import escalation_head
 from actas.api.domain.units import UnitTree
@@ -44,6 +46,7 @@ async def _alert(
     if not proposals:
         return
     electorates = await load_electorates(proposals, at=at)
+    await _ask_delegates(work, proposals, electorates, only)
     missing = {
         p.id: [
             electorates[p.id].away[user]
@@ -69,6 +72,27 @@ async def _alert(
                     until=canonical_time(voice.until),
                     heads=(head,) if head is not None else (),
                     author=proposal.author_id,
+                ),
+                proposal_id=proposal.id,
+            )
+
+
+async def _ask_delegates(
+    work: Change,
+    proposals: Sequence[Proposal],
+    electorates: Mapping[int, Electorate],
+    only: int | None,
+) -> None:
+    """Each silent voice away with a delegate: the delegate is asked in their place."""
+    for proposal in proposals:
+        electorate = electorates[proposal.id]
+        for user in electorate.silent:
+            voice = electorate.away.get(user)
+            if voice is None or voice.delegate_id is None or only not in (None, user):
+                continue
+            work.record(
+                payloads.delegate_asked(
+                    user=user, delegate=voice.delegate_id, until=canonical_time(voice.until)
                 ),
                 proposal_id=proposal.id,
             )

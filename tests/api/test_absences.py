@@ -327,3 +327,24 @@ async def test_a_proposal_opening_while_a_required_voice_is_away_alerts_at_once(
 
     [alert] = await voice_away_events(world, before)
     assert (alert["user"], alert["heads"]) == (world.id("ana"), [world.id("mara")])
+
+
+async def test_the_delegate_is_asked_in_her_place_as_the_proposal_opens_and_as_she_leaves(
+    world: World,
+) -> None:
+    ana = await world.viewer("ana")
+    already_open = await voted(world)
+    before = await world.last_seq()
+
+    await record_absence(
+        ana, world.organisation.id, user_id=world.id("ana"), terms=a_week(to(world, "mara"))
+    )
+    opening = await voted(world)
+
+    asked = [e for e in await world.events_since(before) if e.type == EventType.DELEGATE_ASKED]
+    assert [(e.proposal_id, orjson.loads(e.payload)["delegate"]) for e in asked] == [
+        (already_open.id, world.id("mara")),
+        (opening.id, world.id("mara")),
+    ]
+    told = await Notification.filter(event_id__in=[e.id for e in asked])
+    assert {(n.user_id, n.reason) for n in told} == {(world.id("mara"), "delegation")}

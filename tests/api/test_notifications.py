@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from actas.api import clock
+from actas.api.domain.absences import Delegation
 from actas.api.domain.errors import NotFound, VersionConflict
 from actas.api.domain.events import EventType
 from actas.api.domain.notifications import (
@@ -28,6 +29,7 @@ from actas.api.domain.notifications import (
 from actas.api.domain.validation import Impact
 from actas.api.domain.visibility import can_see_proposal, visible_proposals
 from actas.api.domain.vocabulary import (
+    DelegationScope,
     DeliveryChannel,
     EmailMode,
     Language,
@@ -560,6 +562,19 @@ async def every_event_of_a_proposal(
             world.organisation.id,
             user_id=world.id(away),
             terms=absences.AbsenceTerms(ends_at=at + timedelta(days=6)),
+        )
+    )
+    # A decider goes away too, with the author to speak for them: the author is asked.
+    decider_name = deciders[0]
+    await step(
+        lambda: absences.record_absence(
+            decider,
+            world.organisation.id,
+            user_id=world.id(decider_name),
+            terms=absences.AbsenceTerms(
+                ends_at=at + timedelta(days=2),
+                delegations=(Delegation(world.id(author), DelegationScope.ORGANISATION),),
+            ),
         )
     )
     arguments: list[int] = []

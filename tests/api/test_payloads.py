@@ -244,6 +244,10 @@ SAMPLES: list[tuple[payloads.Payload, dict[str, object]]] = [
         {"user": 12, "until": "2026-12-28T00:00:00.000000+00:00", "heads": [7], "author": 3},
     ),
     (
+        payloads.delegate_asked(user=12, delegate=14, until="2026-12-28T00:00:00.000000+00:00"),
+        {"user": 12, "delegate": 14, "until": "2026-12-28T00:00:00.000000+00:00"},
+    ),
+    (
         payloads.absence_ended(absence=3, user=12, ended_at="2026-12-18T09:00:00.000000+00:00"),
         {"absence": 3, "user": 12, "ended_at": "2026-12-18T09:00:00.000000+00:00"},
     ),

@@ -71,7 +71,10 @@ async def emailed(database: Settings) -> Emailed:
         )
         while (await deliver_due(settings)).sent:
             pass
-        reminders = [m for m in mail.received if TITLE in m.subject and "Hablará" in m.text]
+        about = [m for m in mail.received if TITLE in m.subject]
+    asked = [m for m in about if "Se le pide la posición de un miembro ausente" in m.subject]
+    reminders = [m for m in about if "el plazo vence pronto" in m.subject]
+    assert [m.to for m in asked] == [world.users["teo"].email]  # as her absence was recorded
     assert [m.to for m in reminders] == [world.users["teo"].email]  # not Ana: she is away
     [letter] = reminders
     [link] = re.findall(r'<a href="([^"]+)"[^>]*>Abrir en actas</a>', letter.html)

@@ -59,6 +59,21 @@ class VoiceAway(Payload):
     author: int
 
 
+@dataclass(frozen=True)
+class DelegateAsked(Payload):
+    """A silent voter is away: their delegate is asked for their position in their place, as
+    the proposal opens or as the absence is recorded (and reminded later like any voice)."""
+
+    event_type = EventType.DELEGATE_ASKED
+    user: int
+    delegate: int
+    until: str  # canonical time
+
+
+def delegate_asked(*, user: int, delegate: int, until: str) -> DelegateAsked:
+    return DelegateAsked(user, delegate, until)
+
+
 def voice_away(*, user: int, until: str, heads: tuple[int, ...], author: int) -> VoiceAway:
     return VoiceAway(user, until, heads, author)
 
