@@ -61,7 +61,12 @@ async def build_archive(options: BuildOptions, progress: Progress | None = None)
     out = Output(options.output)
     manifest = out.manifest()
     site_url, site_url_was = _site_url(options, manifest)
-    renderer = Renderer(language=language, audience=source.audience.value, site_url=site_url)
+    renderer = Renderer(
+        language=language,
+        audience=source.audience.value,
+        site_url=site_url,
+        today=options.today,
+    )
     fingerprint = _fingerprint(renderer, options)
     previous = manifest if manifest.get("fingerprint") == fingerprint else {}
     report = BuildReport(output=options.output, site_url=site_url, site_url_was=site_url_was)

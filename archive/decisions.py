@@ -21,7 +21,7 @@ from actas.api.domain.references import format_reference
 from actas.archive import changes, collect, data, search, shell, workers
 from actas.archive.options import BuildOptions, BuildReport, Progress
 from actas.archive.output import STATE, Output
-from actas.archive.render import Renderer, decision_path
+from actas.archive.render import Renderer, decision_path, review_turns_overdue
 from actas.archive.sources import Source
 
 # Decisions to read before rendering in worker processes pays for starting them (~1 s).
@@ -36,6 +36,9 @@ class Known:
     hash: str  # of its data and the build's fingerprint
     people: list[int]  # the users its page names
     summary: dict[str, Any]  # data.Summary, as JSON
+    # The day after which its page says the outcome review is overdue, if it is still to say
+    # so: the page is read and rendered again on the first build after it (ISO date).
+    turns: str | None = None
 
 
 class Decisions:
@@ -117,14 +120,16 @@ class Decisions:
             or known is None
             or known.stamp != changes.with_names(stamp.value, known.people, self.names)
             or not all(self.out.exists(f) for f in files)
+            or (known.turns is not None and known.turns < self.renderer.today.isoformat())
         ):
             return False
-        self.records[key] = {
+        record: dict[str, object] = {
             "stamp": known.stamp,
             "hash": known.hash,
             "people": known.people,
             "summary": known.summary,
         }
+        self.records[key] = record | ({"turns": known.turns} if known.turns else {})
         self.summaries[slug].append(data.Summary.from_plain(known.summary))
         self.shards.add(shard)
         self.out.keep(files)
@@ -137,14 +142,16 @@ class Decisions:
         decision = read.decision
         key = f"{decision.organisation}/{decision.reference}"
         json = decision.to_json()
-        digest = hashlib.sha256(self.fingerprint + json).hexdigest()
+        turns = review_turns_overdue(decision)
+        overdue = turns is not None and turns < self.renderer.today
+        digest = hashlib.sha256(self.fingerprint + json + b"overdue" * overdue).hexdigest()
         summary = data.Summary.of(decision)
         self.records[key] = {
             "stamp": changes.with_names(stamp, read.people, self.names),
             "hash": digest,
             "people": sorted(read.people),
             "summary": summary,
-        }
+        } | ({"turns": turns.isoformat()} if turns and not overdue else {})
         self.summaries[decision.organisation].append(summary)
         shard = self._shard(decision.organisation, decision.number)
         self.shards.add(shard)
@@ -190,6 +197,7 @@ def known_from(value: object) -> dict[str, Known]:
                     str(entry.get("hash")),
                     [int(person) for person in entry["people"]],
                     entry["summary"],
+                    str(entry["turns"]) if entry.get("turns") else None,
                 )
     return known
 
@@ -200,6 +208,7 @@ def _files(slug: str, reference: str, shard: str) -> workers.DecisionFiles:
         page=folder + "index.html",
         json=f"{slug}/{reference}.json",
         badge=f"{slug}/{reference}.svg",
+        markdown=f"{slug}/{reference}.md",
         search_document=f"{STATE}/search/{shard}/{folder}index.html",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from actas.archive import search
@@ -28,6 +29,9 @@ class BuildOptions:
     shard_size: int = search.SHARD_SIZE
     processes: int | None = None  # rendering processes; default: 2 (or 1 core) for large builds
     full: bool = False  # read every decision again, whatever its stamp (``changes``)
+    # The day the build reads as today (default: today, UTC): an outcome review past its date
+    # reads as overdue from the first build after it.
+    today: date | None = None
 
 
 @dataclass

@@ -15,19 +15,24 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from actas.api import clock
 from actas.api.catalogue import Message
 from actas.archive import data, sanitise
 from actas.archive.texts import month_of, texts_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 PAGE_SIZE = 50
+MARKDOWN_SPECIAL = "\\[]*_`<>|#"  # in a table cell or at a line's start too
+LABEL_SPECIAL = "\\[]*_`<>"  # inside a link's label
+STANCES = ("agree", "abstain", "disagree", "block")  # the tally's columns, in this order
+TIMELINE_SHOWN = 12  # a longer timeline is folded, so it does not push the citation away
 OUTCOMES = ("accepted", "rejected", "abandoned", "withdrawn")
 # The organisation page's sections (their anchors in organisation.html.j2) and their headings.
 ORGANISATION_SECTIONS = {
@@ -109,8 +114,11 @@ def figures(summaries: Sequence[data.Summary]) -> Figures:
 class Renderer:
     """Renders for one language, audience and site URL."""
 
-    def __init__(self, *, language: str, audience: str, site_url: str) -> None:
+    def __init__(
+        self, *, language: str, audience: str, site_url: str, today: date | None = None
+    ) -> None:
         self.texts = texts_for(language)
+        self.today = today or clock.now().date()  # UTC
         self.language = language
         self.audience = audience
         self.site_url = site_url.rstrip("/") + "/"
@@ -123,6 +131,12 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["markdown"] = sanitise.markdown
+        self.env.filters["excerpt"] = sanitise.excerpt
+        self.env.filters["md"] = markdown_text
+        self.env.filters["cell"] = lambda v: markdown_text(v).replace("\n", " ")
+        self.env.filters["quoted"] = lambda v: "\n".join(
+            ("> " + line).rstrip() for line in v.splitlines()
+        )
         self.env.filters["date"] = self.texts.format_date
         self.env.filters["moment"] = self.texts.format_moment
         self.env.filters["month"] = lambda v: self.texts.format_month(month_of(v))
@@ -131,7 +145,14 @@ class Renderer:
         self.env.filters["reason"] = lambda v: self.texts.render(Message.from_data(v))
         self.env.filters["iso"] = lambda v: v.isoformat().replace("+00:00", "Z")
         self.env.filters["event"] = self.event_text
-        self.env.globals.update(t=self.texts, language=language, audience=audience)
+        self.env.globals.update(
+            t=self.texts,
+            language=language,
+            audience=audience,
+            STANCES=STANCES,
+            TIMELINE_SHOWN=TIMELINE_SHOWN,
+            today=self.today,
+        )
 
     def percent(self, value: float | None) -> str:
         return "-" if value is None else self.texts.format_percent(value)
@@ -145,7 +166,9 @@ class Renderer:
         if detail.get("stance"):
             detail["stance"] = t[f"position.{detail['stance']}"]
         if detail.get("role"):
-            detail["role"] = t[f"role.{detail['role']}"]
+            detail["role"] = t[f"archive.role.{detail['role']}"]  # words that fit anyone
+        if event.type == "position.taken" and detail.get("person"):
+            key += ".for"  # cast by a delegate or a proxy for the person named
         if detail.get("status"):
             detail["status"] = t[f"follow_up.{detail['status']}"]
         if detail.get("verdict"):
@@ -187,18 +210,29 @@ class Renderer:
             url=url,
             citation=self.citation(decision, url),
             texts_for=_argument_index(decision),
+            earlier=earlier_positions(decision),
         )
         return Page(
             path + "index.html", f"{decision.reference}: {decision.title}", content, tuple(toc)
+        )
+
+    def decision_markdown(self, decision: data.Decision) -> str:
+        """The decision as Markdown (``BRISA-6.md``), ready for minutes."""
+        url = self.site_url + decision_path(decision.organisation, decision.reference)
+        return self._render(
+            "decision.md.j2",
+            d=decision,
+            url=url,
+            site_url=self.site_url,
+            earlier=earlier_positions(decision),
         )
 
     def citation(self, decision: data.Decision, url: str) -> dict[str, str]:
         outcome = self.texts[f"outcome.{decision.outcome}"]
         when = self.texts.format_date(decision.decided_at)
         label = f"{decision.reference}: {decision.title}"
-        markdown_label = "".join("\\" + c if c in "\\[]*_`<>" else c for c in label)
         return {
-            "markdown": f"[{markdown_label}]({url}) ({outcome}, {when})",
+            "markdown": f"[{markdown_text(label, LABEL_SPECIAL)}]({url}) ({outcome}, {when})",
             "html": str(Markup('<a href="{}">{}</a> ({}, {})').format(url, label, outcome, when)),
         }
 
@@ -302,6 +336,30 @@ BADGE_COLOURS = {
     "withdrawn": "#6d6d6d",
     "abandoned": "#8d6e63",
 }
+
+
+def review_turns_overdue(decision: data.Decision) -> date | None:
+    """The day after which the decision's page says its outcome review is overdue (its
+    expected impact's date, while nothing is reviewed), or None when it never will."""
+    pending = decision.outcome == "accepted" and not decision.outcome_review
+    return decision.impact.by if pending else None
+
+
+def markdown_text(text: str, special: str = MARKDOWN_SPECIAL) -> str:
+    """Plain text for Markdown: its own characters escaped, so it reads as written."""
+    return "".join("\\" + c if c in special else c for c in str(text))
+
+
+def earlier_positions(decision: data.Decision) -> dict[str, list[tuple[str, datetime]]]:
+    """Each person's positions before their last one, oldest first, from the timeline: a block
+    later lifted is part of why a decision went as it did. A position cast for someone (by a
+    delegate or a proxy) is theirs."""
+    taken: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+    for event in decision.events:
+        person = event.detail.get("person") or event.actor
+        if event.type == "position.taken" and person and event.detail.get("stance"):
+            taken[person].append((event.detail["stance"], event.at))
+    return {person: stances[:-1] for person, stances in taken.items() if len(stances) > 1}
 
 
 def _follow_up_change(detail: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ Plain-text fields (titles, names, reasons) never come here: templates escape the
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -70,3 +71,12 @@ def clean_html(html: str) -> str:
 def markdown(text: str) -> Markup:
     """User Markdown as safe HTML."""
     return Markup(clean_html(_PARSER.render(text)))
+
+
+def excerpt(text: str, words: int = 25) -> str:
+    """The start of user Markdown as plain text (its words, no markup), cut after ``words``
+    words with an ellipsis: for a cited argument shown beside the decision. Templates escape
+    it like any plain text."""
+    plain = nh3.clean(_PARSER.render(text), tags=set())
+    found = html.unescape(plain).split()
+    return " ".join(found[:words]) + (" …" if len(found) > words else "")

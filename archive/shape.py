@@ -199,13 +199,15 @@ def people(rows: Rows) -> frozenset[int]:
 
 
 def named_in(event: dict[str, Any]) -> list[int]:
-    """Ids of the users an event's sentence names besides its actor: a participant, or a
-    follow-up's owner."""
+    """Ids of the users an event's sentence names besides its actor: a participant, a
+    follow-up's owner, or the member a position was cast for."""
     payload = event["payload"]
     if isinstance(payload, ParticipantSet | ParticipantRemoved):
         return [payload.user]
     if isinstance(payload, FollowUpAdded | FollowUpUpdated):
         return [payload.owner]
+    if isinstance(payload, PositionTaken) and payload.member is not None:
+        return [payload.member]
     return []
 
 
@@ -237,6 +239,8 @@ def timeline(
             detail = {"person": names.get(payload.user)}
         elif isinstance(payload, PositionTaken):
             detail = {"stance": payload.stance.value}
+            if payload.member is not None:  # cast for them by a delegate or a proxy
+                detail["person"] = names.get(payload.member)
         elif isinstance(payload, ProposalPublishable):
             detail = {"publishable": payload.publishable}
         elif isinstance(payload, FollowUpUpdated):

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from actas.archive import data, shell
@@ -35,10 +36,11 @@ class DecisionFiles:
     page: str
     json: str
     badge: str
+    markdown: str
     search_document: str
 
     def __iter__(self) -> Iterator[str]:
-        return iter((self.page, self.json, self.badge, self.search_document))
+        return iter((self.page, self.json, self.badge, self.markdown, self.search_document))
 
 
 Job = tuple[bytes, DecisionFiles]  # the decision's JSON, and where its files go
@@ -51,6 +53,7 @@ def render_and_write(
     write_file(root, files.page, frames.wrap(renderer.decision(decision), renderer.site_url))
     write_file(root, files.json, json)
     write_file(root, files.badge, renderer.badge(decision))
+    write_file(root, files.markdown, renderer.decision_markdown(decision))
     write_file(root, files.search_document, renderer.search_document(decision))
 
 
@@ -105,6 +108,7 @@ class Rendering:
                     self.renderer.language,
                     self.renderer.audience,
                     self.renderer.site_url,
+                    self.renderer.today,
                     self.frames,
                     self.root,
                 ),
@@ -124,10 +128,11 @@ _worker: tuple[Renderer, shell.Frames, Path] | None = None
 
 
 def _start_worker(
-    language: str, audience: str, site_url: str, frames: shell.Frames, root: Path
+    language: str, audience: str, site_url: str, today: date, frames: shell.Frames, root: Path
 ) -> None:
     global _worker
-    _worker = (Renderer(language=language, audience=audience, site_url=site_url), frames, root)
+    renderer = Renderer(language=language, audience=audience, site_url=site_url, today=today)
+    _worker = (renderer, frames, root)
 
 
 def _work(jobs: Sequence[Job]) -> None:

@@ -89,6 +89,7 @@ def test_the_follow_through_shows_its_payloads_as_text(
     follow_ups = page.inner_text("table.actas-follow-ups")
     review = page.inner_text("table.actas-outcome-review")
     comment = page.inner_text("#follow-through ~ p.actas-text")
+    page.click(".actas-timeline-fold > summary")  # a long timeline is folded
     timeline = page.inner_text("ol.actas-timeline")
     page.close()
     assert f"{FOLLOW_UP} 0 {SHORT}" in follow_ups

@@ -147,5 +147,6 @@ async def test_the_timeline_tells_a_passed_deadline_but_not_the_schedules_remind
     assert shown == recorded - reminders
     assert "The system noted that the deadline passed without a decision" in page
     assert "The system recorded" not in page
-    # Not reviewed yet: the page says when the review was due.
-    assert "The outcome has not been reviewed yet; the review is due on " in page
+    # Not reviewed yet, and its date (the era's) has passed: the page says it is overdue.
+    assert "The outcome has not been reviewed yet: the review was due on " in page
+    assert " and is overdue." in page

@@ -228,13 +228,20 @@ def decision() -> data.Decision:
 
 
 def renderer(language: str) -> Renderer:
-    return Renderer(language=language, audience="organisation", site_url="https://archivo.example/")
+    return Renderer(
+        language=language,
+        audience="organisation",
+        site_url="https://archivo.example/",
+        today=date(2026, 6, 10),
+    )
 
 
 CASES = {
     "decision.es.html": lambda: renderer("es").decision(decision()).content,
     "decision.en.html": lambda: renderer("en").decision(decision()).content,
     "decision.json": lambda: decision().to_json().decode(),
+    "decision.es.md": lambda: renderer("es").decision_markdown(decision()),
+    "decision.en.md": lambda: renderer("en").decision_markdown(decision()),
     "decision.search.html": lambda: renderer("es").search_document(decision()),
     "decision.svg": lambda: renderer("en").badge(decision()),
     "feed.xml": lambda: renderer("es").feed(

@@ -1,7 +1,11 @@
-// The header's search box (partials/header.html): "/" puts the cursor in it, as in Material's
+// Every page's script. The header's search box (partials/header.html): "/" puts the cursor in it, as in Material's
 // own search, unless the reader is typing somewhere already. On the search page the page's own
 // box takes the words instead, and the header's is left out (one box, not two).
 (function () {
+  // Printing: the whole record, so what is folded (earlier versions, a long timeline) opens.
+  window.addEventListener("beforeprint", () => {
+    for (const details of document.querySelectorAll("article details")) details.open = true;
+  });
   const header = document.querySelector(".actas-header-search");
   const page = document.querySelector("#actas-search input");
   if (header && page) header.hidden = true;
