@@ -205,6 +205,8 @@ def _notice(
             ]
         ).strip()
     opens = f"{page}#for-{spoken_for[0]}" if spoken_for else page
+    if spoken_for and recipient.id not in awaited and what == Reason.REMINDER.value:
+        what = "reminder.for_absent"  # their own voice is not the one missing
     return mail.Notice(
         what=what,
         reason=reason,

@@ -73,7 +73,7 @@ async def emailed(database: Settings) -> Emailed:
             pass
         about = [m for m in mail.received if TITLE in m.subject]
     asked = [m for m in about if "Se le pide la posición de un miembro ausente" in m.subject]
-    reminders = [m for m in about if "el plazo vence pronto" in m.subject]
+    reminders = [m for m in about if "Falta la posición de quien representa" in m.subject]
     assert [m.to for m in asked] == [world.users["teo"].email]  # as her absence was recorded
     assert [m.to for m in reminders] == [world.users["teo"].email]  # not Ana: she is away
     [letter] = reminders
