@@ -12,6 +12,20 @@ from actas.api.domain.absences import Absence, Delegation
 from actas.api.domain.vocabulary import DelegationScope
 from actas.api.models import Absence as AbsenceRow
 
+# An absence joined with its delegations: a row each (or one with none), read by ``_grouped``.
+_COLUMNS = (
+    "id",
+    "organisation_id",
+    "user_id",
+    "starts_at",
+    "ends_at",
+    "note",
+    "delegations__delegate_id",
+    "delegations__scope",
+    "delegations__unit_id",
+    "delegations__proposal_id",
+)
+
 
 async def absences_at(organisation_ids: Iterable[int], at: datetime) -> dict[int, list[Absence]]:
     """The absences covering ``at``, by organisation, in one query however many there are."""
@@ -20,18 +34,7 @@ async def absences_at(organisation_ids: Iterable[int], at: datetime) -> dict[int
         return {}
     rows = await AbsenceRow.filter(
         organisation_id__in=wanted, starts_at__lte=at, ends_at__gt=at
-    ).values(
-        "id",
-        "organisation_id",
-        "user_id",
-        "starts_at",
-        "ends_at",
-        "note",
-        "delegations__delegate_id",
-        "delegations__scope",
-        "delegations__unit_id",
-        "delegations__proposal_id",
-    )
+    ).values(*_COLUMNS)
     return _grouped(rows)
 
 
@@ -42,18 +45,7 @@ async def absences_of(organisation_id: int, user_ids: Sequence[int]) -> dict[int
             organisation_id=organisation_id, user_id__in=list(user_ids), ends_at__gt=clock.now()
         )
         .order_by("starts_at", "id")
-        .values(
-            "id",
-            "organisation_id",
-            "user_id",
-            "starts_at",
-            "ends_at",
-            "note",
-            "delegations__delegate_id",
-            "delegations__scope",
-            "delegations__unit_id",
-            "delegations__proposal_id",
-        )
+        .values(*_COLUMNS)
     )
     by_user: dict[int, list[Absence]] = {user: [] for user in user_ids}
     for found in _grouped(rows).values():
