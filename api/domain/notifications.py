@@ -85,6 +85,8 @@ ADDRESSED: dict[EventType, tuple[tuple[str, Reason], ...]] = {
 NAMED_TOO: dict[EventType, tuple[tuple[str, Reason], ...]] = {
     EventType.PARTICIPANT_SET: (("deciders", Reason.PARTICIPANT),),
     EventType.PARTICIPANT_REMOVED: (("deciders", Reason.PARTICIPANT), ("user", Reason.PARTICIPANT)),
+    # A position taken for someone else (by their delegate or a proxy): they hear of it.
+    EventType.POSITION_TAKEN: (("member", Reason.PARTICIPANT),),
 }
 # Events only their own people hear of (``included``, mentions, replies), never the circle:
 # drafting is private, links are quiet, and a role given is news to the person given it only.

@@ -23,11 +23,11 @@ from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
 from actas.api.domain.events import canonical_time
 from actas.api.domain.permissions import ensure_write_scope
 from actas.api.domain.units import UnitTree
-from actas.api.domain.visibility import Viewer
+from actas.api.domain.visibility import Viewer, visible_proposals
 from actas.api.domain.vocabulary import DelegationScope
 from actas.api.models import Absence as AbsenceRow
 from actas.api.models import Delegation as DelegationRow
-from actas.api.models import Membership, Proposal, Unit
+from actas.api.models import Membership, Unit
 from actas.api.services.access import UNIT_COLUMNS, require_member
 from actas.api.services.away_alerts import alert_on_absence
 from actas.api.services.recording import change
@@ -51,8 +51,8 @@ async def record_absence(
     async with change(organisation_id, viewer.user_id) as work:
         await _ensure_may_record(viewer, organisation_id, user_id)
         starts_at = terms.starts_at or work.at
-        note = _checked(user_id, starts_at, terms, now=work.at)
-        await _check_delegations(organisation_id, terms.delegations)
+        note = _checked(viewer, user_id, starts_at, terms, now=work.at)
+        await _check_delegations(viewer, organisation_id, terms.delegations)
         row = await AbsenceRow.create(
             organisation_id=organisation_id,
             user_id=user_id,
@@ -77,8 +77,8 @@ async def change_absence(viewer: Viewer, absence_id: int, terms: AbsenceTerms) -
         row = await AbsenceRow.get(id=absence_id)
         await _ensure_may_record(viewer, row.organisation_id, row.user_id)
         starts_at = terms.starts_at or row.starts_at
-        note = _checked(row.user_id, starts_at, terms, now=work.at)
-        await _check_delegations(row.organisation_id, terms.delegations)
+        note = _checked(viewer, row.user_id, starts_at, terms, now=work.at)
+        await _check_delegations(viewer, row.organisation_id, terms.delegations)
         row.update_from_dict(
             {"starts_at": starts_at, "ends_at": terms.ends_at, "note": note, "updated_at": work.at}
         )
@@ -132,14 +132,21 @@ async def _ensure_may_record(viewer: Viewer, organisation_id: int, user_id: int)
         )
 
 
-def _checked(user_id: int, starts_at: datetime, terms: AbsenceTerms, *, now: datetime) -> str:
+def _checked(
+    viewer: Viewer, user_id: int, starts_at: datetime, terms: AbsenceTerms, *, now: datetime
+) -> str:
     check_terms(user_id, starts_at, terms.ends_at, terms.delegations)
+    if viewer.user_id != user_id and viewer.user_id in {d.delegate_id for d in terms.delegations}:
+        # Else a head could declare someone present away and take their vote.
+        raise Forbidden("Whoever records someone else's absence cannot be their delegate.")
     if terms.ends_at <= now:
         raise ValidationFailed("An absence must end in the future.", field="until")
     return clean.text(terms.note, field="note", max_length=MAX_NOTE, required=False)
 
 
-async def _check_delegations(organisation_id: int, delegations: Sequence[Delegation]) -> None:
+async def _check_delegations(
+    viewer: Viewer, organisation_id: int, delegations: Sequence[Delegation]
+) -> None:
     """Delegates are members, and the units and proposals named are the organisation's."""
     delegates = {d.delegate_id for d in delegations}
     members = set(
@@ -157,9 +164,8 @@ async def _check_delegations(organisation_id: int, delegations: Sequence[Delegat
     ):
         raise NotFound("unit", ", ".join(str(u) for u in sorted(u for u in units if u)))
     proposals = {d.proposal_id for d in delegations if d.scope is DelegationScope.PROPOSAL}
-    if proposals and await Proposal.filter(
-        organisation_id=organisation_id, id__in=proposals
-    ).count() < len(proposals):
+    seen = visible_proposals(viewer, organisation_id).filter(id__in=proposals)
+    if proposals and await seen.count() < len(proposals):  # hidden ones answer as missing
         raise NotFound("proposal", ", ".join(str(p) for p in sorted(p for p in proposals if p)))
 
 
@@ -181,16 +187,12 @@ async def _write_delegations(row: AbsenceRow, delegations: Sequence[Delegation])
 
 def _terms(
     row: AbsenceRow, delegations: Sequence[Delegation]
-) -> tuple[int, int, str, str, str, tuple[payloads.DelegationTerms, ...]]:
+) -> tuple[int, int, str, str, tuple[payloads.DelegationTerms, ...]]:
     """An absence's payload fields, in their order."""
     return (
         row.id,
         row.user_id,
         canonical_time(row.starts_at),
         canonical_time(row.ends_at),
-        row.note,
-        tuple(
-            payloads.DelegationTerms(d.delegate_id, d.scope, d.unit_id, d.proposal_id)
-            for d in delegations
-        ),
+        tuple(payloads.DelegationTerms(d.delegate_id, d.scope, d.unit_id) for d in delegations),
     )

@@ -37,7 +37,10 @@ async def alert_on_absence(work: Change, user_id: int, starts_at: datetime) -> N
         state=ProposalState.OPEN,
         id__in=Subquery(voiced.values("proposal_id")),
     )
-    await _alert(work, proposals, at=max(work.at, starts_at), only=user_id)
+    at = max(work.at, starts_at)
+    # Away only after a deadline, they miss nothing there.
+    proposals = [p for p in proposals if p.deadline is None or p.deadline > at]
+    await _alert(work, proposals, at=at, only=user_id)
 
 
 async def _alert(

@@ -13,7 +13,13 @@ from actas.api.domain.absences import Delegation
 from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
 from actas.api.domain.events import EventType
 from actas.api.domain.rules import Tally
-from actas.api.domain.vocabulary import CastBy, DelegationScope, ParticipantRole, PositionStance
+from actas.api.domain.vocabulary import (
+    CastBy,
+    DelegationScope,
+    ParticipantRole,
+    PositionStance,
+    Visibility,
+)
 from actas.api.models import Event, Notification, Position, PositionChange, Proposal
 from actas.api.services import debate
 from actas.api.services.absences import (
@@ -348,3 +354,58 @@ async def test_the_delegate_is_asked_in_her_place_as_the_proposal_opens_and_as_s
     ]
     told = await Notification.filter(event_id__in=[e.id for e in asked])
     assert {(n.user_id, n.reason) for n in told} == {(world.id("mara"), "delegation")}
+
+
+async def test_whoever_records_someone_elses_absence_cannot_take_their_voice(world: World) -> None:
+    mara = await world.viewer("mara")  # ana's head
+
+    with pytest.raises(Forbidden, match="cannot be their delegate"):
+        await record_absence(
+            mara, world.organisation.id, user_id=world.id("ana"), terms=a_week(to(world, "mara"))
+        )
+
+
+async def test_a_delegation_cannot_name_a_proposal_its_recorder_cannot_see(world: World) -> None:
+    hidden = await opened(world, author="teo", visibility=Visibility.PARTICIPANTS)
+    ana = await world.viewer("ana")
+    for_it = Delegation(world.id("mara"), DelegationScope.PROPOSAL, proposal_id=hidden.id)
+
+    with pytest.raises(NotFound):
+        await record_absence(
+            ana, world.organisation.id, user_id=world.id("ana"), terms=a_week(for_it)
+        )
+
+
+async def test_the_note_stays_off_the_event_log_every_member_reads(world: World) -> None:
+    before = await world.last_seq()
+
+    await record_absence(
+        await world.viewer("ana"),
+        world.organisation.id,
+        user_id=world.id("ana"),
+        terms=a_week(to(world, "teo"), note="Baja médica"),
+    )
+
+    [recorded] = [
+        e for e in await world.events_since(before) if e.type == EventType.ABSENCE_RECORDED
+    ]
+    assert "Baja médica" not in recorded.payload
+
+
+async def test_a_member_hears_of_a_position_taken_for_them(world: World) -> None:
+    proposal = await voted(world)
+    await record_absence(
+        await world.viewer("ana"),
+        world.organisation.id,
+        user_id=world.id("ana"),
+        terms=a_week(to(world, "teo")),
+    )
+    before = await world.last_seq()
+
+    await debate.take_position(
+        await world.viewer("teo"), proposal.id, stance=AGREE, on_behalf_of=world.id("ana")
+    )
+
+    [taken] = await world.events_since(before)
+    told = await Notification.filter(event_id=taken.id).values_list("user_id", flat=True)
+    assert world.id("ana") in told

@@ -208,7 +208,6 @@ SAMPLES: list[tuple[payloads.Payload, dict[str, object]]] = [
             user=12,
             starts_at="2026-12-14T00:00:00.000000+00:00",
             ends_at="2026-12-28T00:00:00.000000+00:00",
-            note="Vacaciones",
             delegations=(payloads.DelegationTerms(14, DelegationScope.UNIT, unit=2),),
         ),
         {
@@ -216,8 +215,7 @@ SAMPLES: list[tuple[payloads.Payload, dict[str, object]]] = [
             "user": 12,
             "starts_at": "2026-12-14T00:00:00.000000+00:00",
             "ends_at": "2026-12-28T00:00:00.000000+00:00",
-            "note": "Vacaciones",
-            "delegations": [{"delegate": 14, "scope": "unit", "unit": 2, "proposal": None}],
+            "delegations": [{"delegate": 14, "scope": "unit", "unit": 2}],
         },
     ),
     (
@@ -226,14 +224,12 @@ SAMPLES: list[tuple[payloads.Payload, dict[str, object]]] = [
             user=12,
             starts_at="2026-12-14T00:00:00.000000+00:00",
             ends_at="2026-12-21T00:00:00.000000+00:00",
-            note="",
         ),
         {
             "absence": 3,
             "user": 12,
             "starts_at": "2026-12-14T00:00:00.000000+00:00",
             "ends_at": "2026-12-21T00:00:00.000000+00:00",
-            "note": "",
             "delegations": [],
         },
     ),

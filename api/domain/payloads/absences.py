@@ -11,21 +11,23 @@ from actas.api.domain.vocabulary import DelegationScope
 
 @dataclass(frozen=True)
 class DelegationTerms(Shape):
+    """Who speaks for the absent member, and for what; a proposal delegation names no proposal
+    here: every member reads organisation events, and the proposal may be hidden from them."""
+
     delegate: int
     scope: DelegationScope
     unit: int | None = None
-    proposal: int | None = None
 
 
 @dataclass(frozen=True)
 class _AbsenceTerms(Payload):
-    """The absence as it is after the change."""
+    """The absence as it is after the change; not its note, which may be personal (only the
+    member and admins read it, on the absence itself)."""
 
     absence: int
     user: int
     starts_at: str  # canonical times
     ends_at: str
-    note: str
     delegations: tuple[DelegationTerms, ...] = ()
 
 
