@@ -51,7 +51,8 @@ class RecordAbsenceInput:
     terms: AbsenceTermsInput
     user: relay.GlobalID | None = strawberry.field(
         default=None,
-        description="Who is away (default: you). Their unit's head, or an admin, may record it.",
+        description="Who is away (default: you). The head of their unit or of a unit above it, "
+        "or an admin, may record it for them, but not as their delegate.",
     )
 
 

@@ -109,7 +109,8 @@ class AwayVoiceNode:
         return await _user(info, self.user_id)
 
     @strawberry.field(
-        description="Who speaks for them here (null: nobody can; their head has been told)."
+        description="Who speaks for them here (null: nobody can; if they are a required voice "
+        "away past the deadline, their head and the author have been told)."
     )
     async def delegate(self, info: Info) -> UserNode | None:
         return await _user(info, self.delegate_id) if self.delegate_id is not None else None

@@ -114,7 +114,10 @@ class PositionNode(relay.Node):
         description="MEMBER when the member took it; DELEGATE when their delegate did while "
         "they were away; PROXY when an admin or decider recorded what they said (see `note`)."
     )
-    note: str = strawberry.field(description="A proxy's note: where the member said it.")
+    note: str = strawberry.field(
+        description="Said by whoever took it for the member: a proxy's (required: where the "
+        "member said it) or a delegate's (optional)."
+    )
     proposal_id: strawberry.Private[int]
     user_id: strawberry.Private[int]
     caster_id: strawberry.Private[int | None]
