@@ -790,9 +790,11 @@ async def test_every_kind_of_email_reads_as_sentences_in_the_members_language(
         assert any(s.fullmatch(letter.subject) for s in sentences(language)), letter.subject
         assert why[(Reason(delivery["notification__reason"]), language)] in letter.text
     # Everything but the quiet events (a role given is told to its new holder, a draft's
-    # mentions to the participants who see it), and the members told they were added.
+    # mentions to the participants who see it), the members told they were added, and the
+    # delegate told whom they speak for.
     quiet = QUIET - {EventType.PARTICIPANT_SET, EventType.PROPOSAL_DRAFTED}
     assert {d["notification__event__type"] for d in emailed} == (PROPOSAL_EVENTS - quiet) | {
-        EventType.MEMBER_ADDED
+        EventType.MEMBER_ADDED,
+        EventType.ABSENCE_RECORDED,
     }
     assert "en" in {people[m.to].language for m in mail.received if m.to in people}
