@@ -132,6 +132,11 @@ def may_record_for(
     return any(head == actor_id for _, head in tree.heads_up_from(subject_unit))
 
 
+def may_read_note(reader_id: int, reader: MemberScope | None, subject_id: int) -> bool:
+    """An absence's note may be personal: the member reads it, and admins; nobody else."""
+    return reader_id == subject_id or (reader is not None and reader.is_admin)
+
+
 def check_terms(
     subject_id: int, starts_at: datetime, ends_at: datetime, delegations: Sequence[Delegation]
 ) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from actas.api.domain.absences import Absence, AwayVoice
+from actas.api.domain.absences import Absence, AwayVoice, may_read_note
 from actas.schema.context import Info
 from actas.schema.ids import global_id
 from actas.schema.types.enums import DelegationScope
@@ -83,8 +83,7 @@ class AbsenceNode:
     )
     def note(self, info: Info) -> str:
         viewer = info.context.viewer
-        member = viewer.member_of(self.organisation_id)
-        shown = viewer.user_id == self.user_id or (member is not None and member.is_admin)
+        shown = may_read_note(viewer.user_id, viewer.member_of(self.organisation_id), self.user_id)
         return self.said if shown else ""
 
 

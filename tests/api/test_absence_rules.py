@@ -8,11 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actas.api.domain.absences import Absence, Delegation, away_from
+from actas.api.domain.absences import Absence, Delegation, away_from, may_read_note
 from actas.api.domain.electorate import Electorate
 from actas.api.domain.errors import Forbidden, ValidationFailed
 from actas.api.domain.rules import DecisionRule, Voter
-from actas.api.domain.vocabulary import CastBy, DelegationScope, ParticipantRole, PositionStance
+from actas.api.domain.visibility import MemberScope
+from actas.api.domain.vocabulary import (
+    CastBy,
+    DelegationScope,
+    ParticipantRole,
+    PositionStance,
+    Role,
+)
 from actas.api.domain.vocabulary import RuleKind as Rule
 
 NOW = datetime(2026, 12, 10, 9, tzinfo=UTC)
@@ -169,3 +176,13 @@ def test_everyone_chased_is_asked_only_for_silent_voices_and_nobody_away_is_chas
     assert set(chased_for) <= set(e.silent)
     assert not set(e.to_remind) & absent  # nobody away is chased
     assert set(chased_for) | set(e.unspoken_for) == set(e.silent)
+
+
+def test_the_note_is_read_by_the_member_and_admins_only() -> None:
+    def scope(role: Role) -> MemberScope:
+        return MemberScope(1, 1, role, None, 1, frozenset())
+
+    assert may_read_note(LUCIA, scope(Role.MEMBER), LUCIA)
+    assert may_read_note(DIEGO, scope(Role.ADMIN), LUCIA)
+    assert not may_read_note(DIEGO, scope(Role.MEMBER), LUCIA)
+    assert not may_read_note(DIEGO, None, LUCIA)
