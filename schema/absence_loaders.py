@@ -8,13 +8,16 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from actas.api.domain.absences import Absence, AwayVoice
+from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import ProposalState
 from actas.api.models import Proposal
-from actas.api.services.away import absences_of
+from actas.api.services.away import absences_of, absences_shown, away_shown
 from actas.api.services.electorates import load_electorates
 
 
 class AbsenceLoaders:
+    viewer: Viewer
+
     def __init__(self) -> None:
         # (organisation id, user id) → their absences not yet over, soonest first.
         self.absences = DataLoader[tuple[int, int], list[Absence]](self._absences)
@@ -27,14 +30,10 @@ class AbsenceLoaders:
             users = sorted({user for org, user in keys if org == organisation})
             for user, absences in (await absences_of(organisation, users)).items():
                 found[(organisation, user)] = absences
-        return [found.get(key, []) for key in keys]
+        shown = await absences_shown(self.viewer, found)
+        return [shown.get(key, []) for key in keys]
 
     async def _away_voices(self, proposal_ids: Sequence[int]) -> list[list[AwayVoice]]:
         proposals = await Proposal.filter(id__in=list(proposal_ids), state=ProposalState.OPEN)
-        electorates = await load_electorates(proposals)
-        return [
-            sorted(electorates[pid].away.values(), key=lambda v: v.user_id)
-            if pid in electorates
-            else []
-            for pid in proposal_ids
-        ]
+        shown = await away_shown(self.viewer, proposals, await load_electorates(proposals))
+        return [shown.get(pid, []) for pid in proposal_ids]

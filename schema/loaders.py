@@ -44,7 +44,7 @@ from actas.api.models import (
 from actas.api.services import debates
 from actas.api.services.abilities import abilities_of
 from actas.api.services.debates import ArgumentRow, Person, PositionRow
-from actas.api.services.search import argument_matches
+from actas.api.services.search import argument_matches, readable_events
 from actas.schema.absence_loaders import AbsenceLoaders
 
 K = TypeVar("K", bound=Hashable)
@@ -307,9 +307,8 @@ class Loaders(_FollowThroughLoaders, AbsenceLoaders):
         rows = await Event.filter(id__in=ids, organisation_id__in=list(self.viewer.memberships))
         attached = [e.proposal_id for e in rows if e.proposal_id is not None]
         visible = {p.id for p in await self.proposal.load_many(attached) if p}
-        return in_key_order(
-            ids, [e for e in rows if e.proposal_id is None or e.proposal_id in visible], _key
-        )
+        seen = [e for e in rows if e.proposal_id is None or e.proposal_id in visible]
+        return in_key_order(ids, readable_events(self.viewer, seen), _key)
 
     async def _matching_arguments(self, keys: Sequence[tuple[int, str]]) -> list[list[int]]:
         """Ids of the arguments of each (already visible) proposal that match a search text."""
@@ -327,7 +326,7 @@ class Loaders(_FollowThroughLoaders, AbsenceLoaders):
 
     async def _events(self, proposal_ids: Sequence[int]) -> list[list[Event]]:
         rows = await Event.filter(proposal_id__in=proposal_ids).order_by("id")
-        return grouped(proposal_ids, rows, _proposal_of)
+        return grouped(proposal_ids, readable_events(self.viewer, rows), _proposal_of)
 
 
 def _key(row: Any) -> int:

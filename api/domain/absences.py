@@ -10,6 +10,10 @@
   delegate is *skipped*: the absent voice then has nobody, and their head is told.
 - The weight stays the absent member's: a delegate's position is the member's position, cast by
   someone else, and the member's own always replaces it.
+- A **probable** absence, inferred from an automatic reply (``domain.inferred_absences``), counts
+  like one with nobody to speak for them, unless a recorded absence covers the same time (which
+  then wins). Only the member, their heads, the proposal's author and admins are shown it: it
+  was read from a mailbox, not said to actas.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ class Absence:
     delegations: tuple[Delegation, ...] = ()
     note: str = ""
     id: int | None = None  # as stored
+    probable: bool = False  # inferred from an automatic reply, not recorded
+    until_stated: bool = True  # a probable absence's reply may give no date
 
     def covers(self, at: datetime) -> bool:
         return self.starts_at <= at < self.ends_at
@@ -79,6 +85,8 @@ class AwayVoice:
     until: datetime
     delegate_id: int | None  # who speaks for them on it; None: nobody can
     skipped_delegate_id: int | None = None  # named, but away too or unable to vote on it
+    probable: bool = False  # inferred from an automatic reply
+    until_stated: bool = True
 
 
 def away_from(
@@ -101,19 +109,26 @@ def away_from(
             until=absence.ends_at,
             delegate_id=named if usable else None,
             skipped_delegate_id=None if usable else named,
+            probable=absence.probable,
+            until_stated=absence.until_stated,
         )
     return away
 
 
 def _current(absences: Iterable[Absence], at: datetime) -> Mapping[int, Absence]:
-    """Each member's absence covering ``at`` (of two that overlap, the one lasting longer)."""
+    """Each member's absence covering ``at``: of two that overlap, a recorded one before a
+    probable one, then the one lasting longer."""
     current: dict[int, Absence] = {}
     for absence in absences:
         if absence.covers(at):
             known = current.get(absence.user_id)
-            if known is None or absence.ends_at > known.ends_at:
+            if known is None or _precedence(absence) > _precedence(known):
                 current[absence.user_id] = absence
     return current
+
+
+def _precedence(absence: Absence) -> tuple[bool, datetime]:
+    return not absence.probable, absence.ends_at
 
 
 MAX_NOTE = 500
@@ -129,12 +144,33 @@ def may_record_for(
         return False
     if actor_id == subject_id or actor.is_admin:
         return True
-    return any(head == actor_id for _, head in tree.heads_up_from(subject_unit))
+    return _heads(actor_id, subject_unit, tree)
 
 
 def may_read_note(reader_id: int, reader: MemberScope | None, subject_id: int) -> bool:
     """An absence's note may be personal: the member reads it, and admins; nobody else."""
     return reader_id == subject_id or (reader is not None and reader.is_admin)
+
+
+def may_see_probable(
+    viewer_id: int,
+    viewer: MemberScope | None,
+    subject_id: int,
+    subject_unit: int | None,
+    tree: UnitTree,
+    *,
+    author_id: int | None = None,
+) -> bool:
+    """Who is shown that someone is probably away: they themself, admins, the heads of their
+    unit and of the units above it, and the author of the proposal it concerns."""
+    if viewer_id in (subject_id, author_id) or (viewer is not None and viewer.is_admin):
+        return True
+    return _heads(viewer_id, subject_unit, tree)
+
+
+def _heads(user_id: int, unit: int | None, tree: UnitTree) -> bool:
+    """Whether ``user_id`` heads ``unit`` or a unit above it."""
+    return any(head == user_id for _, head in tree.heads_up_from(unit))
 
 
 def check_terms(

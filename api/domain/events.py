@@ -48,6 +48,7 @@ class EventType(StrEnum):
     ABSENCE_CHANGED = "absence.changed"
     ABSENCE_ENDED = "absence.ended"
     VOICE_AWAY = "proposal.voice_away"
+    VOICE_PROBABLY_AWAY = "proposal.voice_probably_away"
     DELEGATE_ASKED = "proposal.delegate_asked"
     DEADLINE_APPROACHING = "proposal.deadline_approaching"
     DEADLINE_PASSED = "proposal.deadline_passed"

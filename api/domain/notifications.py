@@ -75,6 +75,7 @@ ADDRESSED: dict[EventType, tuple[tuple[str, Reason], ...]] = {
         ("author", Reason.PARTICIPANT),  # their proposal is stalled
     ),
     EventType.VOICE_AWAY: (("heads", Reason.ESCALATION), ("author", Reason.PARTICIPANT)),
+    EventType.VOICE_PROBABLY_AWAY: (("heads", Reason.ESCALATION), ("author", Reason.PARTICIPANT)),
     EventType.DELEGATE_ASKED: (("delegate", Reason.DELEGATION),),
     EventType.FOLLOW_UP_ADDED: (("owner", Reason.FOLLOW_UP),),
     EventType.FOLLOW_UP_DUE: (("owner", Reason.FOLLOW_UP),),

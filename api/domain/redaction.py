@@ -24,6 +24,45 @@ PROPOSAL_KEYS: Mapping[str, tuple[str, ...]] = {
 
 WEBHOOK_EVENTS = (EventType.WEBHOOK_CREATED, EventType.WEBHOOK_UPDATED)
 
+# Who is away is the members' business (a note may say why): absences, and the requests and
+# alerts they set off, never leave the organisation, by webhook or in a published archive.
+ABSENCE_EVENTS = frozenset(
+    {
+        EventType.ABSENCE_RECORDED,
+        EventType.ABSENCE_CHANGED,
+        EventType.ABSENCE_ENDED,
+        EventType.VOICE_AWAY,
+        EventType.VOICE_PROBABLY_AWAY,
+        EventType.DELEGATE_ASKED,
+    }
+)
+# Events read only by the people they name (and admins), not by all who see their proposal:
+# that someone is probably away was read from their mailbox (``absences.may_see_probable``).
+PRIVATE_EVENTS: Mapping[str, tuple[str, ...]] = {
+    EventType.VOICE_PROBABLY_AWAY: ("user", "author", "heads"),
+}
+
+
+def leaves_organisation(event_type: str) -> bool:
+    """Whether an event may be sent outside (webhooks): not webhooks' own, nor absences'."""
+    return event_type not in ABSENCE_EVENTS and not event_type.startswith("webhook.")
+
+
+def may_read_event(
+    event_type: str, payload: Callable[[], Mapping[str, Any]], reader_id: int, *, admin: bool
+) -> bool:
+    """Whether one who may see an event's proposal (or organisation) reads it; ``payload`` is
+    read only for the private kinds."""
+    keys = PRIVATE_EVENTS.get(event_type)
+    if keys is None or admin:
+        return True
+    named = payload()
+    for key in keys:
+        value = named.get(key)
+        if value == reader_id or (isinstance(value, list) and reader_id in value):
+            return True
+    return False
+
 
 def proposals_named(event_type: str, payload: Mapping[str, Any]) -> list[int]:
     """The ids of the other proposals an event's payload names."""

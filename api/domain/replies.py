@@ -69,6 +69,7 @@ class Reply:
     text: str
     position: PositionStance | None
     reason: str
+    subject: str = ""  # an automatic reply's may give the return date
 
 
 def read_reply(raw: bytes, *, reply_domain: str) -> Reply:
@@ -85,6 +86,7 @@ def read_reply(raw: bytes, *, reply_domain: str) -> Reply:
         text=text,
         position=position,
         reason=reason,
+        subject=str(message.get("Subject", ""))[:500],
     )
 
 

@@ -77,6 +77,14 @@ class CastBy(StrEnum):
     PROXY = "proxy"
 
 
+class AbsenceSource(StrEnum):
+    """How actas knows of an absence: recorded (by the member, their head or an admin), or
+    inferred from an automatic out-of-office reply to one of its emails ("probably away")."""
+
+    RECORDED = "recorded"
+    AUTO_REPLY = "auto_reply"
+
+
 class DelegationScope(StrEnum):
     """What a delegate speaks for: the whole organisation, one unit's proposals (and its
     sub-units'), or one proposal. The narrowest that covers a proposal wins."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from actas.api.domain.vocabulary import DelegationScope
+from actas.api.domain.vocabulary import AbsenceSource, DelegationScope
 from actas.api.models.base import RESTRICT
 
 if TYPE_CHECKING:
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 
 class Absence(Model):
-    """A member away from ``starts_at`` until ``ends_at`` (ending early moves ``ends_at``)."""
+    """A member away from ``starts_at`` until ``ends_at`` (ending early moves ``ends_at``):
+    recorded, or inferred from an automatic reply (``domain.inferred_absences``), whose
+    ``recorded_by`` is the member (their mailbox said so)."""
 
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
@@ -31,6 +33,8 @@ class Absence(Model):
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
     note = fields.TextField(default="")
+    source = fields.CharEnumField(AbsenceSource, max_length=12, default=AbsenceSource.RECORDED)
+    until_stated = fields.BooleanField(default=True)  # an automatic reply may give no date
     recorded_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="absences_recorded", on_delete=RESTRICT
     )

@@ -24,7 +24,7 @@ from actas.api.domain.events import canonical_time
 from actas.api.domain.permissions import ensure_write_scope
 from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import Viewer, visible_proposals
-from actas.api.domain.vocabulary import DelegationScope
+from actas.api.domain.vocabulary import AbsenceSource, DelegationScope
 from actas.api.models import Absence as AbsenceRow
 from actas.api.models import Delegation as DelegationRow
 from actas.api.models import Membership, Unit
@@ -79,14 +79,24 @@ async def change_absence(viewer: Viewer, absence_id: int, terms: AbsenceTerms) -
         starts_at = terms.starts_at or row.starts_at
         note = _checked(viewer, row.user_id, starts_at, terms, now=work.at)
         await _check_delegations(viewer, row.organisation_id, terms.delegations)
+        before = (row.starts_at, row.ends_at, await _delegations_of(row.id))
+        # Changed, an absence read from an automatic reply is one somebody recorded.
         row.update_from_dict(
-            {"starts_at": starts_at, "ends_at": terms.ends_at, "note": note, "updated_at": work.at}
+            {
+                "starts_at": starts_at,
+                "ends_at": terms.ends_at,
+                "note": note,
+                "source": AbsenceSource.RECORDED,
+                "until_stated": True,
+                "updated_at": work.at,
+            }
         )
         await row.save()
         await DelegationRow.filter(absence_id=row.id).delete()
         await _write_delegations(row, terms.delegations)
         work.record(payloads.AbsenceChanged(*_terms(row, terms.delegations)))
-        await alert_on_absence(work, row.user_id, starts_at)
+        if before != (starts_at, terms.ends_at, set(terms.delegations)):
+            await alert_on_absence(work, row.user_id, starts_at)  # a new note alone tells nobody
     return row
 
 
@@ -107,6 +117,16 @@ async def end_absence(viewer: Viewer, absence_id: int) -> AbsenceRow:
             )
         )
     return row
+
+
+async def _delegations_of(absence_id: int) -> set[Delegation]:
+    rows = await DelegationRow.filter(absence_id=absence_id).values(
+        "delegate_id", "scope", "unit_id", "proposal_id"
+    )
+    return {
+        Delegation(r["delegate_id"], DelegationScope(r["scope"]), r["unit_id"], r["proposal_id"])
+        for r in rows
+    }
 
 
 # --- checks --------------------------------------------------------------------------------------

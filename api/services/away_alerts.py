@@ -75,6 +75,8 @@ async def _alert(
                     until=canonical_time(voice.until),
                     heads=(head,) if head is not None else (),
                     author=proposal.author_id,
+                    probable=voice.probable,
+                    until_stated=voice.until_stated,
                 ),
                 proposal_id=proposal.id,
             )

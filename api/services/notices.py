@@ -14,6 +14,7 @@ from datetime import datetime
 from actas.api import clock
 from actas.api.catalogue import texts_for
 from actas.api.domain.electorate import Electorate
+from actas.api.domain.inferred_absences import last_day
 from actas.api.domain.lifecycle import deadline_passed
 from actas.api.domain.notifications import Reason
 from actas.api.domain.parts import part_of
@@ -30,6 +31,7 @@ from actas.api.domain.payloads import (
     Payload,
     Reminding,
     VoiceAway,
+    VoiceProbablyAway,
 )
 from actas.api.domain.payloads import read as read_payload
 from actas.api.domain.references import format_reference
@@ -141,7 +143,7 @@ def _notice(
     organisation = batch.organisations[delivery.organisation_id]
     what = sentence_key(reason, payload)
     excerpt = next((text for f in EXCERPT_FIELDS if (text := payload.text(f))), "")
-    if isinstance(payload, (*_ABSENCES, VoiceAway)):
+    if isinstance(payload, _TOLD_OF_ABSENCE):
         excerpt = _absence_said(payload, reason, batch, recipient.language)
     silent = [batch.people[u].name for u in _silent_named_to(notification, payload)]
     settings_link = keys.get((delivery.id, Purpose.SETTINGS))
@@ -271,7 +273,7 @@ async def _read(deliveries: Sequence[Delivery], organisations: dict[int, str]) -
         + [e.actor_id for e in events.values() if e.actor_id]
         + [u for n in notifications.values() for u in _silent_named_to(n, payloads[n.event_id])]
         + [u for e in electorates.values() for u in e.silent]
-        + [p.user for p in payloads.values() if isinstance(p, (*_ABSENCES, VoiceAway))]
+        + [p.user for p in payloads.values() if isinstance(p, _TOLD_OF_ABSENCE)]
     )
     people = {u.id: u for u in await User.filter(id__in=sorted(set(people_ids)))}
     return _Batch(
@@ -381,16 +383,17 @@ def _position_links(
 
 
 _ABSENCES = (AbsenceRecorded, AbsenceChanged, AbsenceEnded)
+_TOLD_OF_ABSENCE = (*_ABSENCES, VoiceAway, VoiceProbablyAway)
 
 
 def _absence_said(payload: Payload, reason: Reason, batch: _Batch, language: str) -> str:
     """What an absence's email says: whom the delegate speaks for until when, or until when
     the member is away (for an ended one, when it ended)."""
-    assert isinstance(payload, (*_ABSENCES, VoiceAway))
+    assert isinstance(payload, _TOLD_OF_ABSENCE)
     t = texts_for(language)
     if isinstance(payload, AbsenceEnded):
         until = payload.ended_at
-    elif isinstance(payload, VoiceAway):
+    elif isinstance(payload, (VoiceAway, VoiceProbablyAway)):
         until = payload.until
     else:
         until = payload.ends_at
@@ -398,6 +401,10 @@ def _absence_said(payload: Payload, reason: Reason, batch: _Batch, language: str
         "member": batch.people[payload.user].name,
         "until": t.format_date(datetime.fromisoformat(until).date()),
     }
+    if isinstance(payload, VoiceProbablyAway):
+        words["until"] = t.format_date(last_day(datetime.fromisoformat(until)))
+        dated = "until" if payload.until_stated else "undated"
+        return t.gettext(f"absence.probably_away_{dated}", **words)
     key = "absence.you_speak_for" if reason is Reason.DELEGATION else "absence.away_until"
     return t.gettext(key, **words)
 

@@ -38,7 +38,7 @@ from actas.api.domain.payloads import (
     Payload,
 )
 from actas.api.domain.payloads import read as read_payload
-from actas.api.domain.redaction import proposals_named, redacted
+from actas.api.domain.redaction import leaves_organisation, proposals_named, redacted
 from actas.api.domain.references import format_reference
 from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, audience_of
@@ -423,8 +423,7 @@ async def _queue_webhooks(
     )
     deliveries = []
     for event in events:
-        # Absences are personal (a note may say why): members see them, the outside does not.
-        if event.type.startswith(("webhook.", "absence.")) or (
+        if not leaves_organisation(event.type) or (
             event.proposal_id is not None and not published[event.proposal_id]
         ):
             continue

@@ -9,8 +9,8 @@ Each Message-ID is processed once: its ``ProcessedMessage`` row is written in th
 of the change itself, so a crash between the two cannot post twice, and a redelivery (the MTA
 retrying after a lost answer) finds it and does nothing. A refusal is recorded too, with the
 short reply that says why (an outbox ``Delivery`` the worker sends, ``reply_mail.py``), in one
-transaction. Auto-replies are recorded under their owner's id with the outcome ``auto_reply``:
-``away_signs`` reads them as a sign that the person may be away.
+transaction. Auto-replies are recorded under their owner's id with the outcome ``auto_reply``,
+and make them *probably away* (``inferred_absences``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import orjson
 from tortoise.exceptions import IntegrityError
@@ -42,6 +41,8 @@ from actas.api.domain.vocabulary import DeliveryChannel, Stance
 from actas.api.models import Delivery, ProcessedMessage, ReplyAddress, User
 from actas.api.services import debate
 from actas.api.services.access import load_viewer
+from actas.api.services.inferred_absences import infer_from_auto_reply
+from actas.api.services.recording import change
 from actas.api.services.reply_addresses import key_hash
 from actas.api.settings import Settings
 
@@ -104,19 +105,6 @@ async def handle(reply: Reply, settings: Settings, *, recipient: str | None = No
         )
 
 
-async def away_signs(user_ids: Sequence[int], *, since: datetime) -> dict[int, datetime]:
-    """The latest auto-reply (out of office, vacation) each person's address sent since
-    ``since``: a sign that they may be away."""
-    rows = await ProcessedMessage.filter(
-        outcome=IntakeOutcome.AUTO_REPLY, user_id__in=list(user_ids), received_at__gte=since
-    ).values_list("user_id", "received_at")
-    latest: dict[int, datetime] = {}
-    for user_id, at in rows:
-        if user_id not in latest or at > latest[user_id]:
-            latest[user_id] = at
-    return latest
-
-
 # --- acting --------------------------------------------------------------------------------------
 
 
@@ -176,10 +164,12 @@ async def _refuse(
     detail = detail or (reply.auto_reply or "")
     answered = False
     try:
-        async with write_transaction(address.organisation_id if address else None):
+        async with change(address.organisation_id if address else None, None) as work:
             await _record(stored_id, outcome, user_id)
             if outcome.owner_told and address is not None and owner is not None:
                 answered = await _queue_short_reply(outcome, reply, address, detail)
+            if outcome == IntakeOutcome.AUTO_REPLY and user_id is not None:
+                await infer_from_auto_reply(work, user_id, f"{reply.subject}\n{reply.text}")
     except _Duplicate:
         return Outcome(IntakeOutcome.DUPLICATE, reply.message_id)
     return Outcome(

@@ -6,12 +6,14 @@ every word of the query must appear somewhere. It runs on both databases without
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import orjson
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from actas.api.domain.redaction import PRIVATE_EVENTS, may_read_event
 from actas.api.domain.visibility import Viewer, visible_proposals
 from actas.api.domain.vocabulary import ProposalState
 from actas.api.models import Argument, Event, Participant, Proposal, ProposalTag
@@ -70,10 +72,26 @@ def argument_matches(text: str) -> Q:
 
 def visible_events(viewer: Viewer, organisation_id: int) -> QuerySet[Event]:
     """An organisation's events the viewer may read: organisation-level ones, and those of the
-    proposals they may see."""
-    if viewer.member_of(organisation_id) is None:
+    proposals they may see; the private kinds only for admins (the people they name read them
+    on the proposal's own record, ``readable_events``)."""
+    member = viewer.member_of(organisation_id)
+    if member is None:
         return Event.filter(id__in=[])
     proposals = visible_proposals(viewer, organisation_id).values("id")
-    return Event.filter(organisation_id=organisation_id).filter(
+    events = Event.filter(organisation_id=organisation_id).filter(
         Q(proposal_id__isnull=True) | Q(proposal_id__in=Subquery(proposals))
+    )
+    return events if member.is_admin else events.exclude(type__in=list(PRIVATE_EVENTS))
+
+
+def readable_events(viewer: Viewer, events: Iterable[Event]) -> list[Event]:
+    """Of events whose proposal (or organisation) the viewer may see, those they may read."""
+    return [event for event in events if _may_read(viewer, event)]
+
+
+def _may_read(viewer: Viewer, event: Event) -> bool:
+    member = viewer.member_of(event.organisation_id)
+    admin = member is not None and member.is_admin
+    return may_read_event(
+        event.type, lambda: orjson.loads(event.payload), viewer.user_id, admin=admin
     )

@@ -10,7 +10,7 @@ from strawberry import relay
 from actas.api.domain.absences import Absence, AwayVoice, may_read_note
 from actas.schema.context import Info
 from actas.schema.ids import global_id
-from actas.schema.types.enums import DelegationScope
+from actas.schema.types.enums import AbsenceSource, DelegationScope
 from actas.schema.types.people import UserNode
 
 
@@ -46,6 +46,14 @@ class AbsenceNode:
     id: relay.GlobalID
     starts_at: datetime
     ends_at: datetime = strawberry.field(description="When it ends (ending early moves it).")
+    source: AbsenceSource = strawberry.field(
+        description="RECORDED, or AUTO_REPLY: inferred from an automatic reply to one of actas' "
+        "emails (probably away; shown only to the member, their heads and admins; it ends "
+        "when they next act)."
+    )
+    until_stated: bool = strawberry.field(
+        description="False when an automatic reply gave no return date (a few days are assumed)."
+    )
     delegations: list[DelegationNode]
     user_id: strawberry.Private[int]
     organisation_id: strawberry.Private[int]
@@ -58,6 +66,8 @@ class AbsenceNode:
             id=global_id("Absence", absence.id),
             starts_at=absence.starts_at,
             ends_at=absence.ends_at,
+            source=AbsenceSource.AUTO_REPLY if absence.probable else AbsenceSource.RECORDED,
+            until_stated=absence.until_stated,
             said=absence.note,
             organisation_id=organisation_id,
             delegations=[
@@ -90,6 +100,13 @@ class AbsenceNode:
 @strawberry.type(description="A voter away from this proposal's debate now.")
 class AwayVoiceNode:
     until: datetime
+    probable: bool = strawberry.field(
+        description="Only an automatic reply said so (probably away): shown to the voter, "
+        "their heads, the proposal's author and admins only."
+    )
+    until_stated: bool = strawberry.field(
+        description="False when the automatic reply gave no return date."
+    )
     user_id: strawberry.Private[int]
     delegate_id: strawberry.Private[int | None]
     skipped_id: strawberry.Private[int | None]
@@ -98,6 +115,8 @@ class AwayVoiceNode:
     def of(cls, voice: AwayVoice) -> AwayVoiceNode:
         return cls(
             until=voice.until,
+            probable=voice.probable,
+            until_stated=voice.until_stated,
             user_id=voice.user_id,
             delegate_id=voice.delegate_id,
             skipped_id=voice.skipped_delegate_id,

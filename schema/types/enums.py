@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from actas.api.domain.vocabulary import (
+    AbsenceSource,
     CastBy,
     DelegationScope,
     Language,
@@ -30,10 +31,12 @@ for vocabulary, description in (
     (TokenScope, "What a token may do."),
     (CastBy, "Who took a member's position: the member, their delegate, or a proxy."),
     (DelegationScope, "What a delegate speaks for."),
+    (AbsenceSource, "How actas knows of an absence: recorded, or read from an automatic reply."),
 ):
     strawberry.enum(vocabulary, description=description)
 
 __all__ = [
+    "AbsenceSource",
     "CastBy",
     "DelegationScope",
     "Language",

@@ -47,9 +47,11 @@ from actas.api.services import (
     absences,
     debate,
     follow_through,
+    inferred_absences,
     organisations,
     preferences,
     proposals,
+    recording,
 )
 from actas.api.services.access import load_viewer, organisation_scopes, proposal_audiences
 from actas.api.services.schedule import run_schedule
@@ -486,6 +488,11 @@ def everybody(world: World) -> str:
     return f"Attention {people} {units}."
 
 
+async def out_of_office(world: World, person: str) -> None:
+    async with recording.change(world.organisation.id, None) as work:
+        await inferred_absences.infer_from_auto_reply(work, world.id(person), "Out of office.")
+
+
 async def every_event_of_a_proposal(
     world: World,
     era: datetime,
@@ -556,6 +563,9 @@ async def every_event_of_a_proposal(
     # and the author hear of it at once.
     away = next(p for p, r in voices.items() if r is REQUIRED)
     away_viewer = await v(away)
+    # First their mailbox answers with an out-of-office note: probably away, which their head
+    # and the author hear of (and it ends as they record their absence themselves).
+    await step(lambda: out_of_office(world, away))
     await step(
         lambda: absences.record_absence(
             away_viewer,

@@ -240,6 +240,23 @@ SAMPLES: list[tuple[payloads.Payload, dict[str, object]]] = [
         {"user": 12, "until": "2026-12-28T00:00:00.000000+00:00", "heads": [7], "author": 3},
     ),
     (
+        payloads.voice_away(
+            user=12,
+            until="2026-12-28T00:00:00.000000+00:00",
+            heads=(7,),
+            author=3,
+            probable=True,
+            until_stated=False,
+        ),
+        {
+            "user": 12,
+            "until": "2026-12-28T00:00:00.000000+00:00",
+            "heads": [7],
+            "author": 3,
+            "until_stated": False,
+        },
+    ),
+    (
         payloads.delegate_asked(user=12, delegate=14, until="2026-12-28T00:00:00.000000+00:00"),
         {"user": 12, "delegate": 14, "until": "2026-12-28T00:00:00.000000+00:00"},
     ),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from actas.api import clock
 from actas.api.domain.vocabulary import ParticipantRole
+from actas.api.services import inferred_absences, recording
 from tests.factories import build_world, opened
 from tests.schema.client import Api, gid, token
 from tests.schema.stories import reference
@@ -139,3 +140,51 @@ async def test_a_member_cannot_record_someone_elses_absence(api: Api) -> None:
     )
 
     assert refused["__typename"] == "ForbiddenError"
+
+
+PROBABLE = """query($r: String!, $org: ID!) {
+  proposal(reference: $r) {
+    awayVoices { probable untilStated user { name } delegate { name } }
+    events(first: 100) { nodes { type } }
+  }
+  node(id: $org) { ... on Organisation { events(first: 100) { nodes { type } } } }
+}"""
+
+
+async def test_probably_away_is_shown_to_her_her_head_the_author_and_admins_only(
+    api: Api,
+) -> None:
+    world = await build_world()
+    proposal = await opened(
+        world,
+        author="teo",
+        participants={"ana": ParticipantRole.REQUIRED},
+        deadline=clock.now() + timedelta(days=5),
+    )
+    async with recording.change(world.organisation.id, None) as work:
+        await inferred_absences.infer_from_auto_reply(work, world.id("ana"), "Out of office.")
+    variables = {"r": reference(world, proposal), "org": gid("Organisation", world.organisation.id)}
+    alert = "proposal.voice_probably_away"
+
+    for reader in ("ana", "mara", "teo", "admin"):  # she, her head, the author, an admin
+        shown = await api.run(PROBABLE, variables, token=await token(world, reader))
+        assert shown["proposal"]["awayVoices"] == [
+            {"probable": True, "untilStated": False, "user": {"name": "Ana"}, "delegate": None}
+        ], reader
+        assert alert in {e["type"] for e in shown["proposal"]["events"]["nodes"]}, reader
+    ext = await api.run(PROBABLE, variables, token=await token(world, "ext"))
+    assert ext["proposal"]["awayVoices"] == []
+    assert alert not in {e["type"] for e in ext["proposal"]["events"]["nodes"]}
+    assert alert not in {e["type"] for e in ext["node"]["events"]["nodes"]}
+    membership = """query($org: ID!) { node(id: $org) { ... on Organisation {
+      members(first: 50) { nodes { user { name } absence { source untilStated } } } } } }"""
+    seen = {
+        m["user"]["name"]: m["absence"]
+        for m in (
+            await api.run(membership, {"org": variables["org"]}, token=await token(world, "ext"))
+        )["node"]["members"]["nodes"]
+    }
+    assert seen["Ana"] is None  # not her head: another member sees no probable absence
+    by_head = await api.run(membership, {"org": variables["org"]}, token=await token(world, "mara"))
+    [ana] = [m for m in by_head["node"]["members"]["nodes"] if m["user"]["name"] == "Ana"]
+    assert ana["absence"] == {"source": "AUTO_REPLY", "untilStated": False}

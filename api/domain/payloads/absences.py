@@ -50,15 +50,28 @@ class AbsenceEnded(Payload):
 
 
 @dataclass(frozen=True)
-class VoiceAway(Payload):
-    """A required voice or decider away through the proposal's deadline, with nobody to speak
-    for them: their head hears of it at once (not at the escalation step), and the author."""
-
-    event_type = EventType.VOICE_AWAY
+class _AwayAlert(Payload):
     user: int
     until: str  # canonical time
     heads: tuple[int, ...]
     author: int
+
+
+@dataclass(frozen=True)
+class VoiceAway(_AwayAlert):
+    """A required voice or decider away through the proposal's deadline, with nobody to speak
+    for them: their head hears of it at once (not at the escalation step), and the author."""
+
+    event_type = EventType.VOICE_AWAY
+
+
+@dataclass(frozen=True)
+class VoiceProbablyAway(_AwayAlert):
+    """The same, when only an automatic reply said so: read only by those it names, and
+    admins (``redaction.PRIVATE_EVENTS``). ``until_stated``: the reply gave the date."""
+
+    event_type = EventType.VOICE_PROBABLY_AWAY
+    until_stated: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,17 @@ def delegate_asked(*, user: int, delegate: int, until: str) -> DelegateAsked:
     return DelegateAsked(user, delegate, until)
 
 
-def voice_away(*, user: int, until: str, heads: tuple[int, ...], author: int) -> VoiceAway:
+def voice_away(
+    *,
+    user: int,
+    until: str,
+    heads: tuple[int, ...],
+    author: int,
+    probable: bool = False,
+    until_stated: bool = True,
+) -> VoiceAway | VoiceProbablyAway:
+    if probable:
+        return VoiceProbablyAway(user, until, heads, author, until_stated)
     return VoiceAway(user, until, heads, author)
 
 
