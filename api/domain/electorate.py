@@ -166,6 +166,24 @@ def electorate_of(
     return Electorate(tuple(voters), dict(positions), deciders, away_voices)
 
 
+# Whose word a position is: the member's own, what they said as a proxy recorded it, or their
+# delegate's. A position may be replaced only by one as much the member's word.
+_WORD = {CastBy.MEMBER: 2, CastBy.PROXY: 1, CastBy.DELEGATE: 0}
+
+
+def ensure_may_replace(taken: CastBy, replacing: CastBy) -> None:
+    """The member may always change their position; a proxy (what they said) replaces their
+    delegate's, never theirs; a delegate replaces only a delegate's."""
+    if _WORD[replacing] >= _WORD[taken]:
+        return
+    if taken is CastBy.MEMBER:
+        raise Forbidden("They have taken their own position: only they can change it.")
+    raise Forbidden(
+        "Their position was recorded from what they said: only they, or another record of "
+        "what they said, can change it."
+    )
+
+
 def names_its_voters(participant_roles: Mapping[int, ParticipantRole]) -> bool:
     """Whether only the participants' scopes are needed to build the electorate."""
     return any(role in VOTING_ROLES for role in participant_roles.values())

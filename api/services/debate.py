@@ -10,8 +10,8 @@ from actas.api.domain.abilities import (
     ensure_able,
     ensure_may_speak_for_others,
 )
-from actas.api.domain.electorate import ensure_may_block
-from actas.api.domain.errors import Forbidden, NotFound, ValidationFailed
+from actas.api.domain.electorate import ensure_may_block, ensure_may_replace
+from actas.api.domain.errors import NotFound, ValidationFailed
 from actas.api.domain.lifecycle import ensure_open
 from actas.api.domain.permissions import ensure_may_edit_argument
 from actas.api.domain.visibility import Viewer
@@ -153,8 +153,8 @@ async def take_position(
                 user_id=member_id,
                 created_at=work.at,
             )
-        elif cast is not CastBy.MEMBER and position.cast_by == CastBy.MEMBER:
-            raise Forbidden("They have taken their own position: only they can change it.")
+        else:
+            ensure_may_replace(CastBy(position.cast_by), cast)
         caster = None if cast is CastBy.MEMBER else viewer.user_id
         note = "" if cast is CastBy.MEMBER else note
         position.update_from_dict(

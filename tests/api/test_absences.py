@@ -218,6 +218,35 @@ async def test_a_proxy_records_what_a_voter_said_with_a_note(world: World) -> No
     )
 
 
+async def test_what_she_said_outranks_her_delegate_and_only_she_outranks_what_she_said(
+    world: World,
+) -> None:
+    proposal = await voted(world)
+    admin, ana, teo = [await world.viewer(p) for p in ("admin", "ana", "teo")]
+    await record_absence(
+        ana, world.organisation.id, user_id=world.id("ana"), terms=a_week(to(world, "teo"))
+    )
+    await debate.take_position(teo, proposal.id, stance=AGREE, on_behalf_of=world.id("ana"))
+
+    said = "Lo dijo por teléfono el martes"
+    await debate.take_position(
+        admin,
+        proposal.id,
+        stance=DISAGREE,
+        reason="No lo ve claro",
+        on_behalf_of=world.id("ana"),
+        note=said,
+    )
+    with pytest.raises(Forbidden, match="what they said"):
+        await debate.take_position(teo, proposal.id, stance=AGREE, on_behalf_of=world.id("ana"))
+    await debate.take_position(ana, proposal.id, stance=AGREE, reason="Al final, sí")
+
+    history = await PositionChange.filter(
+        proposal_id=proposal.id, user_id=world.id("ana")
+    ).order_by("id")
+    assert [c.cast_by for c in history] == [CastBy.DELEGATE, CastBy.PROXY, CastBy.MEMBER]
+
+
 async def test_a_delegation_for_one_unit_covers_only_that_units_proposals(world: World) -> None:
     inside = await opened(
         world,
