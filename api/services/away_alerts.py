@@ -17,15 +17,28 @@ from actas.api.domain.events import canonical_time
 from actas.api.domain.notifications import escalation_head
 from actas.api.domain.units import UnitTree
 from actas.api.domain.vocabulary import REQUIRED_VOICES, ProposalState
-from actas.api.models import Participant, Proposal, Unit
+from actas.api.models import Absence, Participant, Proposal, Unit
 from actas.api.services.access import UNIT_COLUMNS, organisation_scopes
 from actas.api.services.electorates import load_electorates
 from actas.api.services.recording import Change
 
 
 async def alert_on_opening(work: Change, proposal: Proposal) -> None:
-    """As ``proposal`` opens: every voice it will miss."""
+    """As ``proposal`` opens: every voice it will miss, away now or from some time before its
+    deadline (an absence recorded earlier but starting later has told of no proposal yet)."""
     await _alert(work, [proposal], at=work.at, only=None)
+    coming = Absence.filter(
+        organisation_id=proposal.organisation_id,
+        starts_at__gt=work.at,
+        ends_at__gt=work.at,
+        user_id__in=Subquery(Participant.filter(proposal_id=proposal.id).values("user_id")),
+    )
+    if proposal.deadline is not None:
+        coming = coming.filter(starts_at__lt=proposal.deadline)
+    for user_id, starts_at in await coming.order_by("starts_at").values_list(
+        "user_id", "starts_at"
+    ):
+        await _alert(work, [proposal], at=starts_at, only=user_id)
 
 
 async def alert_on_absence(work: Change, user_id: int, starts_at: datetime) -> None:

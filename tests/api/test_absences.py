@@ -364,6 +364,31 @@ async def test_a_proposal_opening_while_a_required_voice_is_away_alerts_at_once(
     assert (alert["user"], alert["heads"]) == (world.id("ana"), [world.id("mara")])
 
 
+async def test_an_absence_recorded_earlier_that_starts_before_the_deadline_alerts_as_it_opens(
+    world: World,
+) -> None:
+    ana = await world.viewer("ana")
+    later = AbsenceTerms(
+        starts_at=clock.now() + timedelta(days=2), ends_at=clock.now() + timedelta(days=9)
+    )
+    after_it = AbsenceTerms(
+        starts_at=clock.now() + timedelta(days=6), ends_at=clock.now() + timedelta(days=9)
+    )
+    await record_absence(ana, world.organisation.id, user_id=world.id("ana"), terms=later)
+    mara = await world.viewer("mara")
+    await record_absence(mara, world.organisation.id, user_id=world.id("mara"), terms=after_it)
+    before = await world.last_seq()
+
+    await opened(
+        world,
+        participants={"ana": ParticipantRole.REQUIRED, "mara": ParticipantRole.REQUIRED},
+        deadline=clock.now() + timedelta(days=5),
+    )
+
+    [alert] = await voice_away_events(world, before)  # not mara: she leaves after the deadline
+    assert alert["user"] == world.id("ana")
+
+
 async def test_the_delegate_is_asked_in_her_place_as_the_proposal_opens_and_as_she_leaves(
     world: World,
 ) -> None:
