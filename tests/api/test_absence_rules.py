@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actas.api.domain.absences import Absence, Delegation, away_from, may_read_note
-from actas.api.domain.electorate import Electorate
+from actas.api.domain.electorate import Electorate, ensure_may_replace
 from actas.api.domain.errors import Forbidden, ValidationFailed
 from actas.api.domain.rules import DecisionRule, Voter
 from actas.api.domain.visibility import MemberScope
@@ -186,3 +186,59 @@ def test_the_note_is_read_by_the_member_and_admins_only() -> None:
     assert may_read_note(DIEGO, scope(Role.ADMIN), LUCIA)
     assert not may_read_note(DIEGO, scope(Role.MEMBER), LUCIA)
     assert not may_read_note(DIEGO, None, LUCIA)
+
+
+def test_an_absence_ending_mid_debate_hands_her_voice_back_to_her() -> None:
+    absence = away(to(DIEGO), days=2)
+    during = away_from(
+        [absence], lambda _: True, at=NOW, proposal_id=PROPOSAL, unit_lineage=LINEAGE
+    )
+    after = away_from(
+        [absence],
+        lambda _: True,
+        at=NOW + timedelta(days=2),
+        proposal_id=PROPOSAL,
+        unit_lineage=LINEAGE,
+    )
+    voters = (Voter(LUCIA, 1, ParticipantRole.REQUIRED),)
+
+    assert Electorate(voters, {}, (), during).to_remind == {DIEGO: (LUCIA,)}
+    back = Electorate(voters, {}, (), after)
+    assert back.to_remind == {LUCIA: (LUCIA,)}
+    with pytest.raises(Forbidden):
+        back.cast_by(DIEGO, LUCIA, may_proxy=False, note="")
+
+
+def test_a_voice_of_weight_zero_away_is_still_chased_through_her_delegate() -> None:
+    e = electorate(away(to(DIEGO), user=ELENA))
+
+    assert e.to_remind[DIEGO] == (DIEGO, ELENA)
+    assert e.cast_by(DIEGO, ELENA, may_proxy=False, note="") is CastBy.DELEGATE
+
+
+def test_a_recorded_absence_outranks_a_probable_one_over_the_same_days() -> None:
+    probable = Absence(LUCIA, NOW - timedelta(days=1), NOW + timedelta(days=30), probable=True)
+    recorded = away(to(DIEGO), days=3)
+
+    [voice] = voices(probable, recorded).values()
+    assert (voice.delegate_id, voice.probable) == (DIEGO, False)
+    [alone] = voices(probable).values()
+    assert alone.probable and alone.delegate_id is None
+
+
+@given(st.lists(st.sampled_from(list(CastBy)), min_size=1, max_size=8))
+def test_her_own_word_is_never_replaced_by_anyone_else_nor_what_she_said_by_her_delegate(
+    attempts: list[CastBy],
+) -> None:
+    standing: CastBy | None = None
+    for attempt in attempts:
+        try:
+            if standing is not None:
+                ensure_may_replace(standing, attempt)
+        except Forbidden:
+            assert attempt is not CastBy.MEMBER
+            assert standing is CastBy.MEMBER or attempt is CastBy.DELEGATE
+            continue
+        assert standing is not CastBy.MEMBER or attempt is CastBy.MEMBER
+        assert not (standing is CastBy.PROXY and attempt is CastBy.DELEGATE)
+        standing = attempt
