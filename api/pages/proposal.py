@@ -6,6 +6,10 @@ the key, a CSRF token (``csrf``) and a one-time ``attempt`` id: the change runs 
 services as the GraphQL mutations, as one transaction that also stores the attempt, so a form
 sent twice (a double click, a reload) acts once. Then Post/Redirect/Get back to the page, which
 shows what was recorded.
+
+An open proposal's page also says who is away, until when and who speaks for them: the voices of
+the page's own ``Electorate`` that ``_away_shown`` lets this reader see, named from the page's
+reads (one query more only for someone it does not name).
 """
 
 from __future__ import annotations
@@ -19,8 +23,12 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from actas.api.domain.absences import AwayVoice
+from actas.api.domain.electorate import Electorate
 from actas.api.domain.errors import DomainError, NotFound, ValidationFailed
+from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import PositionStance, Stance
+from actas.api.models import Proposal, User
 from actas.api.pages import texts
 from actas.api.pages.render import page
 from actas.api.pages.site import Site
@@ -44,7 +52,7 @@ async def show(site: Site, request: Request) -> Response:
         return await site.without_key(request, reference)
     try:
         holder = await site.links.holder(Purpose.PROPOSAL, key)
-        shown = await _page_for(holder, reference)
+        shown, away = await _page_for(holder, reference)
     except (LinkRefused, NotFound):
         return site.refused(request, reference)
     if shown.state.is_closed:
@@ -52,7 +60,7 @@ async def show(site: Site, request: Request) -> Response:
         if archived:
             return RedirectResponse(archived, status_code=303)
     done = request.query_params.get("done", "")
-    return _render(site, request, shown, key, done=texts.done(shown, done))
+    return _render(site, request, shown, key, away=away, done=texts.done(shown, done))
 
 
 async def act(site: Site, request: Request) -> Response:
@@ -61,12 +69,14 @@ async def act(site: Site, request: Request) -> Response:
     key = str(form.get("k", ""))
     try:
         holder = await site.links.holder(Purpose.PROPOSAL, key)
-        shown = await _page_for(holder, reference)
+        shown, away = await _page_for(holder, reference)
     except (LinkRefused, NotFound):
         return site.refused(request, reference, status_code=403)
     if not site.csrf.valid(request, str(form.get("csrf", "")), bound_to=key):
         error = texts.translate(holder.language, "page.form_expired")
-        return _render(site, request, shown, key, form=form, error=error, status_code=403)
+        return _render(
+            site, request, shown, key, away=away, form=form, error=error, status_code=403
+        )
     action = str(form.get("action", ""))
     attempt = str(form.get("attempt", ""))
     if action not in ACTIONS or not attempt:
@@ -75,6 +85,7 @@ async def act(site: Site, request: Request) -> Response:
             request,
             shown,
             key,
+            away=away,
             form=form,
             error=texts.translate(holder.language, "page.bad_form"),
             status_code=400,
@@ -92,21 +103,51 @@ async def act(site: Site, request: Request) -> Response:
                 await claim.store(idempotency.Answer(303, "text/plain", done.encode()))
     except idempotency.KeyReused:  # sent again from the browser's history, with other words
         error = texts.translate(holder.language, "page.form_used")
-        return _render(site, request, shown, key, form=form, error=error, status_code=409)
+        return _render(
+            site, request, shown, key, away=away, form=form, error=error, status_code=409
+        )
     except DomainError as refusal:
         error = texts.refusal(holder.language, refusal)
-        return _render(site, request, shown, key, form=form, error=error, status_code=400)
+        return _render(
+            site, request, shown, key, away=away, form=form, error=error, status_code=400
+        )
     return RedirectResponse(done, status_code=303)
 
 
 _FIELDS = ("stance", "reason", "body", "parent", "for")
+NOBODY_AWAY = texts.Away()
 
 
-async def _page_for(holder: Holder, reference: str) -> ProposalPage:
+async def _page_for(holder: Holder, reference: str) -> tuple[ProposalPage, texts.Away]:
     shown = await proposal_page(holder, reference)
     if holder.key.subject_id != shown.proposal.id:  # a key opens its own proposal only
         raise NotFound("proposal", reference)
-    return shown
+    voices = _away_shown(shown.electorate, shown.viewer, shown.proposal)
+    return shown, await _named(texts.Away(voices), shown)
+
+
+def _away_shown(
+    electorate: Electorate | None, viewer: Viewer, proposal: Proposal
+) -> tuple[AwayVoice, ...]:
+    """The away voices this reader is shown, by user id: the one place that chooses, where the
+    domain's rule of who may see a probable voice (an automatic reply) is to be applied. Until
+    it is, a probable voice is shown to nobody: it was read from a mailbox, not said to actas."""
+    if electorate is None:  # closed: nobody is asked for a voice any more
+        return ()
+    shown = (voice for voice in electorate.away.values() if not voice.probable)
+    return tuple(sorted(shown, key=lambda voice: voice.user_id))
+
+
+async def _named(away: texts.Away, shown: ProposalPage) -> texts.Away:
+    """``away`` with the names its lines need: those the page read (participants, positions,
+    the reader), and one query for the others (a voter or delegate the page did not name)."""
+    names = {p.user_id: p.name for p in shown.participants}
+    names |= {p.user_id: p.user.name for p in shown.positions}
+    names[shown.viewer.user_id] = shown.holder_name
+    missing = sorted(away.people - names.keys())
+    if missing:
+        names |= dict(await User.filter(id__in=missing).values_list("id", "name"))
+    return texts.Away(away.voices, {user: names[user] for user in away.people})
 
 
 async def _perform(holder: Holder, shown: ProposalPage, action: str, form: FormData) -> None:
@@ -168,6 +209,7 @@ def _render(
     shown: ProposalPage,
     key: str,
     *,
+    away: texts.Away = NOBODY_AWAY,
     form: FormData | None = None,
     done: str = "",
     error: str = "",
@@ -184,7 +226,7 @@ def _render(
         )
 
     values: dict[str, Any] = {n: str(form.get(n, "")) if form else "" for n in ("action", *_FIELDS)}
-    context = texts.proposal_context(shown, request.query_params, values)
+    context = texts.proposal_context(shown, request.query_params, values, away)
     context["here"] = f"/p/{shown.reference}?" + urlencode({"k": key})
     # A refusal shows beside the form it answers: the page opens at that form's anchor.
     # (At the top when that form is not on the page: the proposal closed, the deadline passed.)

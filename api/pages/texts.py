@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from actas.api import clock
 from actas.api.catalogue import Texts, texts_for
+from actas.api.domain.absences import AwayVoice
 from actas.api.domain.errors import DomainError
 from actas.api.domain.lifecycle import deadline_passed
 from actas.api.domain.parts import part_of
@@ -27,6 +30,23 @@ DONE = {
     "reply": "page.done.reply",
     "position_for": "page.done.position_for",
 }
+
+
+@dataclass(frozen=True)
+class Away:
+    """The away voices a reader is shown (``proposal._away_shown``), with the names they need."""
+
+    voices: tuple[AwayVoice, ...] = ()
+    names: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def people(self) -> set[int]:
+        """Whom the lines name: the voters away and their delegates, used or skipped."""
+        named = {v.user_id for v in self.voices}
+        named |= {v.delegate_id for v in self.voices if v.delegate_id is not None}
+        return named | {
+            v.skipped_delegate_id for v in self.voices if v.skipped_delegate_id is not None
+        }
 
 
 def translate(language: Language, key: str) -> str:
@@ -51,7 +71,7 @@ def refusal(language: Language, error: DomainError) -> str:
 
 
 def proposal_context(
-    shown: ProposalPage, query: Mapping[str, str], form: Mapping[str, str]
+    shown: ProposalPage, query: Mapping[str, str], form: Mapping[str, str], away: Away
 ) -> dict[str, Any]:
     t = texts_for(shown.language.value)
     own = shown.own_position
@@ -81,6 +101,7 @@ def proposal_context(
         "argument_stance_choices": [(s.value, t.gettext(f"stance.{s.value}")) for s in Stance],
         "role_names": {r.value: t.gettext(f"role.{r.value}") for r in ParticipantRole},
         "awaited": [names[u] for u in awaited if u in names],
+        "away_lines": [away_line(t, voice, away.names) for voice in away.voices],
         "own": own,
         "chosen": chosen,
         "may_block": shown.can.block,
@@ -100,6 +121,30 @@ def proposal_context(
         "settings_link": "",
         "max_body": MAX_BODY,
     }
+
+
+def away_line(t: Texts, voice: AwayVoice, names: Mapping[int, str]) -> str:
+    """Who is away, until when, and who speaks for them: "Ana — away until 14 Dec 2026; Diego
+    speaks for them." (a probable voice: "probably away (automatic reply) until …")."""
+    member = names[voice.user_id]
+    if not voice.probable:
+        away = t.gettext("page.away.until", member=member, until=voice.until.date())
+    elif voice.until_stated:
+        away = t.gettext("page.away.probably_until", member=member, until=_last_day(voice))
+    else:  # the reply gave no date: the span assumed is no date to show
+        away = t.gettext("page.away.probably", member=member)
+    if voice.delegate_id is not None:
+        speaker = t.gettext("page.away.spoken_for", delegate=names[voice.delegate_id])
+    elif voice.skipped_delegate_id is not None:
+        speaker = t.gettext("page.away.skipped", delegate=names[voice.skipped_delegate_id])
+    else:
+        speaker = t.gettext("page.away.nobody")
+    return t.gettext("page.away.line", away=away, speaker=speaker)
+
+
+def _last_day(voice: AwayVoice) -> date:
+    # A reply's "back on 14 Dec" is kept as ending when 15 Dec begins: the reader sees the 14th.
+    return (voice.until - timedelta(microseconds=1)).date()
 
 
 def your_part(t: Texts, shown: ProposalPage) -> str:

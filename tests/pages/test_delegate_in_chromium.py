@@ -1,7 +1,8 @@
 """A delegate acts from their email, as a person does it: Ana is away and Teo speaks for her.
 The worker's reminder goes to Teo, not Ana, through a real SMTP server; its link is opened in
-headless Chromium from a real ``actas serve``; Teo takes Ana's position on the page; a frontend
-reads it back through GraphQL as Ana's, cast by Teo."""
+headless Chromium from a real ``actas serve``; the page says Ana is away and Teo speaks for her;
+Teo takes Ana's position on the page; a frontend reads it back through GraphQL as Ana's, cast by
+Teo."""
 
 from __future__ import annotations
 
@@ -100,6 +101,22 @@ def test_the_reminder_tells_the_delegate_whom_he_speaks_for_and_until_when(
 ) -> None:
     assert re.search(r"Hablará en nombre de Ana hasta el \d+ \w+\.? \d{4}\.", emailed.text)
     assert "#for-" in emailed.link
+
+
+def test_the_page_says_who_is_away_until_when_and_who_speaks_for_her(
+    browser: Any, emailed: Emailed
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.goto(emailed.link)
+    section = page.locator("#away")
+    section.scroll_into_view_if_needed()
+    assert section.is_visible()
+    assert section.locator("h2").inner_text() == "Quién está ausente"
+    [line] = section.locator("li").all_inner_texts()
+    assert re.fullmatch(
+        r"Ana — ausente hasta el \d+ \w+\.? \d{4}; Teo habla en su nombre\.", line
+    ), line
+    page.screenshot(path="/tmp/team/page-away-section.png", full_page=True)
 
 
 def test_the_delegate_takes_her_position_on_the_page_and_it_is_hers_cast_by_him(
