@@ -3,7 +3,9 @@ the worker's round (``actas.api.worker.one_round``) every one to two simulated h
 
 Actions run in time order, each with the clock frozen at its moment; before each round, every
 action due by then has happened. What people can no longer do is skipped, as they would find
-it closed: positions and arguments on a proposal a decider has already decided.
+it closed: positions and arguments on a proposal a decider has already decided. Nor does anyone
+away (``away.py``) do what they planned meanwhile; their absences are recorded, and positions
+taken for them, at the moments the plan says (what actas refuses is kept, to be checked).
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
 
 from actas.api import clock
+from actas.api.domain.absences import Delegation
+from actas.api.domain.errors import DomainError
 from actas.api.domain.rules import Tally
 from actas.api.domain.validation import Impact
 from actas.api.domain.vocabulary import (
@@ -26,11 +32,21 @@ from actas.api.domain.vocabulary import (
     Stance,
 )
 from actas.api.models import Proposal
-from actas.api.services import debate, follow_through, preferences, proposals
+from actas.api.services import (
+    absences,
+    debate,
+    follow_through,
+    preferences,
+    proposals,
+    reply_intake,
+)
 from actas.api.settings import Settings
 from actas.api.worker import Round, one_round
+from tests.simulation.away import AutoReply, Away, OwnWhileAway, PlannedAbsence, SpokenFor
 from tests.simulation.company import Company
 from tests.simulation.plan import HOUR, MINUTE, FollowUpPlan, Plan, PlannedArgument
+
+LENGTH = timedelta(days=32)  # the last deadline falls within 30 days; then two to settle
 
 
 @dataclass
@@ -39,6 +55,7 @@ class Month:
 
     company: Company
     plans: list[Plan]
+    away: Away
     proposal: dict[int, int] = field(default_factory=dict)  # plan key → proposal id
     decided_by_people: dict[int, datetime] = field(default_factory=dict)  # plan key → when
     arguments: dict[int, list[int]] = field(default_factory=dict)  # plan key → argument ids
@@ -46,6 +63,11 @@ class Month:
     rounds: list[datetime] = field(default_factory=list)
     reports: list[Round] = field(default_factory=list)
     skipped: int = 0  # actions found impossible (the proposal was closed)
+    kept_away: int = 0  # actions not taken: their person was away
+    absence: dict[int, int] = field(default_factory=dict)  # user → absence id
+    refusals: dict[SpokenFor, str] = field(default_factory=dict)  # what actas refused, why
+    taken_for: list[SpokenFor] = field(default_factory=list)  # positions taken for others
+    auto_replied: dict[AutoReply, str] = field(default_factory=dict)  # what actas made of it
 
 
 Action = Callable[[], Awaitable[None]]
@@ -69,11 +91,25 @@ class Calendar:
 
 
 async def live_month(
-    month: Month, settings: Settings, rng: random.Random, start: datetime, end: datetime
+    month: Month,
+    settings: Settings,
+    rng: random.Random,
+    start: datetime,
+    end: datetime,
+    reply_to: Mapping[str, str],
 ) -> None:
+    """``reply_to``: the reply address of the latest email each address received."""
     calendar = Calendar()
     for plan in month.plans:
         _schedule(calendar, month, plan)
+    for absence in month.away.absences.values():
+        calendar.add(absence.recorded_at, _record_absence(month, absence))
+    for spoken in month.away.spoken_for:
+        calendar.add(spoken.at, _speak_for(month, spoken))
+    for own in month.away.own:
+        calendar.add(own.at, _own_from_afar(month, own))
+    for reply in month.away.auto_replies:
+        calendar.add(reply.at, _auto_reply(month, reply, settings, reply_to))
     moment = start + HOUR
     while moment <= end:
         await calendar.happen_until(moment)
@@ -121,17 +157,23 @@ def _schedule(calendar: Calendar, month: Month, plan: Plan) -> None:
 
         return act
 
+    def unless_away(at: datetime, user: int, action: Callable[[int], Awaitable[None]]) -> None:
+        if month.away.is_away(user, at):
+            month.kept_away += 1
+        else:
+            calendar.add(at, still_open(action))
+
     calendar.add(plan.opens, open_())
     for at, user, stance in plan.positions:
-        calendar.add(at, still_open(_position(company, user, stance)))
+        unless_away(at, user, _position(company, user, stance))
     for argument in plan.arguments:
-        calendar.add(argument.at, still_open(_argument(month, key, argument)))
+        unless_away(argument.at, argument.author, _argument(month, key, argument))
     for at, user in plan.follows:
-        calendar.add(at, still_open(_follow(company, user)))
+        unless_away(at, user, _follow(company, user))
     for decision in (plan.early_decision, plan.late_decision):
         if decision is not None:
             at, decider, accept = decision
-            calendar.add(at, still_open(_decide(month, plan, decider, accept)))
+            unless_away(at, decider, _decide(month, plan, decider, accept))
     if plan.follow_up is not None:
         calendar.add(plan.follow_up.at, _follow_up(calendar, month, plan, plan.follow_up))
 
@@ -230,5 +272,87 @@ def _finish(month: Month, owner: int, follow_up_id: int) -> Action:
             follow_up_id,
             follow_through.FollowUpChanges(status=FollowUpStatus.DONE, note="Done."),
         )
+
+    return act
+
+
+def _record_absence(month: Month, planned: PlannedAbsence) -> Action:
+    async def act() -> None:
+        terms = absences.AbsenceTerms(
+            starts_at=planned.starts,
+            ends_at=planned.ends,
+            note="Away for a while.",
+            delegations=tuple(
+                Delegation(
+                    d.delegate,
+                    d.scope,
+                    unit_id=d.unit,
+                    proposal_id=month.proposal[d.key] if d.key is not None else None,
+                )
+                for d in planned.delegations
+            ),
+        )
+        row = await absences.record_absence(
+            await month.company.viewer(planned.recorder),
+            month.company.id,
+            user_id=planned.user,
+            terms=terms,
+        )
+        month.absence[planned.user] = row.id
+
+    return act
+
+
+def _speak_for(month: Month, spoken: SpokenFor) -> Action:
+    """A delegate or a proxy takes the member's position; a refusal is kept, not raised."""
+
+    async def act() -> None:
+        if spoken.key in month.decided_by_people:
+            month.skipped += 1
+            return
+        try:
+            await debate.take_position(
+                await month.company.viewer(spoken.caster),
+                month.proposal[spoken.key],
+                stance=spoken.stance,
+                reason=f"They would {spoken.stance.value}.",
+                on_behalf_of=spoken.member,
+                note=spoken.note,
+            )
+        except DomainError as refused:
+            month.refusals[spoken] = refused.message
+        else:
+            month.taken_for.append(spoken)
+
+    return act
+
+
+def _own_from_afar(month: Month, own: OwnWhileAway) -> Action:
+    async def act() -> None:
+        if own.key in month.decided_by_people:
+            month.skipped += 1
+            return
+        await _position(month.company, own.member, own.stance)(month.proposal[own.key])
+
+    return act
+
+
+def _auto_reply(
+    month: Month, reply: AutoReply, settings: Settings, reply_to: Mapping[str, str]
+) -> Action:
+    """The member's mailbox answers the latest email actas sent them, out of office."""
+
+    async def act() -> None:
+        member = month.company.members[reply.user]
+        message = EmailMessage()
+        message["From"] = member.email
+        message["To"] = reply_to[member.email]
+        message["Subject"] = "Automatic reply"
+        message["Auto-Submitted"] = "auto-replied"
+        message["Date"] = format_datetime(reply.at)
+        message["Message-ID"] = f"<ooo-{month.company.slug}-{reply.user}@sim.example>"
+        message.set_content(reply.text())
+        outcome = await reply_intake.receive(message.as_bytes(), settings)
+        month.auto_replied[reply] = outcome.outcome.value
 
     return act

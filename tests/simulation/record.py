@@ -10,8 +10,9 @@ from typing import Any
 import orjson
 
 from actas.api.domain.visibility import MemberScope, ProposalAudience
-from actas.api.domain.vocabulary import PositionStance
+from actas.api.domain.vocabulary import AbsenceSource, CastBy, PositionStance
 from actas.api.models import (
+    Absence,
     Decision,
     Delivery,
     DeliveryAttempt,
@@ -38,6 +39,18 @@ class Told:
 
 
 @dataclass(frozen=True)
+class Cast:
+    """One change of a member's position: theirs, or taken for them by ``caster``."""
+
+    at: datetime
+    user: int  # whose position it is
+    stance: PositionStance
+    cast_by: CastBy
+    caster: int | None
+    note: str
+
+
+@dataclass(frozen=True)
 class Happened:
     """One event."""
 
@@ -57,20 +70,22 @@ class Record:
     proposals: dict[int, Proposal]
     decisions: dict[int, Decision]  # by proposal
     participants: dict[int, dict[int, str]]  # proposal → user → role
-    stances: dict[int, list[tuple[datetime, int, PositionStance]]]  # proposal → history
+    stances: dict[int, list[Cast]]  # proposal → history
     deliveries: list[dict[str, Any]]
     attempts: Counter[int]  # delivery → attempts logged
     failed_attempts: int
     follow_ups: dict[int, FollowUp]
     scopes: dict[int, MemberScope]
     audiences: dict[int, ProposalAudience]
+    absences: dict[int, Absence]  # recorded, by user (one each in the month)
+    probable: dict[int, Absence]  # inferred from an automatic reply, by user
     by_event: dict[int, list[Told]] = field(init=False)
 
     def first_spoke(self, proposal: int) -> dict[int, datetime]:
         """When each person first took a position on the proposal."""
         first: dict[int, datetime] = {}
-        for at, user, _ in sorted(self.stances.get(proposal, []), key=lambda h: h[0]):
-            first.setdefault(user, at)
+        for cast in sorted(self.stances.get(proposal, []), key=lambda c: c.at):
+            first.setdefault(cast.user, cast.at)
         return first
 
     def events_of(self, proposal: int, type_: str) -> list[Happened]:
@@ -114,11 +129,12 @@ async def read_record(organisation_id: int) -> Record:
         "proposal_id", "user_id", "role"
     ):
         participants[proposal][user] = role
-    stances: dict[int, list[tuple[datetime, int, PositionStance]]] = {}
-    for proposal, user, stance, at in await PositionChange.filter(**mine).values_list(
-        "proposal_id", "user_id", "stance", "created_at"
-    ):
-        stances.setdefault(proposal, []).append((at, user, PositionStance(stance)))
+    stances: dict[int, list[Cast]] = {}
+    for proposal, user, stance, at, cast_by, caster, note in await PositionChange.filter(
+        **mine
+    ).values_list("proposal_id", "user_id", "stance", "created_at", "cast_by", "caster_id", "note"):
+        cast = Cast(at, user, PositionStance(stance), CastBy(cast_by), caster, note)
+        stances.setdefault(proposal, []).append(cast)
     attempts = await DeliveryAttempt.filter(**mine).values_list("delivery_id", "succeeded")
     return Record(
         events=events,
@@ -143,4 +159,10 @@ async def read_record(organisation_id: int) -> Record:
         follow_ups={f.id: f for f in await FollowUp.filter(**mine)},
         scopes=await organisation_scopes(organisation_id),
         audiences=await proposal_audiences(proposals.values()),
+        absences={
+            a.user_id: a for a in await Absence.filter(**mine, source=AbsenceSource.RECORDED)
+        },
+        probable={
+            a.user_id: a for a in await Absence.filter(**mine, source=AbsenceSource.AUTO_REPLY)
+        },
     )

@@ -8,28 +8,21 @@ two simulated hours delivering over real SMTP and HTTP. Afterwards the checks re
 database recorded (``record.py``) and compare it with what should have happened, worked out
 independently (``oracle.py``).
 
+About one member in ten is away during the month (``away.py``): they are not chased, their
+delegates are; ``test_away_in_the_month.py`` checks the absences themselves.
+
 The database is shared with the rest of the run: the month happens in its own era of the
-injectable clock (``fresh_era``), and every check reads this organisation's rows only.
+injectable clock (``fresh_era``), and every check reads this organisation's rows only. The month
+is lived once for the package (``conftest.py``, ``lived.py``).
 """
 
 from __future__ import annotations
 
-import logging
-import random
-import threading
 from collections import Counter
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from email.parser import BytesHeaderParser
-from email.policy import compat32
-
-import pytest
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from actas.api.domain.events import EventType
 from actas.api.domain.notifications import handle_of
-from actas.api.domain.visibility import can_see_proposal
 from actas.api.domain.vocabulary import (
     DeliveryChannel,
     DeliveryStatus,
@@ -39,101 +32,16 @@ from actas.api.domain.vocabulary import (
     Visibility,
 )
 from actas.api.services.ledger import verify_chains
-from actas.api.settings import Settings
-from tests.api.receivers import RECEIVERS_ALLOWED, Call, MailServer, WebhookReceiver, fresh_era
 from tests.simulation import oracle
-from tests.simulation.company import ESCALATION_HOURS, WEBHOOK_EVENTS, Company, build_company
-from tests.simulation.month import Month, live_month
-from tests.simulation.plan import Plan, plan_month
-from tests.simulation.record import Happened, Record, read_record
+from tests.simulation.company import ESCALATION_HOURS, WEBHOOK_EVENTS
+from tests.simulation.lived import Lived, steps_of
+from tests.simulation.record import Happened
 
-SEED = 20240601
-LENGTH = timedelta(days=32)  # the last deadline falls within 30 days; then two to settle
 E = EventType
-
-
-class Mailbox(MailServer):
-    """The SMTP server, keeping only each message's recipient and Message-ID (parsing thousands
-    of whole messages would make the month a benchmark of Python's email package)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.headers: list[tuple[str, str]] = []
-        self._guard = threading.Lock()
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        assert isinstance(envelope.content, bytes)
-        message = BytesHeaderParser(policy=compat32).parsebytes(envelope.content)
-        with self._guard:
-            self.headers.append((str(message["To"]), str(message["Message-ID"])))
-        return "250 Message accepted for delivery"
-
-
-class ErrorLog(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@dataclass
-class Lived:
-    """The month, once lived, and what it left behind."""
-
-    company: Company
-    month: Month
-    record: Record
-    mails: list[tuple[str, str]]  # (to, Message-ID) as the SMTP server received them
-    calls: list[Call]
-    repeated_calls: Counter[str]
-    errors: list[logging.LogRecord]
-
-    def proposals(self) -> list[tuple[Plan, int]]:
-        return [(plan, self.month.proposal[plan.key]) for plan in self.month.plans]
-
-    def sees(self, user: int, proposal: int) -> bool:
-        scope = self.record.scopes.get(user)
-        return can_see_proposal(user, scope, self.record.audiences[proposal])
-
-
-@pytest.fixture(scope="module")
-async def lived(database: Settings) -> AsyncIterator[Lived]:
-    rng = random.Random(SEED)
-    start = fresh_era()
-    errors = ErrorLog()
-    logging.getLogger("actas").addHandler(errors)
-    try:
-        with Mailbox() as mail:
-            async with WebhookReceiver() as receiver:
-                company, receiver.secret = await build_company(rng, start, receiver.url)
-                month = Month(company, plan_month(rng, company, start))
-                settings = Settings(
-                    database_url=database.database_url,
-                    mail=mail.settings(),
-                    webhook_allow=RECEIVERS_ALLOWED,
-                )
-                await live_month(month, settings, rng, start, start + LENGTH)
-    finally:
-        logging.getLogger("actas").removeHandler(errors)
-    yield Lived(
-        company,
-        month,
-        await read_record(company.id),
-        mail.headers,
-        receiver.calls,
-        receiver.repeats(),
-        errors.records,
-    )
 
 
 def midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def steps_of(record: Record, proposal: int, type_: EventType) -> list[Happened]:
-    return record.events_of(proposal, type_.value)
 
 
 # --- invited ---------------------------------------------------------------------------------
@@ -161,21 +69,22 @@ async def test_every_required_voice_was_invited_once_as_its_proposal_opened(live
 async def test_the_silent_were_reminded_at_the_organisations_steps_and_only_while_silent(
     lived: Lived,
 ) -> None:
-    record, rounds = lived.record, lived.month.rounds
+    record, rounds, away = lived.record, lived.month.rounds, lived.month.away
     reminded = 0
     for plan, proposal in lived.proposals():
         first_spoke = record.first_spoke(proposal)
         taken = steps_of(record, proposal, E.DEADLINE_APPROACHING)
-        # Each reminder went to someone whose position was missing at that moment...
+        # Each reminder went to someone asked for a position missing at that moment: their own,
+        # or, while its voice is away, the one they speak for...
         for step in taken:
+            silent = oracle.silent_at(plan, first_spoke, step.at)
             for user, reason in record.told_of(step.id):
                 if reason == "reminder":
-                    assert user in plan.voices
-                    assert user not in first_spoke or first_spoke[user] > step.at
+                    assert user in oracle.chased(lived.company, plan, away, silent, step.at)
                     reminded += 1
         # ...exactly at the organisation's steps (72 h, 24 h; escalation at 12 h), once each.
         expected = oracle.reminder_steps(
-            lived.company, plan, rounds, first_spoke, record.proposals[proposal].closed_at
+            lived.company, plan, rounds, first_spoke, record.proposals[proposal].closed_at, away
         )
         assert [
             (s.at, tuple(s.payload["remind"]), tuple(s.payload["escalate"])) for s in taken
@@ -188,32 +97,37 @@ async def test_every_escalation_reached_the_right_head_with_the_reminder(lived: 
     escalated = own_head = unseen = passed_on = 0
     for plan, proposal in lived.proposals():
         escalation_point = plan.deadline - timedelta(hours=ESCALATION_HOURS)
+        first_spoke = record.first_spoke(proposal)
         for step in steps_of(record, proposal, E.DEADLINE_APPROACHING):
             remind, escalate = step.payload["remind"], step.payload["escalate"]
+            silent = oracle.silent_at(plan, first_spoke, step.at)  # away or not
             told = record.told_of(step.id)
-            # The silent hear of it at the same moment as their heads (one event, one time).
+            # The chased hear of it at the same moment as the heads (one event, one time).
             assert {(u, "reminder") for u in remind} <= told
             heads_told = {u for u, reason in told if reason == "escalation"}
             # At the escalation point, each head alerted is the escalation head of someone
             # silent: their unit's head, or the head above when the silent person heads the
             # unit (or it has none), or past a head who is silent too, the first head above who
             # is not; before it, no head hears anything...
-            alerted = oracle.alerted_heads(company, remind) if step.at >= escalation_point else {}
+            alerted = oracle.alerted_heads(company, silent) if step.at >= escalation_point else {}
             assert escalate == sorted(alerted)
             # ... and each head hears whom they are alerted about (their email names them).
             assert step.payload["silent_by_head"] == {str(h): us for h, us in alerted.items()}
-            # Only heads who may see the proposal are told (a head outside its audience is not).
-            assert heads_told == {h for h in escalate if lived.sees(h, proposal)}
+            # Only heads who may see the proposal are told (a head outside its audience is not);
+            # one reminded in the same step as someone's delegate hears of it as a reminder
+            # (``test_away_in_the_month``: what that loses).
+            visible = {h for h in escalate if lived.sees(h, proposal)}
+            assert heads_told == visible - set(remind)
             escalated += len(heads_told)
             unseen += len(set(escalate) - heads_told)
             own_head += sum(
                 1
-                for u in remind
+                for u in silent
                 if any(unit.head == u for unit in company.units.values())
                 and company.escalation_head(u) in heads_told
             )
             passed_on += sum(
-                1 for us in alerted.values() for u in us if company.escalation_head(u) in remind
+                1 for us in alerted.values() for u in us if company.escalation_head(u) in silent
             )
     assert escalated > 50 and own_head > 0 and unseen > 0 and passed_on > 0
 
