@@ -33,6 +33,7 @@ from actas.api.pages import texts
 from actas.api.pages.render import page
 from actas.api.pages.site import Site
 from actas.api.services import debate, idempotency
+from actas.api.services.away import away_shown
 from actas.api.services.personal_links import Holder, LinkRefused, Purpose
 from actas.api.services.proposal_page import ProposalPage, proposal_page
 
@@ -122,20 +123,19 @@ async def _page_for(holder: Holder, reference: str) -> tuple[ProposalPage, texts
     shown = await proposal_page(holder, reference)
     if holder.key.subject_id != shown.proposal.id:  # a key opens its own proposal only
         raise NotFound("proposal", reference)
-    voices = _away_shown(shown.electorate, shown.viewer, shown.proposal)
+    voices = await _away_shown(shown.electorate, shown.viewer, shown.proposal)
     return shown, await _named(texts.Away(voices), shown)
 
 
-def _away_shown(
+async def _away_shown(
     electorate: Electorate | None, viewer: Viewer, proposal: Proposal
 ) -> tuple[AwayVoice, ...]:
-    """The away voices this reader is shown, by user id: the one place that chooses, where the
-    domain's rule of who may see a probable voice (an automatic reply) is to be applied. Until
-    it is, a probable voice is shown to nobody: it was read from a mailbox, not said to actas."""
+    """The away voices this reader is shown: a probable one (an automatic reply) only if the
+    domain's rule lets them see it (``away.away_shown``)."""
     if electorate is None:  # closed: nobody is asked for a voice any more
         return ()
-    shown = (voice for voice in electorate.away.values() if not voice.probable)
-    return tuple(sorted(shown, key=lambda voice: voice.user_id))
+    shown = await away_shown(viewer, [proposal], {proposal.id: electorate})
+    return tuple(shown[proposal.id])
 
 
 async def _named(away: texts.Away, shown: ProposalPage) -> texts.Away:

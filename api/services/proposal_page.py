@@ -12,6 +12,7 @@ two more, for the members' scopes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -19,7 +20,7 @@ from functools import partial
 from actas.api import clock
 from actas.api.db import connection, is_postgres
 from actas.api.domain.abilities import ProposalAbilities, Situation, abilities_in
-from actas.api.domain.absences import away_from
+from actas.api.domain.absences import Absence, away_from
 from actas.api.domain.electorate import Electorate, electorate_of, names_its_voters
 from actas.api.domain.errors import NotFound
 from actas.api.domain.permissions import ProposalActor
@@ -29,8 +30,8 @@ from actas.api.domain.threads import depth_first
 from actas.api.domain.units import UnitTree
 from actas.api.domain.visibility import MemberScope, Viewer, audience_of, visible_proposals
 from actas.api.domain.vocabulary import CastBy, Language, ParticipantRole, ProposalState
-from actas.api.models import Proposal
-from actas.api.services.access import member_scopes
+from actas.api.models import Membership, Proposal
+from actas.api.services.access import MEMBERSHIP_COLUMNS, member_scopes
 from actas.api.services.away import absences_at
 from actas.api.services.debates import ArgumentRow, PositionRow, arguments, positions
 from actas.api.services.electorates import electorates_from
@@ -118,6 +119,9 @@ async def proposal_page(holder: Holder, reference: str) -> ProposalPage:
             # may vote on it; who is away is one more read.
             scopes = {**scopes, user_id: member}
             away = await absences_at([proposal.organisation_id], clock.now())
+            scopes |= await _delegates_scopes(
+                proposal.organisation_id, away.get(proposal.organisation_id, ()), scopes, holder
+            )
             lineage = UnitTree.of(holder.units).lineage(proposal.unit_id)
             electorate = electorate_of(
                 audience,
@@ -199,6 +203,23 @@ LEFT JOIN membership m ON m.user_id = pa.user_id AND m.organisation_id = pa.orga
 WHERE pa.proposal_id = {mark}
 ORDER BY pa.id
 """
+
+
+async def _delegates_scopes(
+    organisation_id: int,
+    absences: Iterable[Absence],
+    known: Mapping[int, MemberScope],
+    holder: Holder,
+) -> dict[int, MemberScope]:
+    """The scopes of the delegates of those away whom the page has not read (whether they may
+    vote on it decides whether they may speak for them): one query, only when there are any."""
+    unknown = sorted({d for a in absences for d in a.delegates} - known.keys())
+    if not unknown:
+        return {}
+    rows = await Membership.filter(organisation_id=organisation_id, user_id__in=unknown).values(
+        *MEMBERSHIP_COLUMNS
+    )
+    return {user: scope for (_, user), scope in member_scopes(rows, holder.units).items()}
 
 
 async def _participants(

@@ -15,14 +15,10 @@ import pytest
 from actas.api import clock
 from actas.api.catalogue import texts_for
 from actas.api.domain.absences import AwayVoice, Delegation
-from actas.api.domain.electorate import Electorate
-from actas.api.domain.rules import Voter
-from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import DelegationScope, Language, ParticipantRole
 from actas.api.models import Proposal, User
-from actas.api.pages.proposal import _away_shown
 from actas.api.pages.texts import away_line
-from actas.api.services import absences
+from actas.api.services import absences, inferred_absences, recording
 from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose
 from actas.api.settings import Settings
 from tests.factories import World, build_world, opened
@@ -123,12 +119,6 @@ async def test_a_delegate_away_too_is_skipped_and_the_page_says_so(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/services/proposal_page.py gives the page's Electorate the scopes of the "
-    "participants and the reader only: a delegate who is neither reads as unable to vote "
-    "(services/electorates.py, behind the API's awayVoices, reads the delegates' scopes too)",
-)
 async def test_a_delegate_who_is_no_participant_speaks_for_them_on_every_readers_page(
     database: Settings, era: None
 ) -> None:
@@ -217,14 +207,21 @@ def test_a_probable_absence_reads_as_an_automatic_reply_with_its_day_or_none() -
     )
 
 
-def test_a_probable_voice_is_kept_from_a_reader_who_is_no_one_allowed_to_see_it() -> None:
-    # Who may see one is the domain's rule (the person, their heads, the author, admins): a
-    # plain member is none of them. The page's one hook, _away_shown, is where it applies.
-    voters = tuple(Voter(user, 1, ParticipantRole.REQUIRED) for user in (1, 2))
-    recorded = AwayVoice(1, UNTIL, delegate_id=2)
-    probable = AwayVoice(2, UNTIL, None, probable=True)
-    electorate = Electorate(voters, away={1: recorded, 2: probable})
-    member = Viewer(user_id=3, memberships={})
+async def test_a_probable_voice_is_shown_to_her_head_and_kept_from_a_plain_member(
+    database: Settings, era: None
+) -> None:
+    # Who may see one is the domain's rule (the person, their heads, the author, admins).
+    world = await build_world()
+    proposal = await two_voices(world)
+    async with recording.change(world.organisation.id, None) as work:
+        await inferred_absences.infer_from_auto_reply(work, world.id("ana"), "Out of office.")
 
-    assert _away_shown(electorate, member, Proposal(author_id=4)) == (recorded,)
-    assert _away_shown(None, member, Proposal(author_id=4)) == ()  # closed: nobody is asked
+    async with browser(page_settings(database)) as client:
+        by_head = await client.get(link(world, "mara", proposal))  # heads marketing, above her
+        by_member = await client.get(link(world, "teo", proposal))
+
+    assert away_section(by_head.text) == [
+        "Ana — probablemente ausente (respuesta automática, sin fecha de vuelta); "
+        "nadie habla en su nombre."
+    ]
+    assert away_section(by_member.text) == []
