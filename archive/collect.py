@@ -18,6 +18,7 @@ from typing import Any
 from actas.api.domain.events import EventType
 from actas.api.domain.payloads import Payload
 from actas.api.domain.payloads import read as read_payload
+from actas.api.domain.redaction import ABSENCE_EVENTS
 from actas.api.domain.references import format_reference
 from actas.api.domain.vocabulary import LinkKind, ProposalState
 from actas.api.models import (
@@ -59,11 +60,15 @@ PAYLOAD_TYPES = {
 # (two reminders and an escalation per deadline, before and after a due date), and what they
 # chased shows on the page anyway: the positions, each follow-up's due date and status, the
 # outcome review or that it is still due. A deadline that passed without a decision stays: it
-# is part of how the decision came about.
+# is part of how the decision came about. Absences and what they set off go too (a delegate
+# asked in a member's place, a voice away told to their head, probably away or not): who was
+# away until when is the members' business (``redaction.ABSENCE_EVENTS``); a position their
+# delegate took shows as such.
 LEFT_OUT = [
     EventType.DEADLINE_APPROACHING,
     EventType.FOLLOW_UP_DUE,
     EventType.OUTCOME_REVIEW_DUE,
+    *sorted(ABSENCE_EVENTS),
 ]
 
 
@@ -181,6 +186,7 @@ class _BatchReader:
             + [d.decided_by_id for d in decisions.values() if d.decided_by_id]
             + [v.author_id for vs in versions.values() for v in vs]
             + [p.user_id for ps in participants.values() for p in ps]
+            + [p.caster_id for ps in positions.values() for p in ps if p.caster_id]
             + [f.owner_id for fs in follow_ups.values() for f in fs]
             + [r.reviewed_by_id for r in reviews.values()]
             + [e["actor_id"] for es in events.values() for e in es if e["actor_id"]]

@@ -60,11 +60,18 @@ class Argument:
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """A person's current position: their own, or cast for them by their delegate while they
+    were away or by a proxy (an admin or decider recording what they said, where: the note,
+    which is part of the record)."""
+
     person: str
     stance: str  # vocabulary.PositionStance
     reason: str  # plain text
     proposal_version: int
     updated_at: datetime
+    cast_by: str = "member"  # vocabulary.CastBy
+    caster: str | None = None  # who cast it, when not the person
+    note: str = ""  # a proxy's: where and when the person said it (plain text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,9 @@ from actas.archive.output import replaced_atomically
 from actas.archive.sources import DatabaseSource
 
 FORMAT = "actas-archive-export"
-VERSION = 1  # bump when a reader of the old version would misread the new one
+# Bump when a reader of the old version would misread the new one. 2: who cast each position
+# (a reader of 1 would show a delegate's or a proxy's as the member's own).
+VERSION = 2
 LINE = orjson.OPT_UTC_Z  # compact: one decision per line
 
 
@@ -41,7 +43,7 @@ LINE = orjson.OPT_UTC_Z  # compact: one decision per line
 @dataclass(frozen=True, slots=True)
 class ExportFile:
     format: Literal["actas-archive-export"]
-    version: Literal[1]
+    version: Literal[2]
     audience: Audience
     organisations: tuple[data.Organisation, ...]
     decisions: tuple[data.Decision, ...]  # by organisation, then number

@@ -37,7 +37,7 @@ class ExportFileError(ArchiveError):
 @dataclass(frozen=True, slots=True)
 class Header:
     format: Literal["actas-archive-export"]
-    version: Literal[1]
+    version: Literal[2]
     audience: Audience
     organisations: tuple[data.Organisation, ...]
 

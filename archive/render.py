@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -145,6 +145,7 @@ class Renderer:
         self.env.filters["reason"] = lambda v: self.texts.render(Message.from_data(v))
         self.env.filters["iso"] = lambda v: v.isoformat().replace("+00:00", "Z")
         self.env.filters["event"] = self.event_text
+        self.env.filters["cast"] = self.cast_text
         self.env.globals.update(
             t=self.texts,
             language=language,
@@ -168,7 +169,8 @@ class Renderer:
         if detail.get("role"):
             detail["role"] = t[f"archive.role.{detail['role']}"]  # words that fit anyone
         if event.type == "position.taken" and detail.get("person"):
-            key += ".for"  # cast by a delegate or a proxy for the person named
+            # Cast for the person named: by their delegate, or recorded by a proxy with a note.
+            key += ".proxy" if detail.get("cast_by") == "proxy" else ".for"
         if detail.get("status"):
             detail["status"] = t[f"follow_up.{detail['status']}"]
         if detail.get("verdict"):
@@ -184,6 +186,14 @@ class Renderer:
         if key not in t:
             return t.gettext("event.other", type=event.type)
         return t.fill(t[key], filled)
+
+    def cast_text(self, position: Cast, member: str) -> str:
+        """Who cast a position for ``member`` ("by Diego, for Lucía"; a proxy's with its note),
+        or nothing for the member's own."""
+        if position.cast_by == "member" or position.caster is None:
+            return ""
+        key = "position.cast.proxy" if position.cast_by == "proxy" else "position.cast.delegate"
+        return self.texts.gettext(key, caster=position.caster, member=member, note=position.note)
 
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(**context)
@@ -350,15 +360,48 @@ def markdown_text(text: str, special: str = MARKDOWN_SPECIAL) -> str:
     return "".join("\\" + c if c in special else c for c in str(text))
 
 
-def earlier_positions(decision: data.Decision) -> dict[str, list[tuple[str, datetime]]]:
+class Cast(Protocol):
+    """How a position was cast (``data.Position``, ``Earlier``)."""
+
+    @property
+    def cast_by(self) -> str: ...  # vocabulary.CastBy
+    @property
+    def caster(self) -> str | None: ...
+    @property
+    def note(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A position a person took before their last one, as the timeline recorded it."""
+
+    stance: str
+    at: datetime
+    cast_by: str = "member"
+    caster: str | None = None  # who cast it for them
+    note: str = ""
+
+
+def earlier_positions(decision: data.Decision) -> dict[str, list[Earlier]]:
     """Each person's positions before their last one, oldest first, from the timeline: a block
     later lifted is part of why a decision went as it did. A position cast for someone (by a
-    delegate or a proxy) is theirs."""
-    taken: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+    delegate or a proxy, its actor) is theirs, and says by whom."""
+    taken: dict[str, list[Earlier]] = defaultdict(list)
     for event in decision.events:
-        person = event.detail.get("person") or event.actor
-        if event.type == "position.taken" and person and event.detail.get("stance"):
-            taken[person].append((event.detail["stance"], event.at))
+        detail = event.detail
+        person = detail.get("person") or event.actor
+        if event.type != "position.taken" or not person or not detail.get("stance"):
+            continue
+        cast_for_them = bool(detail.get("person"))
+        taken[person].append(
+            Earlier(
+                detail["stance"],
+                event.at,
+                cast_by=detail.get("cast_by", "delegate") if cast_for_them else "member",
+                caster=event.actor if cast_for_them else None,
+                note=detail.get("note", ""),
+            )
+        )
     return {person: stances[:-1] for person, stances in taken.items() if len(stances) > 1}
 
 

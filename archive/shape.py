@@ -4,6 +4,9 @@ Arguments are numbered within their proposal in the order they were made and put
 order (each reply after what it answers); the frozen tally becomes plain figures; follow-ups and
 the outcome review name their people; events become facts for one sentence each, with people by
 name and arguments by their number on the page (an update of a follow-up by what it changed).
+A position cast for someone names both: the member whose position it is and who cast it (their
+delegate, or a proxy with the note saying where the member said it, which is part of the record;
+an absence's own note never reaches here).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from actas.api.domain.redaction import redacted
 from actas.api.domain.references import format_reference
 from actas.api.domain.rules import Tally as DomainTally
 from actas.api.domain.threads import depth_first
-from actas.api.domain.vocabulary import FollowUpStatus, OutcomeVerdict, ProposalState
+from actas.api.domain.vocabulary import CastBy, FollowUpStatus, OutcomeVerdict, ProposalState
 from actas.api.models import (
     Decision,
     FollowUp,
@@ -146,16 +149,7 @@ def decision(context: Context, rows: Rows) -> data.Decision:
             )
             for row, depth in thread
         ),
-        positions=tuple(
-            data.Position(
-                person=row.user.name,
-                stance=row.stance.value,
-                reason=row.reason,
-                proposal_version=row.proposal_version,
-                updated_at=utc(row.updated_at),
-            )
-            for row in rows.positions
-        ),
+        positions=tuple(position(names, row) for row in rows.positions),
         links=tuple(rows.links),
         follow_ups=tuple(
             data.FollowUp(
@@ -169,6 +163,22 @@ def decision(context: Context, rows: Rows) -> data.Decision:
         ),
         outcome_review=outcome_review(names, rows.review) if rows.review else None,
         events=tuple(timeline(context, rows.events, numbers, {li.reference for li in rows.links})),
+    )
+
+
+def position(names: Mapping[int, str], row: debates.PositionRow) -> data.Position:
+    """A current position, with who cast it when not the person (and a proxy's note)."""
+    return data.Position(
+        person=row.user.name,
+        stance=row.stance.value,
+        reason=row.reason,
+        proposal_version=row.proposal_version,
+        updated_at=utc(row.updated_at),
+        cast_by=row.cast_by.value,
+        caster=names[row.caster_id] if row.caster_id else None,
+        # A proxy's note is where the member said it: the record of their position. A
+        # delegate's optional note is his own word, not the member's: left out, as in the timeline.
+        note=row.note if row.cast_by is CastBy.PROXY else "",
     )
 
 
@@ -190,6 +200,7 @@ def people(rows: Rows) -> frozenset[int]:
     found.update(p.user_id for p in rows.participants)
     found.update(a.author_id for a in rows.arguments)
     found.update(p.user_id for p in rows.positions)
+    found.update(p.caster_id for p in rows.positions if p.caster_id)
     found.update(f.owner_id for f in rows.follow_ups)
     found.update([rows.review.reviewed_by_id] if rows.review else [])
     for event in rows.events:
@@ -238,9 +249,7 @@ def timeline(
         elif isinstance(payload, ParticipantRemoved):
             detail = {"person": names.get(payload.user)}
         elif isinstance(payload, PositionTaken):
-            detail = {"stance": payload.stance.value}
-            if payload.member is not None:  # cast for them by a delegate or a proxy
-                detail["person"] = names.get(payload.member)
+            detail = position_taken(names, payload)
         elif isinstance(payload, ProposalPublishable):
             detail = {"publishable": payload.publishable}
         elif isinstance(payload, FollowUpUpdated):
@@ -276,6 +285,18 @@ def timeline(
             )
         )
     return found
+
+
+def position_taken(names: Mapping[int, str], payload: PositionTaken) -> dict[str, Any]:
+    """A position taken: its stance, and when the actor cast it for someone else, for whom and
+    how (as their delegate, or as a proxy with the note saying where they said it)."""
+    detail: dict[str, Any] = {"stance": payload.stance.value}
+    if payload.member is not None:
+        detail["person"] = names.get(payload.member)
+        detail["cast_by"] = (payload.cast_by or CastBy.DELEGATE).value
+        if payload.cast_by is CastBy.PROXY:
+            detail["note"] = payload.note or ""
+    return detail
 
 
 def follow_up_changes(before: FollowUpUpdated | None, after: FollowUpUpdated) -> list[str]:

@@ -144,6 +144,19 @@ def decision() -> data.Decision:
         positions=(
             data.Position("Lucía Ferrer", "agree", "", 2, at(30)),
             data.Position("Raúl Ortega", "disagree", "Las tiendas <pierden>.", 2, at(31)),
+            data.Position(
+                "Diego Navarro", "agree", "Con rebajas fuera", 2, at(33), "delegate", "Marta Sáez"
+            ),
+            data.Position(
+                "Ana Ruiz",
+                "agree",
+                "",
+                2,
+                at(34),
+                "proxy",
+                "Lucía Ferrer",
+                "Lo dijo en el comité <del 9>",
+            ),
         ),
         links=(
             data.Link("supersedes", "BRISA-7", "Bizum solo en tienda", "rejected", True),
@@ -179,6 +192,29 @@ def decision() -> data.Decision:
                 {"person": "Raúl Ortega", "role": "consulted"},
             ),
             data.Event(at(30), "position.taken", "Lucía Ferrer", {"stance": "agree"}),
+            data.Event(
+                at(32),
+                "position.taken",
+                "Marta Sáez",
+                {"stance": "block", "person": "Diego Navarro", "cast_by": "delegate"},
+            ),
+            data.Event(
+                at(33),
+                "position.taken",
+                "Marta Sáez",
+                {"stance": "agree", "person": "Diego Navarro", "cast_by": "delegate"},
+            ),
+            data.Event(
+                at(34),
+                "position.taken",
+                "Lucía Ferrer",
+                {
+                    "stance": "agree",
+                    "person": "Ana Ruiz",
+                    "cast_by": "proxy",
+                    "note": "Lo dijo en el comité <del 9>",
+                },
+            ),
             data.Event(at(200), "proposal.deadline_passed", None),
             data.Event(at(216), "proposal.accepted", "Lucía Ferrer"),
             data.Event(at(217), "proposal.publishable", "Lucía Ferrer", {"publishable": True}),
