@@ -21,7 +21,7 @@ Everything that asks (the tally, reminders and escalation, the deadline step, di
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from actas.api.domain.absences import AwayVoice
@@ -112,6 +112,11 @@ class Electorate:
                 field="note",
             )
         return CastBy.PROXY
+
+    def asked_for(self, voices: Iterable[int]) -> tuple[int, ...]:
+        """Who is asked for ``voices``: each voter, or while they are away their delegate
+        (nobody, for one nobody can speak for)."""
+        return tuple(sorted({a for v in voices if (a := self._delegate_of(v)) is not None}))
 
     def _delegate_of(self, voice: int) -> int | None:
         """Who is asked for ``voice``: the voter, or while they are away their delegate."""

@@ -290,7 +290,7 @@ async def act_on_deadlines(now: datetime, report: ScheduleReport) -> None:
             announce = _announcing(
                 payloads.deadline_passed(
                     reason=texts_for(proposal.organisation.language).render(tally.reason),
-                    remind=stalled,
+                    remind=list(electorate.asked_for(stalled)),  # not the away: their delegates
                     silent_by_head=hierarchy.escalations(proposal.organisation_id, stalled),
                     author=proposal.author_id,
                 ),

@@ -179,11 +179,16 @@ async def test_at_the_deadline_the_rule_decided_or_the_proposal_was_escalated(
             | (set(plan.deciders) if plan.rule is RuleKind.DECIDER else set())
         )
         heads = oracle.heads_told(company, stalled)
+        # The away are not reminded: their delegates are, in their place.
+        reminded = oracle.chased(company, plan, lived.month.away, stalled, at)
         assert (step.at, step.actor) == (at, None)
-        assert (step.payload["remind"], step.payload["escalate"]) == (stalled, list(heads))
-        expected = {(u, "reminder") for u in stalled}
-        expected |= {(h, "escalation") for h in heads if lived.sees(h, proposal)}
-        if plan.author not in stalled and plan.author not in heads:
+        assert (step.payload["remind"], step.payload["escalate"]) == (reminded, list(heads))
+        expected = {(u, "reminder") for u in reminded}
+        # One notification a person: a head reminded too (as a delegate) hears "reminder".
+        expected |= {
+            (h, "escalation") for h in heads if lived.sees(h, proposal) and h not in reminded
+        }
+        if plan.author not in reminded and plan.author not in heads:
             expected.add((plan.author, "participant"))
         assert record.told_of(step.id) == expected
         assert decision is None or (

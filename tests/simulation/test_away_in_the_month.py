@@ -153,11 +153,6 @@ async def test_nobody_away_was_reminded_before_a_deadline(lived: Lived) -> None:
     assert absent_silent["recorded"] > 20 and absent_silent["probably"] > 0, absent_silent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="actas: proposal.deadline_passed reminds every stalled voice, away or not "
-    "(schedule.act_on_deadlines: remind = silent | deciders, not Electorate.to_remind)",
-)
 async def test_nobody_away_was_reminded_as_a_deadline_passed(lived: Lived) -> None:
     wrong, absent_silent = away_reminded(lived, E.DEADLINE_PASSED)
     assert wrong == []
