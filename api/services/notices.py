@@ -410,8 +410,12 @@ def _absence_said(payload: Payload, reason: Reason, batch: _Batch, language: str
 
 
 def _silent_named_to(notification: Notification, payload: Payload) -> list[int]:
-    """Whom a head is alerted about: the silent people of their unit the step names for them."""
-    if notification.reason != Reason.ESCALATION or not isinstance(payload, Reminding):
+    """Whom a head is alerted about: the silent people of their unit the step names for them
+    (also when the same step reminds them, as someone's delegate or for their own voice: one
+    notification a person, reason reminder, still names them)."""
+    if notification.reason not in (Reason.ESCALATION, Reason.REMINDER):
+        return []
+    if not isinstance(payload, Reminding):
         return []
     return payload.silent_named_to(notification.user_id)
 

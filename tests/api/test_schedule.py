@@ -313,6 +313,49 @@ async def test_someone_away_is_not_reminded_and_their_delegate_is_in_their_place
     ]
 
 
+async def test_a_head_reminded_as_a_delegate_in_the_same_step_still_hears_who_is_silent(
+    database: Settings, mail: MailServer
+) -> None:
+    era = fresh_era()
+    world = await world_in(era)
+    deadline = era + 10 * DAY
+    await debate_until(
+        world, era, deadline, participants={"teo": DECIDER, "ana": REQUIRED, "ext": REQUIRED}
+    )
+    with clock.frozen_at(era + 2 * HOUR):  # Ext away; Mara, Ana's head, speaks for him
+        await absences.record_absence(
+            await world.viewer("ext"),
+            world.organisation.id,
+            user_id=world.id("ext"),
+            terms=absences.AbsenceTerms(
+                ends_at=deadline + DAY,
+                delegations=(Delegation(world.id("mara"), DelegationScope.ORGANISATION),),
+            ),
+        )
+    await speak(
+        world,
+        "teo",
+        await Proposal.get(organisation_id=world.organisation.id),
+        era + 3 * HOUR,
+        PositionStance.AGREE,
+    )
+    settings = Settings(database_url=database.database_url, mail=mail.settings())
+    with clock.frozen_at(era + 3 * HOUR):
+        await deliver_due(settings)  # what setting the world up queued
+    mail.clear()
+    start = await world.last_seq()
+
+    assert await tick(deadline - 24 * HOUR) == {"escalation": 1}
+    with clock.frozen_at(deadline - 24 * HOUR):
+        await deliver_due(settings)
+
+    told = await told_since(world, start)
+    assert (E.DEADLINE_APPROACHING, "mara", "reminder") in told
+    [to_mara] = mail.to(world.users["mara"].email)  # one email: asked for Ext, told of both
+    assert "Sin posición todavía: Ana y Ext." in to_mara.text
+    assert "Hablará en nombre de Ext" in to_mara.text
+
+
 async def test_nobody_who_has_spoken_is_reminded(database: Settings) -> None:
     era = fresh_era()
     world = await world_in(era)
