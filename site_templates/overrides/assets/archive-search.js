@@ -3,6 +3,9 @@
 // Pagefind's ready-made UI was 134 KB of the 400 KB a first search fetched (uncompressed).
 // User text reaches the page as text only: titles through textContent, excerpts rebuilt from
 // their text and <mark> elements.
+// Filters (outcome, unit, tag, year: search_document.html.j2) are Pagefind's own, kept in files
+// of their own that only pagefind.filters() or a filtered search fetches: a first query fetches
+// none of them, and the filters panel loads them when the reader first opens it.
 (async function () {
   const PAGE = 5; // results drawn at a time (each fetches its fragment, ~3.4 KB)
   const SUB_RESULTS = 3; // the arguments or sections of a result where the words are most
@@ -14,6 +17,14 @@
   const list = box.querySelector(".actas-search__results");
   const more = box.querySelector(".actas-search__more");
   const root = new URL(box.dataset.root, window.location.href);
+  const toggle = box.querySelector(".actas-search__filters-toggle");
+  const panel = document.getElementById("actas-filters");
+  const chips = box.querySelector(".actas-search__chips");
+  const GROUPS = ["outcome", "unit", "tag", "year"];
+  const chosen = Object.fromEntries(GROUPS.map((group) => [group, new Set()]));
+  const choices = []; // each value's checkbox and count, once the filters are loaded
+  let totals = null; // pagefind.filters(): every value's count in the whole archive
+  let loading = null;
 
   const response = await fetch(new URL("pagefind/shards.json", root));
   const shards = response.ok ? await response.json() : [];
@@ -27,21 +38,63 @@
   // In the page's own thread: a worker would fetch a second copy of Pagefind (12 KB).
   await pagefind.options({ baseUrl: root.pathname, noWorker: true, excerptLength: EXCERPT });
   for (const name of shards.slice(1)) await pagefind.mergeIndex(bundle(name));
+  toggle.hidden = false;
 
   let results = [];
   let shown = 0;
   let latest = 0;
 
+  // The words, within the chosen filters; without words, every decision the filters choose.
   async function search(term) {
     const id = ++latest;
-    const found = term.trim() ? await pagefind.search(term) : null;
+    list.setAttribute("aria-busy", "true"); // until this search's results are drawn
+    const words = term.trim() ? term : null;
+    const found = await run(words);
+    const counts = totals ? await countsFor(words, found) : null;
     if (id !== latest) return; // a later search overtook this one
     results = found ? found.results : [];
     shown = 0;
     list.replaceChildren();
-    const said = [box.dataset.none, box.dataset.countOne][results.length] ?? box.dataset.count;
-    status.textContent = term.trim() ? said.replace("{n}", results.length).replace("{q}", term) : "";
+    status.textContent = found ? said(term, results.length) : "";
+    if (counts) showCounts(counts);
     await draw(id);
+  }
+
+  // Nothing to search without words or filters.
+  async function run(words) {
+    const filters = chosenFilters();
+    const filtered = Object.keys(filters).length > 0;
+    return words || filtered ? pagefind.search(words, { filters }) : null;
+  }
+
+  function said(term, n) {
+    const data = box.dataset;
+    const [none, one, many] = term.trim()
+      ? [data.none, data.countOne, data.count]
+      : [data.filteredNone, data.filteredOne, data.filtered];
+    return ([none, one][n] ?? many).replace("{n}", n).replace("{q}", term);
+  }
+
+  // AND across groups, OR within one: {outcome: {any: [...]}, year: {any: [...]}}.
+  function chosenFilters(except) {
+    const filters = {};
+    for (const group of GROUPS) {
+      if (group !== except && chosen[group].size) filters[group] = { any: [...chosen[group]] };
+    }
+    return filters;
+  }
+
+  // How many results each value would give: a group's counts under the other groups' choices
+  // (within a group values add up), from searches that fetch nothing once the filters are in.
+  async function countsFor(words, found) {
+    const counts = {};
+    for (const group of GROUPS) {
+      const others = chosenFilters(group);
+      if (found && !chosen[group].size) counts[group] = found.filters[group];
+      else if (!words && !Object.keys(others).length) counts[group] = totals[group];
+      else counts[group] = (await pagefind.search(words, { filters: others })).filters[group];
+    }
+    return counts;
   }
 
   async function draw(id) {
@@ -50,6 +103,7 @@
     const found = await Promise.all(page.map((result) => result.data()));
     if (id !== latest) return;
     for (const data of found) list.append(item(data));
+    list.removeAttribute("aria-busy");
     more.hidden = shown >= results.length;
   }
 
@@ -162,6 +216,115 @@
     }
     return p;
   }
+
+  // The filters panel: loaded when first opened, a group of checkboxes per filter.
+  async function openFilters(open) {
+    toggle.setAttribute("aria-expanded", String(open));
+    panel.hidden = !open;
+    if (open && !totals) await (loading ??= loadFilters());
+  }
+
+  async function loadFilters() {
+    panel.setAttribute("aria-busy", "true");
+    panel.textContent = box.dataset.loading;
+    const loaded = await pagefind.filters();
+    const groups = GROUPS.filter((group) => Object.keys(loaded[group] || {}).length);
+    panel.replaceChildren(...groups.map((group) => fieldset(group, loaded[group])));
+    totals = loaded;
+    // Counts for the words already searched, leaving the results drawn as they are.
+    const words = input.value.trim() ? input.value : null;
+    showCounts(await countsFor(words, await run(words)));
+    panel.removeAttribute("aria-busy");
+  }
+
+  function fieldset(group, values) {
+    const set = document.createElement("fieldset");
+    set.className = "actas-filters__group";
+    const legend = document.createElement("legend");
+    legend.textContent = box.dataset["group" + group[0].toUpperCase() + group.slice(1)];
+    const column = document.createElement("div");
+    column.className = "actas-filters__values";
+    set.append(legend, column);
+    for (const value of ordered(group, values)) {
+      const label = document.createElement("label");
+      const checkbox = document.createElement("input");
+      checkbox.type = "checkbox";
+      checkbox.checked = chosen[group].has(value);
+      checkbox.addEventListener("change", () => choose(group, value, checkbox.checked));
+      const count = document.createElement("span");
+      count.className = "actas-filters__count";
+      label.append(checkbox, " " + value + " ", count);
+      column.append(label);
+      choices.push({ group, value, label, checkbox, count });
+    }
+    return set;
+  }
+
+  // Years newest first; other values by how many decisions have them, then by name.
+  function ordered(group, values) {
+    const names = Object.keys(values);
+    if (group === "year") return names.sort((a, b) => b.localeCompare(a));
+    return names.sort((a, b) => values[b] - values[a] || a.localeCompare(b));
+  }
+
+  // A value no result has is left out, unless chosen or where the keyboard is.
+  function showCounts(counts) {
+    for (const choice of choices) {
+      const n = (counts[choice.group] || {})[choice.value] || 0;
+      choice.count.textContent = n;
+      const kept = n > 0 || choice.checkbox.checked || document.activeElement === choice.checkbox;
+      choice.label.hidden = !kept;
+    }
+    for (const set of panel.querySelectorAll("fieldset")) {
+      set.hidden = !set.querySelector("label:not([hidden])");
+    }
+  }
+
+  function choose(group, value, on) {
+    if (on) chosen[group].add(value);
+    else chosen[group].delete(value);
+    for (const choice of choices) {
+      if (choice.group === group && choice.value === value) choice.checkbox.checked = on;
+    }
+    drawChips();
+    search(input.value);
+  }
+
+  // Each chosen filter as a chip that removes it; the keyboard then goes to the next chip.
+  function drawChips() {
+    const items = [];
+    for (const group of GROUPS) {
+      for (const value of chosen[group]) items.push(chip(group, value));
+    }
+    chips.replaceChildren(...items);
+    chips.hidden = !items.length;
+  }
+
+  function chip(group, value) {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "actas-chip";
+    button.textContent = value;
+    button.setAttribute("aria-label", box.dataset.remove.replace("{value}", value));
+    button.addEventListener("click", () => {
+      const at = [...chips.children].indexOf(li);
+      choose(group, value, false);
+      const next = chips.children[Math.min(at, chips.children.length - 1)];
+      (next ? next.querySelector("button") : toggle).focus();
+    });
+    li.append(button);
+    return li;
+  }
+
+  toggle.addEventListener("click", () => {
+    openFilters(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  panel.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    openFilters(false);
+    toggle.focus();
+  });
 
   let timer;
   input.addEventListener("input", () => {
