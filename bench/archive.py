@@ -6,7 +6,8 @@ events on the hash chain) in a scratch SQLite database, then measures:
 - the full build: time, peak memory of the whole process tree (sampled), output size, bytes per
   decision page, search index size;
 - the first search: what Chromium fetches for a first query on the search page (all requests,
-  and those of the search itself), raw and gzip-compressed;
+  and those of the search itself), raw and gzip-compressed; then, in another page, the same
+  search and what opening its filters adds (``archive_search_bytes.py``);
 - republishing after one decision changes (an admin marks it publishable: its timeline grows);
 - building without the database: ``actas export`` of every decision (time, peak memory, file
   size), then a full build from that file into a new folder (time, peak memory), checked to
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from archive_search_bytes import search_bytes
 
 from actas.api import db
 from actas.api.demo import data as demo_data
@@ -356,6 +358,7 @@ async def main(n: int) -> None:
         word = WORDS[len(WORDS) // 3]
         search = await asyncio.to_thread(first_search, site, word)
         print(f"first search for {word!r}: {search}")
+        print(f"then its filters opened: {await asyncio.to_thread(search_bytes, site, word)}")
     finally:
         await db.close_database()
         shutil.rmtree(work, ignore_errors=True)
