@@ -70,6 +70,7 @@ class Reply:
     position: PositionStance | None
     reason: str
     subject: str = ""  # an automatic reply's may give the return date
+    out_of_office: bool = False  # a vacation responder's, not a receipt's nor a list's
 
 
 def read_reply(raw: bytes, *, reply_domain: str) -> Reply:
@@ -87,6 +88,7 @@ def read_reply(raw: bytes, *, reply_domain: str) -> Reply:
         position=position,
         reason=reason,
         subject=str(message.get("Subject", ""))[:500],
+        out_of_office=_out_of_office(message),
     )
 
 
@@ -188,6 +190,24 @@ def _why_automatic(message: Message) -> str | None:
             if _is_sign(name, value):
                 return f"{name}: {value.strip()}"
     return None
+
+
+def _out_of_office(message: Message) -> bool:
+    """Whether a person's mailbox answered for them (vacation responders: RFC 3834's
+    auto-replied, X-Autoreply, an "Automatic reply:" subject), not a read receipt or delivery
+    report, a list, or any other robot: only that says its owner is away."""
+    if message.get_content_type() == "multipart/report":
+        return False
+    replied = any(
+        value.strip().lower().startswith("auto-replied")
+        for value in _header_values(message, "Auto-Submitted")
+    )
+    flagged = any(
+        _is_sign(name, value)
+        for name in ("X-Autoreply", "X-Autorespond", "Subject")
+        for value in _header_values(message, name)
+    )
+    return replied or flagged
 
 
 def _is_sign(name: str, value: str) -> bool:

@@ -80,6 +80,7 @@ async def change_absence(viewer: Viewer, absence_id: int, terms: AbsenceTerms) -
         note = _checked(viewer, row.user_id, starts_at, terms, now=work.at)
         await _check_delegations(viewer, row.organisation_id, terms.delegations)
         before = (row.starts_at, row.ends_at, await _delegations_of(row.id))
+        probable = row.source == AbsenceSource.AUTO_REPLY
         # Changed, an absence read from an automatic reply is one somebody recorded.
         row.update_from_dict(
             {
@@ -94,7 +95,9 @@ async def change_absence(viewer: Viewer, absence_id: int, terms: AbsenceTerms) -
         await row.save()
         await DelegationRow.filter(absence_id=row.id).delete()
         await _write_delegations(row, terms.delegations)
-        work.record(payloads.AbsenceChanged(*_terms(row, terms.delegations)))
+        # A probable one was never announced to the members: changed, it is recorded now.
+        changed = payloads.AbsenceRecorded if probable else payloads.AbsenceChanged
+        work.record(changed(*_terms(row, terms.delegations)))
         if before != (starts_at, terms.ends_at, set(terms.delegations)):
             await alert_on_absence(work, row.user_id, starts_at)  # a new note alone tells nobody
     return row
@@ -111,6 +114,8 @@ async def end_absence(viewer: Viewer, absence_id: int) -> AbsenceRow:
             return row
         row.update_from_dict({"ends_at": max(work.at, row.starts_at), "updated_at": work.at})
         await row.save()
+        if row.source == AbsenceSource.AUTO_REPLY:
+            return row  # never announced to the members: its end is no news to them either
         work.record(
             payloads.absence_ended(
                 absence=row.id, user=row.user_id, ended_at=canonical_time(row.ends_at)

@@ -18,11 +18,13 @@ from actas.api.services.away_alerts import alert_on_absence
 from actas.api.services.recording import Change
 
 
-async def infer_from_auto_reply(work: Change, user_id: int, text: str) -> None:
+async def infer_from_auto_reply(
+    work: Change, user_id: int, text: str, *, subject: str = ""
+) -> None:
     """``user_id``'s mailbox answered automatically with ``text``: they are probably away,
     unless a recorded absence already says so. A later reply may date it, or push its end
     further; only the first one alerts."""
-    span = inferred_span(text, work.at)
+    span = inferred_span(text, work.at, subject=subject)
     covering = await Absence.filter(
         organisation_id=work.organisation_id,
         user_id=user_id,

@@ -168,8 +168,8 @@ async def _refuse(
             await _record(stored_id, outcome, user_id)
             if outcome.owner_told and address is not None and owner is not None:
                 answered = await _queue_short_reply(outcome, reply, address, detail)
-            if outcome == IntakeOutcome.AUTO_REPLY and user_id is not None:
-                await infer_from_auto_reply(work, user_id, f"{reply.subject}\n{reply.text}")
+            if reply.out_of_office and user_id is not None:
+                await infer_from_auto_reply(work, user_id, reply.text, subject=reply.subject)
     except _Duplicate:
         return Outcome(IntakeOutcome.DUPLICATE, reply.message_id)
     return Outcome(

@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from actas.api.domain import absences as domain
+from actas.api.domain.vocabulary import AbsenceSource
 from actas.api.models import Absence, Delegation
 from actas.api.services import absences
 from actas.schema.context import Info
@@ -115,5 +116,7 @@ async def _absence(row: Absence) -> AbsenceNode:
         ),
         row.note,
         row.id,
+        probable=row.source == AbsenceSource.AUTO_REPLY,
+        until_stated=row.until_stated,
     )
     return AbsenceNode.of(absence, row.organisation_id)

@@ -12,6 +12,7 @@ import pytest
 from actas.api import clock
 from actas.api.domain.absences import Delegation
 from actas.api.domain.events import EventType
+from actas.api.domain.inbound import IntakeOutcome
 from actas.api.domain.inferred_absences import UNDATED_DAYS, inferred_span, stated_return
 from actas.api.domain.vocabulary import (
     AbsenceSource,
@@ -21,7 +22,12 @@ from actas.api.domain.vocabulary import (
 )
 from actas.api.models import Absence, Notification, Proposal
 from actas.api.services import debate
-from actas.api.services.absences import AbsenceTerms, change_absence, record_absence
+from actas.api.services.absences import (
+    AbsenceTerms,
+    change_absence,
+    end_absence,
+    record_absence,
+)
 from actas.api.services.electorates import load_electorates
 from actas.api.services.outbox import deliver_due
 from actas.api.services.reply_intake import receive
@@ -48,6 +54,9 @@ OUT_OF_OFFICE = "Auto-Submitted: auto-replied"
         ("I am currently out of the office with no access to email.", None),
         ("Je suis absent.", None),  # "Je" reads as a date to a parser: no digit, no date
         ("I was away from 1 to 20 November.", None),  # past dates are no return date
+        ("Estaré fuera hasta el lunes.", "2026-12-07"),  # a weekday, from the reply's day
+        ("Out of office until 14 Dec: limited access.", "2026-12-14"),  # "Out" is no October
+        ("You may contact Diego meanwhile.", None),  # "may" is no month
     ],
 )
 def test_the_return_date_is_the_latest_coming_date_the_reply_gives(
@@ -68,6 +77,16 @@ def test_a_dated_reply_lasts_through_its_day_and_an_undated_one_a_fortnight() ->
     )
     assert undated.ends_at == received + timedelta(days=UNDATED_DAYS)
     assert not undated.until_stated
+
+
+def test_the_subject_counts_only_up_to_the_subject_of_ours_it_repeats() -> None:
+    received = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    ours = "Automatic reply: [BRISA-21] Propuesta 21: presupuesto 2027, plazo 28 dic"
+    theirs = "Out of office until 14 Dec: [BRISA-21] Propuesta 21"
+
+    assert not inferred_span("Out of office.", received, subject=ours).until_stated
+    dated = inferred_span("Out of office.", received, subject=theirs)
+    assert dated.ends_at == datetime(2026, 12, 15, tzinfo=UTC)
 
 
 # --- through the inbox ---------------------------------------------------------------------------
@@ -211,3 +230,61 @@ async def test_changed_by_her_head_it_becomes_a_recorded_absence(
     )
 
     assert changed.source == AbsenceSource.RECORDED and changed.ends_at > clock.now()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        "Precedence: bulk",  # a list, not a person's mailbox
+        "Auto-Submitted: auto-generated",  # a robot, not a vacation responder
+    ],
+)
+async def test_other_robots_say_nothing_of_anyone_being_away(
+    database: Settings, mail: MailServer, headers: str
+) -> None:
+    settings = intake_settings(database, mail)
+    world, _proposal, address = await invited(settings, mail)
+    robot = plain_reply(
+        to=address, sender=world.users["ana"].email, body="Out of office.", headers=headers
+    )
+
+    await receive(robot, settings)
+
+    assert await inferred(world) == []
+
+
+async def test_a_read_receipt_says_nothing_of_anyone_being_away(
+    database: Settings, mail: MailServer
+) -> None:
+    settings = intake_settings(database, mail)
+    world, _proposal, address = await invited(settings, mail)
+    receipt = (
+        f"From: {world.users['ana'].email}\r\nTo: {address}\r\n"
+        "Subject: Leído: [TEST-1] A proposal\r\nMessage-ID: <receipt-1@client.example>\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=disposition-notification; boundary="b"\r\n'
+        "\r\n--b\r\nContent-Type: text/plain\r\n\r\nEl mensaje fue leído el 3 de diciembre.\r\n"
+        "--b\r\nContent-Type: message/disposition-notification\r\n\r\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\r\n--b--\r\n"
+    ).encode()
+
+    outcome = await receive(receipt, settings)
+
+    assert outcome.outcome is IntakeOutcome.AUTO_REPLY
+    assert await inferred(world) == []
+
+
+async def test_its_end_by_her_head_is_no_news_to_the_members(
+    database: Settings, mail: MailServer
+) -> None:
+    settings = intake_settings(database, mail)
+    world, _proposal, address = await invited(settings, mail)
+    await receive(out_of_office(world, address, "Out of office."), settings)
+    [absence] = await inferred(world)
+    before = await world.last_seq()
+
+    await end_absence(await world.viewer("mara"), absence.id)
+
+    assert await world.events_since(before) == []
+    [ended] = await inferred(world)
+    assert ended.ends_at <= clock.now()
