@@ -29,6 +29,7 @@ from actas.api.models import Absence as AbsenceRow
 from actas.api.models import Delegation as DelegationRow
 from actas.api.models import Membership, Unit
 from actas.api.services.access import UNIT_COLUMNS, require_member
+from actas.api.services.away import absence_of
 from actas.api.services.away_alerts import alert_on_absence
 from actas.api.services.recording import change
 
@@ -79,7 +80,7 @@ async def change_absence(viewer: Viewer, absence_id: int, terms: AbsenceTerms) -
         starts_at = terms.starts_at or row.starts_at
         note = _checked(viewer, row.user_id, starts_at, terms, now=work.at)
         await _check_delegations(viewer, row.organisation_id, terms.delegations)
-        before = (row.starts_at, row.ends_at, await _delegations_of(row.id))
+        before = (row.starts_at, row.ends_at, set((await absence_of(row.id)).delegations))
         probable = row.source == AbsenceSource.AUTO_REPLY
         # Changed, an absence read from an automatic reply is one somebody recorded.
         row.update_from_dict(
@@ -122,16 +123,6 @@ async def end_absence(viewer: Viewer, absence_id: int) -> AbsenceRow:
             )
         )
     return row
-
-
-async def _delegations_of(absence_id: int) -> set[Delegation]:
-    rows = await DelegationRow.filter(absence_id=absence_id).values(
-        "delegate_id", "scope", "unit_id", "proposal_id"
-    )
-    return {
-        Delegation(r["delegate_id"], DelegationScope(r["scope"]), r["unit_id"], r["proposal_id"])
-        for r in rows
-    }
 
 
 # --- checks --------------------------------------------------------------------------------------

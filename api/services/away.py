@@ -61,6 +61,13 @@ async def absences_of(organisation_id: int, user_ids: Sequence[int]) -> dict[int
     return by_user
 
 
+async def absence_of(absence_id: int) -> Absence:
+    """One stored absence, with its delegations, as the domain reads it (one query)."""
+    rows = await AbsenceRow.filter(id=absence_id).values(*_COLUMNS)
+    [absence] = [a for found in _grouped(rows).values() for a in found]
+    return absence
+
+
 async def away_shown(
     viewer: Viewer, proposals: Sequence[Proposal], electorates: Mapping[int, Electorate]
 ) -> dict[int, list[AwayVoice]]:

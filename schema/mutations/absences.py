@@ -9,9 +9,9 @@ import strawberry
 from strawberry import relay
 
 from actas.api.domain import absences as domain
-from actas.api.domain.vocabulary import AbsenceSource
-from actas.api.models import Absence, Delegation
+from actas.api.models import Absence
 from actas.api.services import absences
+from actas.api.services.away import absence_of
 from actas.schema.context import Info
 from actas.schema.errors import returns_errors
 from actas.schema.ids import database_id, optional_database_id
@@ -106,17 +106,4 @@ def _terms(given: AbsenceTermsInput) -> absences.AbsenceTerms:
 
 
 async def _absence(row: Absence) -> AbsenceNode:
-    delegations = await Delegation.filter(absence_id=row.id).order_by("id")
-    absence = domain.Absence(
-        row.user_id,
-        row.starts_at,
-        row.ends_at,
-        tuple(
-            domain.Delegation(d.delegate_id, d.scope, d.unit_id, d.proposal_id) for d in delegations
-        ),
-        row.note,
-        row.id,
-        probable=row.source == AbsenceSource.AUTO_REPLY,
-        until_stated=row.until_stated,
-    )
-    return AbsenceNode.of(absence, row.organisation_id)
+    return AbsenceNode.of(await absence_of(row.id), row.organisation_id)
