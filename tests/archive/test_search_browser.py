@@ -24,9 +24,12 @@ MORE_DRAWN = "n => document.querySelectorAll('.actas-result').length > n"
 
 
 def searched(browser: Any, url: str) -> Any:
+    """The search page at ``url`` once its first results are drawn: archive-search.js tells the
+    count first and marks the list busy until each result's fragment has come and been drawn."""
     page = browser.new_page()
     page.goto(url, wait_until="load")
     page.wait_for_selector(".actas-search__status:not(:empty)", timeout=15_000)
+    page.wait_for_selector(".actas-search__results:not([aria-busy])", state="attached")
     return page
 
 
@@ -125,7 +128,6 @@ def test_more_results_is_offered_only_while_there_are_more(browser: Any, served:
 def test_no_more_results_with_none_or_one(browser: Any, served: str) -> None:
     for words, count in (("zzqxjw", 0), (RARE, 1)):
         page = searched(browser, served + "search/?q=" + quote(words))
-        page.wait_for_timeout(300)
         shown = page.locator(".actas-result").count()
         more = page.is_visible(".actas-search__more")
         page.close()
