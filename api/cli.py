@@ -134,6 +134,29 @@ def migrate() -> None:
     typer.echo(f"Database up to date: {_describe(settings)}")
 
 
+@db_app.command("reindex")
+def reindex(
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", "-o", help="Only this organisation's slug.")
+    ] = None,
+) -> None:
+    """Rebuild the full-text search index from every proposal's text and argument (it is kept
+    with every change; rebuild after restoring a backup or upgrading the stemmer)."""
+    from actas.api.models import Organisation
+    from actas.api.services.search_index import reindex as rebuild
+
+    async def run() -> str:
+        organisation_id = None
+        if organisation is not None:
+            found = await Organisation.get_or_none(slug=organisation)
+            if found is None:
+                _fail(f"No organisation {organisation!r}.")
+            organisation_id = found.id
+        return f"Indexed {await rebuild(organisation_id)} proposals."
+
+    typer.echo(_run_with_database(_settings(), run))
+
+
 @token_app.command("create")
 def token_create(
     email: Annotated[str, typer.Option(help="Whose token; created if new (then give --name).")],

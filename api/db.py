@@ -11,6 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api.migrate import migrate as run_migrations
 from tortoise.migrations.executor import MigrationExecutor
+from tortoise.queryset import AwaitableQuery
 from tortoise.transactions import in_transaction
 
 from actas.api.settings import Settings
@@ -113,21 +114,27 @@ async def write_transaction(organisation_id: int | None) -> AsyncIterator[BaseDB
 
 
 async def insert_rows(
-    model: type[Model], rows: Sequence[Mapping[str, Any]], *, returning: Sequence[str] = ()
+    model: type[Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    returning: Sequence[str] = (),
+    client: BaseDBAsyncClient | None = None,
 ) -> list[dict[str, Any]]:
     """Insert ``rows`` (field name → value; a field left out takes its default) in one statement
     per ``INSERT_CHUNK`` rows, and return the ``returning`` fields of every row, in no particular
     order (so include what tells them apart). For the fan-out of one change, where
-    ``bulk_create`` would build a model per row and still not say which ids the rows got."""
+    ``bulk_create`` would build a model per row and still not say which ids the rows got.
+    ``client``: another than the current connection (a migration's)."""
     if not rows:
         return []
+    client = client or connection()
     meta = model._meta
     names = [n for n in meta.fields_db_projection if n not in meta.generated_db_fields]
     fields = [meta.fields_map[n] for n in names]
     columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
     answer = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in returning)
     answer = f" RETURNING {answer}" if returning else ""
-    postgres = is_postgres()
+    postgres = client.capabilities.dialect == "postgres"
     returned: list[dict[str, Any]] = []
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]
@@ -144,8 +151,17 @@ async def insert_rows(
             for r in range(len(chunk))
         )
         sql = f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {tuples}{answer}'
-        returned += await connection().execute_query_dict(sql, values)
+        returned += await client.execute_query_dict(sql, values)
     return returned
+
+
+def parameterized(query: AwaitableQuery[Any]) -> tuple[str, list[Any]]:
+    """A query's SQL with its placeholders, and their values in order: for a statement of our
+    own that takes it as a subquery (its placeholders come first)."""
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    sql, parameters = query.query.get_parameterized_sql()
+    return sql, list(parameters)
 
 
 def _default(field: Any) -> Any:

@@ -16,11 +16,11 @@ from tortoise.expressions import Q, Subquery
 
 from actas.api.domain.abilities import NOTHING, ProposalAbilities
 from actas.api.domain.references import parse_reference
+from actas.api.domain.text_search import parse_query
 from actas.api.domain.threads import depth_first
 from actas.api.domain.visibility import Viewer, visible_proposals
 from actas.api.domain.vocabulary import DeliveryChannel
 from actas.api.models import (
-    Argument,
     ArgumentRevision,
     Decision,
     DecisionCitation,
@@ -44,7 +44,8 @@ from actas.api.models import (
 from actas.api.services import debates
 from actas.api.services.abilities import abilities_of
 from actas.api.services.debates import ArgumentRow, Person, PositionRow
-from actas.api.services.search import argument_matches, readable_events
+from actas.api.services.search import readable_events
+from actas.api.services.search_index import matching_arguments
 from actas.schema.absence_loaders import AbsenceLoaders
 
 K = TypeVar("K", bound=Hashable)
@@ -311,17 +312,12 @@ class Loaders(_FollowThroughLoaders, AbsenceLoaders):
         return in_key_order(ids, readable_events(self.viewer, seen), _key)
 
     async def _matching_arguments(self, keys: Sequence[tuple[int, str]]) -> list[list[int]]:
-        """Ids of the arguments of each (already visible) proposal that match a search text."""
-        found: dict[tuple[int, str], list[int]] = {key: [] for key in keys}
+        """Ids of the arguments of each (already visible) proposal that hold a search's words."""
+        found: dict[tuple[int, str], list[int]] = {}
         for text in {text for _, text in keys}:  # one search text per request in practice
             ids = [proposal for proposal, t in keys if t == text]
-            rows = (
-                await Argument.filter(argument_matches(text), proposal_id__in=ids)
-                .order_by("id")
-                .values("id", "proposal_id")
-            )
-            for row in rows:
-                found[(row["proposal_id"], text)].append(row["id"])
+            for proposal, arguments in (await matching_arguments(ids, parse_query(text))).items():
+                found[(proposal, text)] = arguments
         return [found[key] for key in keys]
 
     async def _events(self, proposal_ids: Sequence[int]) -> list[list[Event]]:

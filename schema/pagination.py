@@ -2,7 +2,8 @@
 
 Database lists page by keyset (the cursor holds the last row's sort key), so a page costs one
 query however deep it is; lists already loaded whole by a DataLoader (a proposal's debate) are
-sliced in memory by the cursor's item id.
+sliced in memory by the cursor's item id; a search's ranked list by the position after which
+the page starts.
 """
 
 from __future__ import annotations
@@ -52,6 +53,41 @@ def decode_cursor(cursor: str | None) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise ClientError(f"{cursor!r} is not a cursor this API gave out.")
+
+
+def encode_offset(offset: int) -> str:
+    """A ranked list's cursor: how many items come before the next (a rank has no keyset)."""
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def decode_offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        prefix, _, offset = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if prefix == "o" and offset.isdigit() and len(offset) <= 9:
+            return int(offset)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise ClientError(f"{cursor!r} is not a cursor this API gave out.")
+
+
+def ranked_page(
+    items: Sequence[T], *, skip: int, has_next: bool, convert: Callable[[T], Any]
+) -> Connection[Any]:
+    """A page of a ranked list: the items after the ``skip`` best, each cursor its position."""
+    nodes = [convert(item) for item in items]
+    edges = [Edge(cursor=encode_offset(skip + n + 1), node=node) for n, node in enumerate(nodes)]
+    return Connection(
+        edges=edges,
+        nodes=nodes,
+        page_info=relay.PageInfo(
+            has_next_page=has_next,
+            has_previous_page=skip > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
 
 
 def check_first(first: int, max_page_size: int) -> None:

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 import strawberry
 from strawberry import relay
 
+from actas.api.domain import vocabulary
 from actas.api.models import ApiToken, FollowUp, Invitation, Membership, Organisation, Webhook
 from actas.api.services import inbox, invitations
 from actas.api.services.schedule import waiting_for
-from actas.api.services.search import ProposalFilter, find_proposals
+from actas.api.services.search import ProposalFilter, search_proposals
 from actas.schema.context import Info
 from actas.schema.errors import ClientError
 from actas.schema.ids import optional_database_id
-from actas.schema.pagination import Connection, page_of
+from actas.schema.pagination import Connection, check_first, decode_offset, page_of, ranked_page
 from actas.schema.types.absence import AbsenceNode
-from actas.schema.types.debate import ArgumentNode, PositionNode, argument_nodes
+from actas.schema.types.debate import PositionNode, argument_nodes
+from actas.schema.types.enums import ProposalState
 from actas.schema.types.follow_through import FollowUpNode, NotificationNode, WebhookNode
 from actas.schema.types.invitation import InvitationNode
 from actas.schema.types.organisation import MembershipNode, OrganisationNode, _unit
 from actas.schema.types.people import ApiTokenNode, UserNode
 from actas.schema.types.proposal import ProposalNode, ProposalVersionNode
 from actas.schema.types.record import EventNode
+from actas.schema.types.search import SearchHit
 
 MAX_NODES = 100
 
@@ -95,17 +99,6 @@ class ViewerNode:
     async def tokens(self, info: Info) -> list[ApiTokenNode]:
         rows = await ApiToken.filter(user_id=self.user_id).order_by("-id")
         return [ApiTokenNode.from_model(t) for t in rows]
-
-
-@strawberry.type(description="A proposal found by a search, with the arguments that matched.")
-class SearchHit:
-    proposal: ProposalNode
-    text: strawberry.Private[str]
-
-    @strawberry.field(description="Arguments of this proposal that contain the words.")
-    async def arguments(self, info: Info) -> list[ArgumentNode]:
-        ids = await info.context.loaders.matching_arguments.load((self.proposal.id, self.text))
-        return await argument_nodes(info, ids)
 
 
 async def _node(info: Info, global_id: relay.GlobalID) -> relay.Node | None:
@@ -237,7 +230,10 @@ class Query:
         return list(await asyncio.gather(*(_node(info, i) for i in ids)))
 
     @strawberry.field(
-        description="Proposals you may see whose text or arguments hold every word, newest first."
+        description="Proposals you may see whose title, text or arguments hold every word "
+        "(stemmed in the organisation's language, accents ignored; at most 8 words), best "
+        "first: a word in the title counts most, then in the summary and text, then in the "
+        "debate. The filters are those of `Organisation.proposals`."
     )
     async def search(
         self,
@@ -246,19 +242,32 @@ class Query:
         first: int = 20,
         after: str | None = None,
         organisation: relay.GlobalID | None = None,
+        states: list[ProposalState] | None = None,
+        unit: relay.GlobalID | None = None,
+        tag: str | None = None,
+        proposed_after: datetime | None = None,
+        proposed_before: datetime | None = None,
     ) -> Connection[SearchHit]:
-        if not text.strip():
-            raise ClientError("Search for at least one word.")
-        query = find_proposals(
+        check_first(first, info.context.settings.max_page_size)
+        skip = decode_offset(after)
+        wanted = ProposalFilter(
+            states=[vocabulary.ProposalState(s) for s in states or ()],
+            unit_id=optional_database_id(unit, "Unit"),
+            tag=tag,
+            proposed_after=proposed_after,
+            proposed_before=proposed_before,
+        )
+        found = await search_proposals(
             info.context.viewer,
             optional_database_id(organisation, "Organisation"),
-            ProposalFilter(text=text),
-        ).select_related("organisation", "author", "decision")
-        return await page_of(
-            query,
+            text,
+            wanted,
             first=first,
-            after=after,
-            max_page_size=info.context.settings.max_page_size,
-            newest_first=True,
-            convert=lambda p: SearchHit(proposal=ProposalNode.from_model(p), text=text),
+            skip=skip,
+        )
+        return ranked_page(
+            found.proposals,
+            skip=skip,
+            has_next=found.more,
+            convert=lambda p: SearchHit.of(p, text, found.query),
         )

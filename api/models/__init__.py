@@ -30,6 +30,7 @@ from actas.api.models.proposals import (
     ProposalVersion,
 )
 from actas.api.models.record import Event
+from actas.api.models.search import SearchText
 
 __all__ = [
     "RESTRICT",
@@ -60,6 +61,7 @@ __all__ = [
     "ProposalVersion",
     "ReplyAddress",
     "ScheduledNotice",
+    "SearchText",
     "Subscription",
     "Unit",
     "User",

@@ -1,24 +1,24 @@
-"""Finding proposals: filters and full-text matching over what a viewer may see.
-
-Text matching is case-insensitive substring search over title, summary, body and arguments;
-every word of the query must appear somewhere. It runs on both databases without extensions.
-"""
+"""Finding proposals: filters over what a viewer may see, and full-text search through the
+index (``search_index``): every word must appear, stemmed and without accents, in the title,
+text or an argument of a proposal; a search ranks what it finds, a list keeps its own order."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import orjson
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from actas.api.domain.errors import ValidationFailed
 from actas.api.domain.redaction import PRIVATE_EVENTS, may_read_event
+from actas.api.domain.text_search import Query, parse_query
 from actas.api.domain.visibility import Viewer, visible_proposals
 from actas.api.domain.vocabulary import ProposalState
-from actas.api.models import Argument, Event, Participant, Proposal, ProposalTag
-
-MAX_WORDS = 8
+from actas.api.models import Event, Participant, Proposal, ProposalTag
+from actas.api.services import search_index
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class ProposalFilter:
     tag: str | None = None
     participant_id: int | None = None
     text: str | None = None
+    proposed_after: datetime | None = None
+    proposed_before: datetime | None = None
 
 
 def find_proposals(
@@ -44,30 +46,45 @@ def find_proposals(
     if wanted.participant_id is not None:
         involved = Participant.filter(user_id=wanted.participant_id).values("proposal_id")
         query = query.filter(id__in=Subquery(involved))
-    if wanted.text:
-        query = query.filter(text_matches(wanted.text))
+    if wanted.proposed_after is not None:
+        query = query.filter(created_at__gte=wanted.proposed_after)
+    if wanted.proposed_before is not None:
+        query = query.filter(created_at__lt=wanted.proposed_before)
+    if wanted.text and (words := parse_query(wanted.text)).words:
+        query = query.filter(search_index.matching(words))
     return query
 
 
-def text_matches(text: str) -> Q:
-    """Every word appears in the proposal's title, summary or body, or in one of its arguments."""
-    words = text.split()[:MAX_WORDS]
-    return Q(*(_word_matches(word) for word in words), join_type="AND") if words else Q()
+@dataclass(frozen=True)
+class Found:
+    """A page of a search: the proposals, best first, and whether more follow."""
+
+    proposals: list[Proposal]
+    query: Query
+    more: bool
 
 
-def _word_matches(word: str) -> Q:
-    arguments = Argument.filter(body__icontains=word).values("proposal_id")
-    return (
-        Q(title__icontains=word)
-        | Q(summary__icontains=word)
-        | Q(body__icontains=word)
-        | Q(id__in=Subquery(arguments))
+async def search_proposals(
+    viewer: Viewer,
+    organisation_id: int | None,
+    text: str,
+    wanted: ProposalFilter,
+    *,
+    first: int,
+    skip: int = 0,
+) -> Found:
+    """The proposals the viewer may see under ``wanted`` that hold every word of ``text``, best
+    first: ``first`` of them after the ``skip`` best."""
+    query = parse_query(text)
+    if not query.words:
+        raise ValidationFailed("Search for at least one word.", field="text")
+    visible = find_proposals(viewer, organisation_id, wanted)
+    page = await search_index.ranked(visible, query, first=first, skip=skip)
+    rows = await Proposal.filter(id__in=page.ids).select_related(
+        "organisation", "author", "decision"
     )
-
-
-def argument_matches(text: str) -> Q:
-    words = text.split()[:MAX_WORDS]
-    return Q(*(Q(body__icontains=word) for word in words), join_type="AND") if words else Q()
+    by_id = {row.id: row for row in rows}
+    return Found([by_id[i] for i in page.ids if i in by_id], query, page.more)
 
 
 def visible_events(viewer: Viewer, organisation_id: int) -> QuerySet[Event]:

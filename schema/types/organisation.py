@@ -121,6 +121,8 @@ class OrganisationNode(relay.Node):
         tag: str | None = None,
         participant: relay.GlobalID | None = None,
         text: str | None = None,
+        proposed_after: datetime | None = None,
+        proposed_before: datetime | None = None,
     ) -> Connection[ProposalRef]:
         from actas.schema.types.proposal import ProposalNode
 
@@ -130,6 +132,8 @@ class OrganisationNode(relay.Node):
             tag=tag,
             participant_id=optional_database_id(participant, "User"),
             text=text,
+            proposed_after=proposed_after,
+            proposed_before=proposed_before,
         )
         query = find_proposals(info.context.viewer, self.id, wanted).select_related(
             "organisation", "author", "decision"

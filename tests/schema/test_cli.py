@@ -159,6 +159,48 @@ def test_demo_prints_no_url_with_the_token_but_the_headers_to_paste(
     assert json.loads(headers.split(": ", 1)[1]) == {"Authorization": f"Bearer {token.group()}"}
 
 
+def _found(place: Place, term: str) -> list[int]:
+    """The proposals the full-text index finds by one stemmed term."""
+    with sqlite3.connect(place.database) as connection:
+        rows = connection.execute(
+            "SELECT rowid FROM proposal_fts WHERE proposal_fts MATCH ? ORDER BY rowid", (term,)
+        )
+        return [row[0] for row in rows]
+
+
+def test_db_reindex_rebuilds_the_search_index(demo: tuple[Place, str], tmp_path: Path) -> None:
+    place, _printed = demo
+    wiped = place.copy(tmp_path / "wiped")
+    with sqlite3.connect(wiped.database) as connection:
+        connection.execute("DELETE FROM search_text")
+        connection.execute("DELETE FROM proposal_fts")
+
+    before = _found(wiped, "triaj")
+    printed = ok(wiped.run("db", "reindex"))
+    one = ok(wiped.run("db", "reindex", "--organisation", "brisa"))
+    unknown = wiped.run("db", "reindex", "--organisation", "nope")
+
+    assert before == [] and _found(wiped, "triaj") == _found(place, "triaj") != []
+    assert re.fullmatch(r"Indexed \d+ proposals\.\n", printed) and one == printed
+    assert unknown.returncode == 1 and "No organisation 'nope'." in unknown.stderr
+
+
+def test_the_migration_that_creates_the_index_indexes_what_was_written_before(
+    demo: tuple[Place, str], tmp_path: Path
+) -> None:
+    place, _printed = demo
+    older = place.copy(tmp_path / "older")
+    with sqlite3.connect(older.database) as connection:
+        connection.execute("DROP TABLE proposal_fts")
+        connection.execute("DROP TABLE search_text")
+        connection.execute("DELETE FROM tortoise_migrations WHERE name = '0010_search_index'")
+
+    ok(older.run("db", "migrate"))
+
+    assert _found(older, "triaj") == _found(place, "triaj") != []
+    assert _found(older, "tiend") == _found(place, "tiend")
+
+
 def test_verify_walks_every_chain_and_fails_after_tampering(
     demo: tuple[Place, str], tmp_path: Path
 ) -> None:

@@ -600,7 +600,7 @@ async def test_an_unexpected_error_in_a_query_is_masked_too(
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("proposal.secret_column")
 
-    monkeypatch.setattr(queries, "find_proposals", broken)
+    monkeypatch.setattr(queries, "search_proposals", broken)
     response = await api.post(
         '{ viewer { user { name } } search(text: "x") { nodes { proposal { id } } } }',
         token=await token(world, "mara"),

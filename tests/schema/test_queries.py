@@ -697,3 +697,84 @@ async def test_search_can_be_kept_to_one_organisation(api: Api) -> None:
         f"{word} one",
     ]
     assert names([n["proposal"] for n in in_second["search"]["nodes"]], "title") == [f"{word} two"]
+
+
+RANKED = """query($text: String!, $first: Int!, $after: String, $org: ID) {
+  search(text: $text, first: $first, after: $after, organisation: $org) {
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    nodes { proposal { title } excerpt { text matched } excerptArgument { body } }
+  }
+}"""
+
+
+async def test_a_hit_shows_an_excerpt_with_the_words_found_from_its_text_or_its_argument(
+    api: Api,
+) -> None:
+    world = await build_world()
+    org = gid("Organisation", world.organisation.id)
+    own = await opened(world, "mara", title="Horario", summary="Abrir las tiendas antes.")
+    other = await opened(world, "mara", title="Uniformes", summary="Nuevos.", body="Colores.")
+    await debate.add_argument(
+        await world.viewer("teo"), other.id, stance=Stance.FOR, body="Como en las **tiendas**."
+    )
+    secret = await token(world, "ana")
+
+    data = await api.run(RANKED, {"text": "tienda", "first": 5, "org": org}, token=secret)
+
+    by_title = {n["proposal"]["title"]: n for n in data["search"]["nodes"]}
+    assert by_title[own.title]["excerpt"] == [
+        {"text": "Abrir las ", "matched": False},
+        {"text": "tiendas", "matched": True},
+        {"text": " antes. We expect fewer abandoned carts.", "matched": False},
+    ]
+    assert by_title[own.title]["excerptArgument"] is None
+    assert by_title[other.title]["excerpt"] == [
+        {"text": "Como en las ", "matched": False},
+        {"text": "tiendas", "matched": True},
+        {"text": ".", "matched": False},
+    ]
+    assert by_title[other.title]["excerptArgument"] == {"body": "Como en las **tiendas**."}
+
+
+async def test_a_search_pages_with_its_cursor(api: Api) -> None:
+    world = await build_world()
+    org = gid("Organisation", world.organisation.id)
+    for n in range(3):
+        await opened(world, "mara", title=f"Inventario {n}")
+    secret = await token(world, "ana")
+    asked = {"text": "inventarios", "first": 2, "org": org}
+
+    first = (await api.run(RANKED, asked, token=secret))["search"]
+    rest = (await api.run(RANKED, asked | {"after": first["pageInfo"]["endCursor"]}, token=secret))[
+        "search"
+    ]
+    wrong = await api.errors(RANKED, asked | {"after": "bm90LWEtY3Vyc29y"}, token=secret)
+
+    titles = [n["proposal"]["title"] for page in (first, rest) for n in page["nodes"]]
+    assert sorted(titles) == ["Inventario 0", "Inventario 1", "Inventario 2"]
+    assert first["pageInfo"]["hasNextPage"] and not first["pageInfo"]["hasPreviousPage"]
+    assert not rest["pageInfo"]["hasNextPage"] and rest["pageInfo"]["hasPreviousPage"]
+    assert wrong == ["'bm90LWEtY3Vyc29y' is not a cursor this API gave out."]
+
+
+async def test_search_filters_by_state_tag_and_dates(api: Api) -> None:
+    world = await build_world()
+    org = gid("Organisation", world.organisation.id)
+    tagged = await opened(world, "mara", title="Encuesta de clima", tags=["rrhh"])
+    await draft(world, "mara", title="Encuesta de precios")
+    query = """query($org: ID, $states: [ProposalState!], $tag: String, $after: DateTime) {
+      search(text: "encuesta", organisation: $org, states: $states, tag: $tag,
+             proposedAfter: $after) { nodes { proposal { title } } } }"""
+    secret = await token(world, "mara")
+
+    async def titles(**variables: Any) -> list[str]:
+        data = await api.run(query, {"org": org, **variables}, token=secret)
+        return [n["proposal"]["title"] for n in data["search"]["nodes"]]
+
+    assert await titles(states=["OPEN"]) == ["Encuesta de clima"]
+    assert await titles(tag="rrhh") == ["Encuesta de clima"]
+    assert await titles(after=tagged.created_at.isoformat()) == [
+        "Encuesta de precios",
+        "Encuesta de clima",
+    ]
+    assert await titles(after="2999-01-01T00:00:00+00:00") == []

@@ -1,0 +1,227 @@
+"""The full-text index: kept with every change of a proposal's text or of an argument, asked
+by every search, rebuilt by ``actas db reindex``.
+
+Two layers. ``search_text`` (``models.SearchText``) holds the stemmed terms of each text
+(``domain.text_search``): writing an argument stems that argument alone. From those rows each
+touched proposal's entry in the ranked index is rebuilt in SQL (``search_sql``): one document
+per proposal, so a search ranks proposals, not their 25 arguments each.
+
+A search is one statement: the proposals the viewer may see under the filters (the same
+``visible_proposals`` every list asks) come first, and only those are matched and ranked, so a
+hidden proposal never changes what, or how many, anyone finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q, RawSQL
+from tortoise.queryset import QuerySet
+
+from actas.api.db import connection, insert_rows, is_postgres, parameterized, write_transaction
+from actas.api.domain.events import EventType
+from actas.api.domain.text_search import Query, terms_text
+from actas.api.domain.vocabulary import Language
+from actas.api.models import Argument, Event, Organisation, Proposal, SearchText
+from actas.api.services import search_sql
+
+# Events that write a text the index holds.
+PROPOSAL_TEXT = {EventType.PROPOSAL_DRAFTED, EventType.PROPOSAL_REVISED}
+ARGUMENT_TEXT = {EventType.ARGUMENT_ADDED, EventType.ARGUMENT_EDITED}
+REINDEX_BATCH = 500  # proposals stemmed and written at a time by ``reindex``
+
+
+async def keep_index(events: Sequence[Event]) -> None:
+    """``recording``'s handler: what a change wrote is indexed in its own transaction."""
+    proposals = {e.proposal_id for e in events if e.type in PROPOSAL_TEXT and e.proposal_id}
+    arguments = {_argument_of(e) for e in events if e.type in ARGUMENT_TEXT}
+    if not proposals and not arguments:
+        return
+    language = await _language(events[0].organisation_id)
+    if proposals:
+        await _index_proposals(await _proposal_texts(sorted(proposals)), language)
+    if arguments:
+        rows = await Argument.filter(id__in=sorted(arguments)).values(*ARGUMENT_COLUMNS)
+        await _index_arguments(rows, language)
+        proposals |= {row["proposal_id"] for row in rows}
+    await refresh(sorted(proposals))
+
+
+PROPOSAL_COLUMNS = ("id", "organisation_id", "title", "summary", "body")
+ARGUMENT_COLUMNS = ("id", "organisation_id", "proposal_id", "body")
+
+
+def _argument_of(event: Event) -> int:
+    argument: int = orjson.loads(event.payload)["argument"]
+    return argument
+
+
+async def _language(organisation_id: int) -> Language:
+    found = await Organisation.filter(id=organisation_id).first().values_list("language")
+    return Language(found[0]) if found else Language.ES
+
+
+async def _proposal_texts(ids: Sequence[int]) -> list[dict[str, Any]]:
+    return await Proposal.filter(id__in=list(ids)).values(*PROPOSAL_COLUMNS)
+
+
+def _proposal_terms(row: dict[str, Any], language: Language) -> dict[str, Any]:
+    return {
+        "organisation_id": row["organisation_id"],
+        "proposal_id": row["id"],
+        "title": terms_text(row["title"], language),
+        "terms": terms_text(f"{row['summary']}\n{row['body']}", language),
+    }
+
+
+def _argument_terms(row: dict[str, Any], language: Language) -> dict[str, Any]:
+    return {
+        "organisation_id": row["organisation_id"],
+        "proposal_id": row["proposal_id"],
+        "argument_id": row["id"],
+        "terms": terms_text(row["body"], language),
+    }
+
+
+async def _index_proposals(rows: Iterable[dict[str, Any]], language: Language) -> None:
+    fresh = []
+    for row in rows:
+        terms = _proposal_terms(row, language)
+        stored = SearchText.filter(proposal_id=row["id"], argument_id=None)
+        if not await stored.update(title=terms["title"], terms=terms["terms"]):
+            fresh.append(terms)
+    await insert_rows(SearchText, fresh)
+
+
+async def _index_arguments(rows: Iterable[dict[str, Any]], language: Language) -> None:
+    fresh = []
+    for row in rows:
+        terms = _argument_terms(row, language)
+        if not await SearchText.filter(argument_id=row["id"]).update(terms=terms["terms"]):
+            fresh.append(terms)
+    await insert_rows(SearchText, fresh)
+
+
+async def refresh(proposal_ids: Sequence[int], client: BaseDBAsyncClient | None = None) -> None:
+    """Rebuild the ranked index's entries of these proposals from their ``search_text`` rows."""
+    if proposal_ids:
+        client = client or connection()
+        postgres = client.capabilities.dialect == "postgres"
+        for sql, parameters in search_sql.dialect(postgres).refresh(list(proposal_ids)):
+            await client.execute_query(sql, parameters)
+
+
+async def reindex(organisation_id: int | None = None) -> int:
+    """Stem every text again and rebuild the index (of one organisation, or all); the number of
+    proposals indexed. A transaction per batch of proposals, which writers queue behind."""
+    organisations = Organisation.all()
+    if organisation_id is not None:
+        organisations = organisations.filter(id=organisation_id)
+    indexed = 0
+    for org in [int(row[0]) for row in await organisations.order_by("id").values_list("id")]:
+        ids = [
+            int(row[0])
+            for row in await Proposal.filter(organisation_id=org).order_by("id").values_list("id")
+        ]
+        for start in range(0, len(ids), REINDEX_BATCH):
+            async with write_transaction(org) as client:
+                batch = ids[start : start + REINDEX_BATCH]
+                await SearchText.filter(proposal_id__in=batch).delete()
+                await _index_batch(client, batch)
+            indexed += len(batch)
+    return indexed
+
+
+async def index_everything(client: BaseDBAsyncClient) -> None:
+    """Index every proposal on ``client``, whose ``search_text`` is empty (the migration that
+    creates the index). Plain SQL of the columns it reads, since it runs inside a migration."""
+    after = 0
+    while ids := [
+        row["id"]
+        for row in await client.execute_query_dict(
+            _placeholders(client, "SELECT id FROM proposal WHERE id > ? ORDER BY id LIMIT ?"),
+            [after, REINDEX_BATCH],
+        )
+    ]:
+        await _index_batch(client, ids)
+        after = ids[-1]
+
+
+async def _index_batch(client: BaseDBAsyncClient, proposal_ids: list[int]) -> None:
+    marks = ", ".join("?" * len(proposal_ids))
+    proposals = await client.execute_query_dict(
+        _placeholders(
+            client,
+            f"""SELECT p.id, p.organisation_id, p.title, p.summary, p.body, o.language
+                FROM proposal p JOIN organisation o ON o.id = p.organisation_id
+                WHERE p.id IN ({marks})""",
+        ),
+        proposal_ids,
+    )
+    language = {row["id"]: Language(row["language"]) for row in proposals}
+    arguments = await client.execute_query_dict(
+        _placeholders(
+            client,
+            f"SELECT id, organisation_id, proposal_id, body FROM argument "
+            f"WHERE proposal_id IN ({marks})",
+        ),
+        proposal_ids,
+    )
+    rows = [_proposal_terms(row, language[row["id"]]) for row in proposals]
+    rows += [_argument_terms(row, language[row["proposal_id"]]) for row in arguments]
+    await insert_rows(SearchText, rows, client=client)
+    await refresh(proposal_ids, client)
+
+
+def _placeholders(client: BaseDBAsyncClient, sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1``, ``$2``…"""
+    if client.capabilities.dialect != "postgres":
+        return sql
+    parts = sql.split("?")
+    return parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
+
+
+# --- asking ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A page of ranked proposal ids, best first, and whether more follow."""
+
+    ids: list[int]
+    more: bool
+
+
+async def ranked(visible: QuerySet[Proposal], query: Query, *, first: int, skip: int) -> Ranked:
+    """The ids of ``visible`` proposals (already filtered) that match every word of ``query``,
+    best first, ``first`` of them after the ``skip`` best."""
+    sub_sql, params = parameterized(visible.values("id"))
+    index = search_sql.dialect(is_postgres())
+    rows = await connection().execute_query_dict(
+        index.ranked(sub_sql, len(params)), [*params, index.match(query), first + 1, skip]
+    )
+    ids = [int(row["id"]) for row in rows]
+    return Ranked(ids[:first], len(ids) > first)
+
+
+def matching(query: Query) -> Q:
+    """Proposals that match every word of ``query``, as a filter of any proposal query."""
+    return Q(id__in=RawSQL(search_sql.dialect(is_postgres()).matching_ids(query)))
+
+
+async def matching_arguments(proposal_ids: Sequence[int], query: Query) -> dict[int, list[int]]:
+    """The ids of the arguments of each proposal whose own text holds every word."""
+    found: dict[int, list[int]] = {pid: [] for pid in proposal_ids}
+    rows = (
+        await SearchText.filter(proposal_id__in=list(proposal_ids), argument_id__isnull=False)
+        .order_by("argument_id")
+        .values_list("proposal_id", "argument_id", "terms")
+    )
+    for proposal_id, argument_id, terms in rows:
+        if query.matches(terms.split()):
+            found[proposal_id].append(argument_id)
+    return found

@@ -1,0 +1,120 @@
+"""The ranked index in each database's own terms (``search_index`` says what it holds).
+
+SQLite: an FTS5 table, ``proposal_fts``, its rowid the proposal's id and three columns (title,
+text, debate) ranked by bm25 with weights 10, 4 and 1. PostgreSQL: ``proposal_fts`` with two
+``tsvector`` columns under the 'simple' configuration (the terms come stemmed already, so both
+databases find exactly the same proposals): ``head`` (title weight A, text B), which ranks with
+``ts_rank``, and ``document`` (head and debate, weight C), which a GIN index matches. Ranking
+over the debate too would read every matching proposal's whole debate, ~40 KB each, for a word
+in most of them; there a debate-only match ranks after every head match, newest first.
+
+Each statement takes the visible proposals' query (its SQL and parameters, from Tortoise) first,
+then its own parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from actas.api.domain.text_search import Query
+
+_TERM = re.compile(r"[^\W_]+")
+
+SQLITE_CREATE = (
+    "CREATE VIRTUAL TABLE proposal_fts USING fts5(title, text, debate, tokenize = 'unicode61')"
+)
+POSTGRES_CREATE = (
+    """CREATE TABLE proposal_fts (
+        proposal_id INT PRIMARY KEY REFERENCES proposal (id) ON DELETE RESTRICT,
+        head TSVECTOR NOT NULL,
+        document TSVECTOR NOT NULL)""",
+    "CREATE INDEX proposal_fts_document ON proposal_fts USING GIN (document)",
+)
+
+
+def _terms(query: Query) -> list[list[str]]:
+    # Terms are letters and digits only (``text_search``); checked again, as they are written
+    # into statements.
+    alternatives = [sorted(a) for a in query.alternatives]
+    if not all(_TERM.fullmatch(term) for a in alternatives for term in a):
+        raise ValueError("a search term holds more than letters and digits")
+    return alternatives
+
+
+@dataclass(frozen=True)
+class Sqlite:
+    def refresh(self, proposal_ids: list[int]) -> list[tuple[str, list[object]]]:
+        ids = ", ".join("?" * len(proposal_ids))
+        return [
+            (f"DELETE FROM proposal_fts WHERE rowid IN ({ids})", [*proposal_ids]),
+            (
+                f"""INSERT INTO proposal_fts (rowid, title, text, debate)
+                SELECT proposal_id,
+                       coalesce(max(CASE WHEN argument_id IS NULL THEN title END), ''),
+                       coalesce(max(CASE WHEN argument_id IS NULL THEN terms END), ''),
+                       coalesce(group_concat(CASE WHEN argument_id IS NOT NULL
+                                             THEN terms END, ' '), '')
+                FROM search_text WHERE proposal_id IN ({ids}) GROUP BY proposal_id""",
+                [*proposal_ids],
+            ),
+        ]
+
+    def match(self, query: Query) -> str:
+        """FTS5's query: every word, as any of its terms."""
+        return " AND ".join(
+            "(" + " OR ".join(f'"{term}"' for term in terms) + ")" for terms in _terms(query)
+        )
+
+    def ranked(self, visible: str, _: int) -> str:
+        return f"""WITH visible AS ({visible})
+            SELECT rowid AS id FROM proposal_fts
+            WHERE proposal_fts MATCH ? AND rowid IN (SELECT id FROM visible)
+            ORDER BY bm25(proposal_fts, 10.0, 4.0, 1.0), rowid DESC LIMIT ? OFFSET ?"""
+
+    def matching_ids(self, query: Query) -> str:
+        """A subquery of the ids of every proposal that matches, the terms written in (they are
+        letters and digits, which FTS5 takes within double quotes, and SQL within single)."""
+        return f"(SELECT rowid FROM proposal_fts WHERE proposal_fts MATCH '{self.match(query)}')"
+
+
+@dataclass(frozen=True)
+class Postgres:
+    def refresh(self, proposal_ids: list[int]) -> list[tuple[str, list[object]]]:
+        sql = """INSERT INTO proposal_fts (proposal_id, head, document)
+               SELECT proposal_id, head, head || setweight(to_tsvector('simple', debate), 'C')
+               FROM (SELECT proposal_id,
+                       setweight(to_tsvector('simple', coalesce(
+                           max(title) FILTER (WHERE argument_id IS NULL), '')), 'A')
+                       || setweight(to_tsvector('simple', coalesce(
+                           max(terms) FILTER (WHERE argument_id IS NULL), '')), 'B') AS head,
+                       coalesce(string_agg(terms, ' ' ORDER BY argument_id)
+                           FILTER (WHERE argument_id IS NOT NULL), '') AS debate
+                     FROM search_text WHERE proposal_id = ANY($1::int[])
+                     GROUP BY proposal_id) AS texts
+               ON CONFLICT (proposal_id) DO UPDATE
+               SET head = excluded.head, document = excluded.document"""
+        return [(sql, [proposal_ids])]
+
+    def match(self, query: Query) -> str:
+        """tsquery's text: every word, as any of its terms."""
+        return " & ".join("(" + " | ".join(terms) + ")" for terms in _terms(query))
+
+    def ranked(self, visible: str, taken: int) -> str:
+        q, first, skip = (f"${taken + n}" for n in (1, 2, 3))
+        return f"""WITH visible AS ({visible}), q AS (SELECT to_tsquery('simple', {q}) AS q)
+            SELECT f.proposal_id AS id FROM proposal_fts f, q
+            WHERE f.document @@ q.q AND f.proposal_id IN (SELECT id FROM visible)
+            ORDER BY ts_rank(f.head, q.q) DESC, f.proposal_id DESC LIMIT {first} OFFSET {skip}"""
+
+    def matching_ids(self, query: Query) -> str:
+        """A subquery of the ids of every proposal that matches, the terms written in (letters
+        and digits, which tsquery takes unquoted)."""
+        return (
+            "(SELECT proposal_id FROM proposal_fts "
+            f"WHERE document @@ to_tsquery('simple', '{self.match(query)}'))"
+        )
+
+
+def dialect(postgres: bool) -> Sqlite | Postgres:
+    return Postgres() if postgres else Sqlite()
