@@ -14,6 +14,7 @@ from actas.api.models import ApiToken, FollowUp, Invitation, Membership, Organis
 from actas.api.services import inbox, invitations
 from actas.api.services.schedule import waiting_for
 from actas.api.services.search import ProposalFilter, search_proposals
+from actas.api.services.similar import similar_to
 from actas.schema.context import Info
 from actas.schema.errors import ClientError
 from actas.schema.ids import optional_database_id
@@ -27,7 +28,7 @@ from actas.schema.types.organisation import MembershipNode, OrganisationNode, _u
 from actas.schema.types.people import ApiTokenNode, UserNode
 from actas.schema.types.proposal import ProposalNode, ProposalVersionNode
 from actas.schema.types.record import EventNode
-from actas.schema.types.search import SearchHit
+from actas.schema.types.search import SearchHit, SimilarProposal, check_similar_first
 
 MAX_NODES = 100
 
@@ -228,6 +229,22 @@ class Query:
             raise ClientError(f"At most {MAX_NODES} ids at a time.")
         # Resolved together so the DataLoaders batch them.
         return list(await asyncio.gather(*(_node(info, i) for i in ids)))
+
+    @strawberry.field(
+        description="Decided before? Proposals you may see in the organisation, past and open, "
+        "closest to `text` (a draft's title and summary, say) first: those whose title or text "
+        "share at least two of its key words (one, for a text of one or two), ranked as a search "
+        "ranks."
+    )
+    async def similar_proposals(
+        self, info: Info, organisation: relay.GlobalID, text: str, first: int = 5
+    ) -> list[SimilarProposal]:
+        check_similar_first(first)
+        organisation_id = optional_database_id(organisation, "Organisation")
+        if organisation_id is None or info.context.viewer.member_of(organisation_id) is None:
+            return []
+        found = await similar_to(info.context.viewer, organisation_id, text, first=first)
+        return [SimilarProposal.of(s) for s in found]
 
     @strawberry.field(
         description="Proposals you may see whose title, text or arguments hold every word "

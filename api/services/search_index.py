@@ -26,7 +26,7 @@ from actas.api.db import connection, insert_rows, is_postgres, parameterized, wr
 from actas.api.domain.events import EventType
 from actas.api.domain.text_search import Query, terms_text
 from actas.api.domain.vocabulary import Language
-from actas.api.models import Argument, Event, Organisation, Proposal, SearchText
+from actas.api.models import Event, Organisation, Proposal, SearchText
 from actas.api.services import search_sql
 
 # Events that write a text the index holds.
@@ -38,16 +38,16 @@ REINDEX_BATCH = 500  # proposals stemmed and written at a time by ``reindex``
 async def keep_index(events: Sequence[Event]) -> None:
     """``recording``'s handler: what a change wrote is indexed in its own transaction."""
     proposals = {e.proposal_id for e in events if e.type in PROPOSAL_TEXT and e.proposal_id}
-    arguments = {_argument_of(e) for e in events if e.type in ARGUMENT_TEXT}
+    # An argument's event carries its whole text: the last one of each argument is its text.
+    arguments = {_argument_of(e)["id"]: e for e in events if e.type in ARGUMENT_TEXT}
     if not proposals and not arguments:
         return
-    language = await _language(events[0].organisation_id)
+    language = await language_of(events[0].organisation_id)
     if proposals:
         await _index_proposals(await _proposal_texts(sorted(proposals)), language)
     if arguments:
-        rows = await Argument.filter(id__in=sorted(arguments)).values(*ARGUMENT_COLUMNS)
-        await _index_arguments(rows, language)
-        proposals |= {row["proposal_id"] for row in rows}
+        await _index_arguments(arguments.values(), language)
+        proposals |= {e.proposal_id for e in arguments.values() if e.proposal_id}
     await refresh(sorted(proposals))
 
 
@@ -55,12 +55,19 @@ PROPOSAL_COLUMNS = ("id", "organisation_id", "title", "summary", "body")
 ARGUMENT_COLUMNS = ("id", "organisation_id", "proposal_id", "body")
 
 
-def _argument_of(event: Event) -> int:
-    argument: int = orjson.loads(event.payload)["argument"]
-    return argument
+def _argument_of(event: Event) -> dict[str, Any]:
+    """The argument an ``argument.*`` event wrote, as ``argument`` rows are read."""
+    payload = orjson.loads(event.payload)
+    return {
+        "id": payload["argument"],
+        "organisation_id": event.organisation_id,
+        "proposal_id": event.proposal_id,
+        "body": payload["body"],
+    }
 
 
-async def _language(organisation_id: int) -> Language:
+async def language_of(organisation_id: int) -> Language:
+    """The language an organisation's texts are indexed in."""
     found = await Organisation.filter(id=organisation_id).first().values_list("language")
     return Language(found[0]) if found else Language.ES
 
@@ -97,12 +104,15 @@ async def _index_proposals(rows: Iterable[dict[str, Any]], language: Language) -
     await insert_rows(SearchText, fresh)
 
 
-async def _index_arguments(rows: Iterable[dict[str, Any]], language: Language) -> None:
+async def _index_arguments(events: Iterable[Event], language: Language) -> None:
+    """A new argument's terms are inserted, an edited one's replace those it had."""
     fresh = []
-    for row in rows:
-        terms = _argument_terms(row, language)
-        if not await SearchText.filter(argument_id=row["id"]).update(terms=terms["terms"]):
+    for event in events:
+        terms = _argument_terms(_argument_of(event), language)
+        if event.type == EventType.ARGUMENT_ADDED:
             fresh.append(terms)
+        else:
+            await SearchText.filter(argument_id=terms["argument_id"]).update(terms=terms["terms"])
     await insert_rows(SearchText, fresh)
 
 

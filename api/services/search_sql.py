@@ -1,7 +1,9 @@
 """The ranked index in each database's own terms (``search_index`` says what it holds).
 
 SQLite: an FTS5 table, ``proposal_fts``, its rowid the proposal's id and three columns (title,
-text, debate) ranked by bm25 with weights 10, 4 and 1. PostgreSQL: ``proposal_fts`` with two
+text, debate) ranked by bm25 with weights 10, 4 and 1. The visible ids are tested with
+``+rowid`` so that FTS5 scans the match once rather than seeking it once per visible id (57 ms
+against 9 for a common word at 1,000 proposals). PostgreSQL: ``proposal_fts`` with two
 ``tsvector`` columns under the 'simple' configuration (the terms come stemmed already, so both
 databases find exactly the same proposals): ``head`` (title weight A, text B), which ranks with
 ``ts_rank``, and ``document`` (head and debate, weight C), which a GIN index matches. Ranking
@@ -69,8 +71,16 @@ class Sqlite:
     def ranked(self, visible: str, _: int) -> str:
         return f"""WITH visible AS ({visible})
             SELECT rowid AS id FROM proposal_fts
-            WHERE proposal_fts MATCH ? AND rowid IN (SELECT id FROM visible)
+            WHERE proposal_fts MATCH ? AND +rowid IN (SELECT id FROM visible)
             ORDER BY bm25(proposal_fts, 10.0, 4.0, 1.0), rowid DESC LIMIT ? OFFSET ?"""
+
+    def similar(self, visible: str, _: int) -> str:
+        """The proposals whose title or text match (any term, for ``similar``), ranked as a
+        search ranks them but without the debate."""
+        return f"""WITH visible AS ({visible})
+            SELECT rowid AS id FROM proposal_fts
+            WHERE proposal_fts MATCH '{{title text}} : ' || ? AND +rowid IN (SELECT id FROM visible)
+            ORDER BY bm25(proposal_fts, 10.0, 4.0, 0.0), rowid DESC LIMIT ?"""
 
     def matching_ids(self, query: Query) -> str:
         """A subquery of the ids of every proposal that matches, the terms written in (they are
@@ -106,6 +116,14 @@ class Postgres:
             SELECT f.proposal_id AS id FROM proposal_fts f, q
             WHERE f.document @@ q.q AND f.proposal_id IN (SELECT id FROM visible)
             ORDER BY ts_rank(f.head, q.q) DESC, f.proposal_id DESC LIMIT {first} OFFSET {skip}"""
+
+    def similar(self, visible: str, taken: int) -> str:
+        q, first = f"${taken + 1}", f"${taken + 2}"
+        return f"""WITH visible AS ({visible}), q AS (SELECT to_tsquery('simple', {q}) AS q)
+            SELECT f.proposal_id AS id FROM proposal_fts f, q
+            WHERE f.document @@ q.q AND f.head @@ q.q
+              AND f.proposal_id IN (SELECT id FROM visible)
+            ORDER BY ts_rank(f.head, q.q) DESC, f.proposal_id DESC LIMIT {first}"""
 
     def matching_ids(self, query: Query) -> str:
         """A subquery of the ids of every proposal that matches, the terms written in (letters

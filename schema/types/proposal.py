@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -24,6 +25,9 @@ from actas.schema.types.organisation import OrganisationNode, UnitNode, _unit
 from actas.schema.types.people import UserNode
 from actas.schema.types.record import EventNode
 from actas.schema.types.viewer_can import ProposalViewerCan
+
+if TYPE_CHECKING:
+    from actas.schema.types.search import SimilarProposal
 
 
 @strawberry.type(description="The expected impact on a metric; every part is optional.")
@@ -388,6 +392,27 @@ class ProposalNode(relay.Node):
     @strawberry.field(description="What you may do on this proposal now.")
     async def viewer_can(self, info: Info) -> ProposalViewerCan:
         return ProposalViewerCan.of(await info.context.loaders.viewer_can.load(self.id))
+
+    @strawberry.field(
+        description="Other proposals you may see here, past and open, closest to this one's "
+        "title and summary first (`similarProposals` for its text). A search each: ask it of one "
+        "proposal, not of a list."
+    )
+    async def similar(
+        self, info: Info, first: int = 5
+    ) -> list[Annotated[SimilarProposal, strawberry.lazy("actas.schema.types.search")]]:
+        from actas.api.services.similar import similar_to
+        from actas.schema.types.search import SimilarProposal, check_similar_first
+
+        check_similar_first(first)
+        found = await similar_to(
+            info.context.viewer,
+            self.organisation_id,
+            f"{self.title}\n{self.summary}",
+            first=first,
+            but=self.id,
+        )
+        return [SimilarProposal.of(s) for s in found]
 
 
 def _link_kind(link: models.ProposalLink, proposal_id: int) -> LinkKind:

@@ -1,4 +1,5 @@
-"""A search's hits: the proposal, the arguments that hold the words, and an excerpt."""
+"""A search's hits (the proposal, the arguments that hold the words, an excerpt) and the
+proposals close to a text (``services/similar``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import strawberry
 from actas.api.domain.text_search import Fragment, Query, excerpt, terms
 from actas.api.domain.vocabulary import Language
 from actas.api.models import Proposal
+from actas.api.services.similar import Similar
 from actas.schema.context import Info
 from actas.schema.types.debate import ArgumentNode, argument_nodes
 from actas.schema.types.proposal import ProposalNode
@@ -64,3 +66,27 @@ class SearchHit:
             return own
         found = await self.arguments(info)
         return found[0] if found else own
+
+
+MAX_SIMILAR = 20
+
+
+@strawberry.type(description="A proposal close to a text: past or open, with the words it shares.")
+class SimilarProposal:
+    proposal: ProposalNode
+    shared_words: list[str] = strawberry.field(
+        description="The text's key words (in lower case) this proposal's title or text holds."
+    )
+
+    @classmethod
+    def of(cls, similar: Similar) -> SimilarProposal:
+        return cls(
+            proposal=ProposalNode.from_model(similar.proposal), shared_words=list(similar.shared)
+        )
+
+
+def check_similar_first(first: int) -> None:
+    from actas.schema.errors import ClientError
+
+    if not 1 <= first <= MAX_SIMILAR:
+        raise ClientError(f"`first` must be between 1 and {MAX_SIMILAR}, got {first}.")

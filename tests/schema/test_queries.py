@@ -778,3 +778,35 @@ async def test_search_filters_by_state_tag_and_dates(api: Api) -> None:
         "Encuesta de clima",
     ]
     assert await titles(after="2999-01-01T00:00:00+00:00") == []
+
+
+async def test_similar_proposals_while_drafting_and_on_a_proposal(api: Api) -> None:
+    world = await build_world()
+    org = gid("Organisation", world.organisation.id)
+    before = await opened(world, "mara", title="Envío gratis desde 39 euros", summary="Piloto.")
+    now = await opened(world, "mara", title="Bajar el umbral de envío gratis", summary="A 39.")
+    secret = await token(world, "ana")
+    drafting = """query($org: ID!, $text: String!) {
+      similarProposals(organisation: $org, text: $text) {
+        proposal { reference state } sharedWords } }"""
+    on_one = """query($id: ID!) { node(id: $id) { ... on Proposal {
+      similar(first: 3) { proposal { title } sharedWords } } } }"""
+
+    asked = await api.run(
+        drafting, {"org": org, "text": "Envío gratis a partir de 39 €"}, token=secret
+    )
+    shown = await api.run(on_one, {"id": gid("Proposal", now.id)}, token=secret)
+    too_many = await api.errors(
+        on_one.replace("first: 3", "first: 50"), {"id": gid("Proposal", now.id)}, token=secret
+    )
+
+    references = [s["proposal"]["reference"] for s in asked["similarProposals"]]
+    assert references[:2] and set(references) == {
+        f"{world.organisation.slug.upper()}-{before.number}",
+        f"{world.organisation.slug.upper()}-{now.number}",
+    }
+    assert asked["similarProposals"][0]["sharedWords"][:2] == ["envío", "gratis"]
+    assert shown["node"]["similar"] == [
+        {"proposal": {"title": before.title}, "sharedWords": ["envío", "gratis"]}
+    ]
+    assert too_many == ["`first` must be between 1 and 20, got 50."]

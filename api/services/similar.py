@@ -1,0 +1,118 @@
+"""Decided before? The proposals closest to a text, past and open, from the full-text index.
+
+A text's key terms are its title's and summary's words, stemmed, without the language's common
+words (stopwords-iso); the proposals the viewer may see in the organisation whose title or text
+hold any of them are ranked as a search ranks (``search_sql``), and of the best, those sharing at
+least two key terms with the text (one, for a text of one or two) are close. Deterministic and
+explainable: each answer says which of the text's words it shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import stopwordsiso
+
+from actas.api.db import connection, is_postgres, parameterized
+from actas.api.domain.text_search import Query, terms, words
+from actas.api.domain.visibility import Viewer, visible_proposals
+from actas.api.domain.vocabulary import Language
+from actas.api.models import Proposal, SearchText
+from actas.api.services import search_sql
+from actas.api.services.search_index import language_of
+
+MAX_KEY_TERMS = 16
+CANDIDATES = 4  # times as many ranked as asked for, before the shared terms are counted
+
+
+@cache
+def _common(language: Language) -> frozenset[str]:
+    """The language's common words as the index stores them (stemmed, unaccented)."""
+    return frozenset(terms(" ".join(stopwordsiso.stopwords(language.value)), language))
+
+
+@dataclass(frozen=True)
+class KeyTerms:
+    """The terms a text is compared by, and the word of the text each stands for."""
+
+    terms: tuple[str, ...]
+    words: dict[str, str]
+
+    @property
+    def needed(self) -> int:
+        return 1 if len(self.terms) <= 2 else 2
+
+
+def key_terms(text: str, language: Language) -> KeyTerms:
+    common = _common(language)
+    found: dict[str, str] = {}
+    for word, term in zip(words(text), terms(text, language), strict=True):
+        if term not in common and len(term) > 2 and not term.isdigit():
+            found.setdefault(term, word)
+    chosen = tuple(list(found)[:MAX_KEY_TERMS])
+    return KeyTerms(chosen, {term: found[term] for term in chosen})
+
+
+@dataclass(frozen=True)
+class Similar:
+    proposal: Proposal
+    shared: tuple[str, ...]  # the text's words it shares, in the text's order
+
+
+async def similar_to(
+    viewer: Viewer,
+    organisation_id: int,
+    text: str,
+    *,
+    first: int,
+    but: int | None = None,
+) -> list[Similar]:
+    """The ``first`` proposals closest to ``text`` that the viewer may see in the organisation,
+    closest first; ``but``: a proposal left out (the one the text is of)."""
+    language = await language_of(organisation_id)
+    keys = key_terms(text, language)
+    if not keys.terms:
+        return []
+    visible = visible_proposals(viewer, organisation_id)
+    if but is not None:
+        visible = visible.exclude(id=but)
+    sub_sql, params = parameterized(visible.values("id"))
+    index = search_sql.dialect(is_postgres())
+    any_term = Query((), (frozenset(keys.terms),))
+    rows = await connection().execute_query_dict(
+        index.similar(sub_sql, len(params)),
+        [*params, index.match(any_term), first * CANDIDATES],
+    )
+    ranked = [int(row["id"]) for row in rows]
+    shared = await _shared(ranked, keys)
+    close = [pid for pid in ranked if len(shared[pid]) >= keys.needed][:first]
+    found = {
+        p.id: p
+        for p in await Proposal.filter(id__in=close).select_related(
+            "organisation", "author", "decision"
+        )
+    }
+    return [Similar(found[pid], shared[pid]) for pid in close if pid in found]
+
+
+async def similar_to_proposal(viewer: Viewer, proposal: Proposal, *, first: int) -> list[Similar]:
+    return await similar_to(
+        viewer,
+        proposal.organisation_id,
+        f"{proposal.title}\n{proposal.summary}",
+        first=first,
+        but=proposal.id,
+    )
+
+
+async def _shared(proposal_ids: list[int], keys: KeyTerms) -> dict[int, tuple[str, ...]]:
+    """The text's words each proposal's title or text shares."""
+    rows = await SearchText.filter(proposal_id__in=proposal_ids, argument_id=None).values_list(
+        "proposal_id", "title", "terms"
+    )
+    held = {pid: set(f"{title} {text}".split()) for pid, title, text in rows}
+    return {
+        pid: tuple(keys.words[t] for t in keys.terms if t in held.get(pid, set()))
+        for pid in proposal_ids
+    }
