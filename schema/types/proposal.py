@@ -27,6 +27,7 @@ from actas.schema.types.record import EventNode
 from actas.schema.types.viewer_can import ProposalViewerCan
 
 if TYPE_CHECKING:
+    from actas.schema.types.debate_state import DebateState
     from actas.schema.types.search import SimilarProposal
 
 
@@ -392,6 +393,18 @@ class ProposalNode(relay.Node):
     @strawberry.field(description="What you may do on this proposal now.")
     async def viewer_can(self, info: Info) -> ProposalViewerCan:
         return ProposalViewerCan.of(await info.context.loaders.viewer_can.load(self.id))
+
+    @strawberry.field(
+        description="Where the debate stands: open questions, objections the author has not "
+        "answered, blocks, and what others said since `since` (default: when you last argued "
+        "or took a position here)."
+    )
+    async def debate_state(
+        self, info: Info, since: datetime | None = None
+    ) -> Annotated[DebateState, strawberry.lazy("actas.schema.types.debate_state")]:
+        from actas.schema.types.debate_state import debate_state_of
+
+        return await debate_state_of(info, self.id, self.author_id, since)
 
     @strawberry.field(
         description="Other proposals you may see here, past and open, closest to this one's "

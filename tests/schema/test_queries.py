@@ -810,3 +810,41 @@ async def test_similar_proposals_while_drafting_and_on_a_proposal(api: Api) -> N
         {"proposal": {"title": before.title}, "sharedWords": ["envío", "gratis"]}
     ]
     assert too_many == ["`first` must be between 1 and 20, got 50."]
+
+
+async def test_debate_state_lists_what_is_open_what_blocks_and_what_is_new(api: Api) -> None:
+    world = await build_world()
+    proposal = await opened(world, "mara", title="Cambiar de proveedor")
+    question = await debate.add_argument(
+        await world.viewer("teo"), proposal.id, stance=Stance.QUESTION, body="¿Cuándo?"
+    )
+    objection = await debate.add_argument(
+        await world.viewer("ana"), proposal.id, stance=Stance.AGAINST, body="Es caro."
+    )
+    await debate.add_argument(
+        await world.viewer("mara"),
+        proposal.id,
+        stance=Stance.COMMENT,
+        body="En marzo.",
+        parent_id=question.id,
+    )
+    await debate.take_position(
+        await world.viewer("teo"), proposal.id, stance=PositionStance.BLOCK, reason="Contrato."
+    )
+    query = """query($id: ID!) { node(id: $id) { ... on Proposal { debateState {
+      openQuestions { id } unansweredObjections { id body } blocks { stance reason }
+      since newArguments { body } changedPositions { stance } } } } }"""
+
+    state = (
+        await api.run(query, {"id": gid("Proposal", proposal.id)}, token=await token(world, "ana"))
+    )["node"]["debateState"]
+
+    assert state["openQuestions"] == []  # the author answered it
+    assert state["unansweredObjections"] == [
+        {"id": gid("Argument", objection.id), "body": "Es caro."}
+    ]
+    assert state["blocks"] == [{"stance": "BLOCK", "reason": "Contrato."}]
+    # Since Ana last spoke (her objection): the author's answer and Teo's block.
+    assert state["since"] is not None
+    assert state["newArguments"] == [{"body": "En marzo."}]
+    assert state["changedPositions"] == [{"stance": "BLOCK"}]
