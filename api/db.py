@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from actas.api.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_MMAP_BYTES = 256 * 2**20
 INSERT_CHUNK = 1_000  # rows per statement: within both databases' limits on parameters
 APPS = {
     "models": {
@@ -33,7 +34,12 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite://"):
         connection["engine"] = "actas.api.sqlite_client"
         connection["credentials"].update(
-            journal_mode="WAL", busy_timeout=SQLITE_BUSY_TIMEOUT_MS, synchronous="NORMAL"
+            journal_mode="WAL",
+            busy_timeout=SQLITE_BUSY_TIMEOUT_MS,
+            synchronous="NORMAL",
+            # Reads through memory-mapped pages rather than a copy per read: the search index's
+            # scans spent more time in the kernel than in SQLite without it.
+            mmap_size=SQLITE_MMAP_BYTES,
         )
     return {"connections": {"default": connection}, "apps": APPS, "use_tz": True, "timezone": "UTC"}
 

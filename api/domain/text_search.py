@@ -100,7 +100,7 @@ def excerpt(
     start = max(0, min(first - length // 3, len(spans) - length))
     end = min(len(spans), start + length)
     fragments = [Fragment("… ")] if start > 0 else []
-    cursor = spans[start][0]
+    cursor = spans[start][0] if start else 0  # from the text's start, its "¿" too
     for index in range(start, end):
         begin, finish = spans[index]
         if found[index]:

@@ -11,9 +11,11 @@ from typing import Any
 from actas.api import clock
 from actas.api.catalogue import Texts, texts_for
 from actas.api.domain.absences import AwayVoice
+from actas.api.domain.debate_state import debate_state
 from actas.api.domain.errors import DomainError
 from actas.api.domain.lifecycle import deadline_passed
 from actas.api.domain.parts import part_of
+from actas.api.domain.text_search import Query, excerpt
 from actas.api.domain.validation import MAX_BODY
 from actas.api.domain.vocabulary import (
     Language,
@@ -23,6 +25,8 @@ from actas.api.domain.vocabulary import (
     Stance,
 )
 from actas.api.services.proposal_page import ProposalPage
+
+NO_WORDS = Query((), ())  # an excerpt from the start, no word marked
 
 DONE = {
     "position": "page.done.position",
@@ -120,7 +124,43 @@ def proposal_context(
         ],
         "settings_link": "",
         "max_body": MAX_BODY,
+        "debate_state": debate_state_context(t, shown),
     }
+
+
+def debate_state_context(t: Texts, shown: ProposalPage) -> dict[str, Any]:
+    """The page's "where the debate stands": each item a line and the anchor it links to."""
+    state = debate_state(
+        [argument for argument, _ in shown.debate],
+        shown.positions,
+        author_id=shown.proposal.author_id,
+        reader_id=shown.viewer.user_id,
+    )
+    arguments = {argument.id: argument for argument, _ in shown.debate}
+    positions = {position.id: position for position in shown.positions}
+
+    def said(argument_id: int) -> tuple[str, str]:
+        argument = arguments[argument_id]
+        words = "".join(f.text for f in excerpt(argument.body, NO_WORDS, shown.language, length=12))
+        line = t.gettext("page.debate_state.said", person=argument.author.name, words=words)
+        return f"#argument-{argument_id}", line
+
+    def stood(position_id: int) -> tuple[str, str]:
+        position = positions[position_id]
+        stance = t.gettext(f"position.{position.stance.value}")
+        words = f"{stance} — “{position.reason}”" if position.reason else stance
+        return "#tally", t.gettext("page.debate_state.said", person=position.user.name, words=words)
+
+    groups = [
+        (t.gettext("page.debate_state.questions"), [said(i) for i in state.open_questions]),
+        (t.gettext("page.debate_state.objections"), [said(i) for i in state.unanswered_objections]),
+        (t.gettext("page.debate_state.blocks"), [stood(i) for i in state.blocks]),
+    ]
+    if state.since is not None:
+        news = [said(i) for i in state.new_arguments] + [stood(i) for i in state.changed_positions]
+        when = t.format_moment(state.since)
+        groups.append((t.gettext("page.debate_state.since", when=when), news))
+    return {"groups": [(title, lines) for title, lines in groups if lines]}
 
 
 def away_line(t: Texts, voice: AwayVoice, names: Mapping[int, str]) -> str:

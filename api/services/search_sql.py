@@ -1,14 +1,16 @@
 """The ranked index in each database's own terms (``search_index`` says what it holds).
 
 SQLite: an FTS5 table, ``proposal_fts``, its rowid the proposal's id and three columns (title,
-text, debate) ranked by bm25 with weights 10, 4 and 1. The visible ids are tested with
-``+rowid`` so that FTS5 scans the match once rather than seeking it once per visible id (57 ms
-against 9 for a common word at 1,000 proposals). PostgreSQL: ``proposal_fts`` with two
-``tsvector`` columns under the 'simple' configuration (the terms come stemmed already, so both
-databases find exactly the same proposals): ``head`` (title weight A, text B), which ranks with
-``ts_rank``, and ``document`` (head and debate, weight C), which a GIN index matches. Ranking
-over the debate too would read every matching proposal's whole debate, ~40 KB each, for a word
-in most of them; there a debate-only match ranks after every head match, newest first.
+text, debate) ranked by bm25 with weights 10, 4 and 1. The visible proposals are joined to the
+match (FTS5 scans the match once and each match's proposal is looked up), not tested with
+``rowid IN``, which made FTS5 seek the match once per visible id (57 ms against 9 for a common
+word at 1,000 proposals), nor listed whole first (13 ms at 10,000).
+
+PostgreSQL: ``proposal_fts`` with two ``tsvector`` columns under the 'simple' configuration
+(the terms come stemmed already, so both databases find exactly the same proposals): ``head``
+(title weight A, text B), which ranks with ``ts_rank``, and ``document`` (head and debate,
+weight C), which a GIN index matches. Ranking over the debate too would read every matching
+proposal's debate; there a debate-only match ranks after every head match, newest first.
 
 Each statement takes the visible proposals' query (its SQL and parameters, from Tortoise) first,
 then its own parameters.
@@ -17,11 +19,23 @@ then its own parameters.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
 
 from actas.api.domain.text_search import Query
 
 _TERM = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One proposal's row of the ranked index: its terms as ``search_index`` gathers them."""
+
+    proposal_id: int
+    title: str
+    text: str
+    debate: str
+
 
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE proposal_fts USING fts5(title, text, debate, tokenize = 'unicode61')"
@@ -46,19 +60,14 @@ def _terms(query: Query) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class Sqlite:
-    def refresh(self, proposal_ids: list[int]) -> list[tuple[str, list[object]]]:
-        ids = ", ".join("?" * len(proposal_ids))
+    def write(self, entries: Sequence[Entry]) -> list[tuple[str, list[object]]]:
+        ids = [entry.proposal_id for entry in entries]
+        rows = ", ".join(["(?, ?, ?, ?)"] * len(entries))
         return [
-            (f"DELETE FROM proposal_fts WHERE rowid IN ({ids})", [*proposal_ids]),
+            (f"DELETE FROM proposal_fts WHERE rowid IN ({', '.join('?' * len(ids))})", [*ids]),
             (
-                f"""INSERT INTO proposal_fts (rowid, title, text, debate)
-                SELECT proposal_id,
-                       coalesce(max(CASE WHEN argument_id IS NULL THEN title END), ''),
-                       coalesce(max(CASE WHEN argument_id IS NULL THEN terms END), ''),
-                       coalesce(group_concat(CASE WHEN argument_id IS NOT NULL
-                                             THEN terms END, ' '), '')
-                FROM search_text WHERE proposal_id IN ({ids}) GROUP BY proposal_id""",
-                [*proposal_ids],
+                f"INSERT INTO proposal_fts (rowid, title, text, debate) VALUES {rows}",
+                [value for entry in entries for value in astuple(entry)],
             ),
         ]
 
@@ -70,17 +79,17 @@ class Sqlite:
 
     def ranked(self, visible: str, _: int) -> str:
         return f"""WITH visible AS ({visible})
-            SELECT rowid AS id FROM proposal_fts
-            WHERE proposal_fts MATCH ? AND +rowid IN (SELECT id FROM visible)
-            ORDER BY bm25(proposal_fts, 10.0, 4.0, 1.0), rowid DESC LIMIT ? OFFSET ?"""
+            SELECT f.rowid AS id FROM proposal_fts f JOIN visible ON visible.id = f.rowid
+            WHERE proposal_fts MATCH ?
+            ORDER BY bm25(proposal_fts, 10.0, 4.0, 1.0), f.rowid DESC LIMIT ? OFFSET ?"""
 
     def similar(self, visible: str, _: int) -> str:
         """The proposals whose title or text match (any term, for ``similar``), ranked as a
         search ranks them but without the debate."""
         return f"""WITH visible AS ({visible})
-            SELECT rowid AS id FROM proposal_fts
-            WHERE proposal_fts MATCH '{{title text}} : ' || ? AND +rowid IN (SELECT id FROM visible)
-            ORDER BY bm25(proposal_fts, 10.0, 4.0, 0.0), rowid DESC LIMIT ?"""
+            SELECT f.rowid AS id FROM proposal_fts f JOIN visible ON visible.id = f.rowid
+            WHERE proposal_fts MATCH '{{title text}} : ' || ?
+            ORDER BY bm25(proposal_fts, 10.0, 4.0, 0.0), f.rowid DESC LIMIT ?"""
 
     def matching_ids(self, query: Query) -> str:
         """A subquery of the ids of every proposal that matches, the terms written in (they are
@@ -90,21 +99,17 @@ class Sqlite:
 
 @dataclass(frozen=True)
 class Postgres:
-    def refresh(self, proposal_ids: list[int]) -> list[tuple[str, list[object]]]:
+    def write(self, entries: Sequence[Entry]) -> list[tuple[str, list[object]]]:
         sql = """INSERT INTO proposal_fts (proposal_id, head, document)
-               SELECT proposal_id, head, head || setweight(to_tsvector('simple', debate), 'C')
-               FROM (SELECT proposal_id,
-                       setweight(to_tsvector('simple', coalesce(
-                           max(title) FILTER (WHERE argument_id IS NULL), '')), 'A')
-                       || setweight(to_tsvector('simple', coalesce(
-                           max(terms) FILTER (WHERE argument_id IS NULL), '')), 'B') AS head,
-                       coalesce(string_agg(terms, ' ' ORDER BY argument_id)
-                           FILTER (WHERE argument_id IS NOT NULL), '') AS debate
-                     FROM search_text WHERE proposal_id = ANY($1::int[])
-                     GROUP BY proposal_id) AS texts
+               SELECT id, head, head || setweight(to_tsvector('simple', debate), 'C')
+               FROM (SELECT id, setweight(to_tsvector('simple', title), 'A')
+                            || setweight(to_tsvector('simple', text), 'B') AS head, debate
+                     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])
+                          AS entry (id, title, text, debate)) AS texts
                ON CONFLICT (proposal_id) DO UPDATE
                SET head = excluded.head, document = excluded.document"""
-        return [(sql, [proposal_ids])]
+        columns: list[object] = [list(c) for c in zip(*map(astuple, entries), strict=True)]
+        return [(sql, columns)]
 
     def match(self, query: Query) -> str:
         """tsquery's text: every word, as any of its terms."""

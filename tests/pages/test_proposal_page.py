@@ -312,3 +312,27 @@ async def test_a_closed_proposal_not_in_the_archive_is_a_read_only_record(
     assert not [f for f in forms(shown.text) if f.fields.get("action")]  # no forms to act
     assert sent.status_code == 400 and "La propuesta ya no está abierta" in sent.text
     assert not await Argument.exists(proposal_id=proposal.id)
+
+
+async def test_the_page_says_where_the_debate_stands(database: Settings, world: World) -> None:
+    from actas.api.domain.vocabulary import PositionStance, Stance
+    from actas.api.services import debate
+
+    proposal = await open_proposal(world)
+    await debate.add_argument(
+        await world.viewer("teo"), proposal.id, stance=Stance.QUESTION, body="¿Y el **coste**?"
+    )
+    await debate.take_position(
+        await world.viewer("ana"), proposal.id, stance=PositionStance.BLOCK, reason="Sin datos."
+    )
+    async with browser(page_settings(database)) as client:
+        mara = await client.get(link(world, "mara", proposal))
+        ana = await client.get(link(world, "ana", proposal))
+
+    section = mara.text.split('<section id="debate-state">')[1].split("</section>")[0]
+    assert "<h3>Preguntas sin respuesta</h3>" in section
+    assert "Teo: ¿Y el coste?" in html.unescape(section)
+    assert "Ana: Bloqueo — “Sin datos.”" in html.unescape(section)
+    assert "Desde tu última participación" not in section  # Mara has not spoken yet
+    # Ana, who blocked, sees what came since she last spoke: nothing yet, so no such group.
+    assert "Desde tu última participación" not in ana.text
