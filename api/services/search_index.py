@@ -39,7 +39,9 @@ async def keep_index(events: Sequence[Event]) -> None:
     """``recording``'s handler: what a change wrote is indexed in its own transaction."""
     proposals = {e.proposal_id for e in events if e.type in PROPOSAL_TEXT and e.proposal_id}
     # An argument's event carries its whole text: the last one of each argument is its text.
-    arguments = {_argument_of(e)["id"]: e for e in events if e.type in ARGUMENT_TEXT}
+    arguments = {
+        _argument_of(e)["id"]: e for e in events if e.type in ARGUMENT_TEXT and e.proposal_id
+    }
     if not proposals and not arguments:
         return
     language = await language_of(events[0].organisation_id)
