@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -122,3 +122,14 @@ def excerpt(
 def _unaccented(term: str) -> str:
     decomposed = unicodedata.normalize("NFKD", term)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def hit_excerpt(
+    own: str, title: str, arguments: Sequence[str], query: Query, language: Language
+) -> tuple[list[Fragment], int | None]:
+    """A search hit's excerpt: from the proposal's summary and text (``own``) when its title or
+    they hold a word searched for, else from the first matching argument (its index among
+    ``arguments``); the proposal's own text when none does."""
+    if query.wanted & set(terms(f"{title}\n{own}", language)) or not arguments:
+        return excerpt(own, query, language), None
+    return excerpt(arguments[0], query, language), 0

@@ -54,7 +54,6 @@ async def keep_index(events: Sequence[Event]) -> None:
 
 
 PROPOSAL_COLUMNS = ("id", "organisation_id", "title", "summary", "body")
-ARGUMENT_COLUMNS = ("id", "organisation_id", "proposal_id", "body")
 
 
 def _argument_of(event: Event) -> dict[str, Any]:

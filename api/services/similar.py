@@ -96,11 +96,16 @@ async def similar_to(
     return [Similar(found[pid], shared[pid]) for pid in close if pid in found]
 
 
+def draft_text(title: str, summary: str) -> str:
+    """What a proposal is compared by: its title and summary, as a draft's would be."""
+    return f"{title}\n{summary}"
+
+
 async def similar_to_proposal(viewer: Viewer, proposal: Proposal, *, first: int) -> list[Similar]:
     return await similar_to(
         viewer,
         proposal.organisation_id,
-        f"{proposal.title}\n{proposal.summary}",
+        draft_text(proposal.title, proposal.summary),
         first=first,
         but=proposal.id,
     )

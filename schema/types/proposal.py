@@ -414,16 +414,13 @@ class ProposalNode(relay.Node):
     async def similar(
         self, info: Info, first: int = 5
     ) -> list[Annotated[SimilarProposal, strawberry.lazy("actas.schema.types.search")]]:
-        from actas.api.services.similar import similar_to
+        from actas.api.services.similar import draft_text, similar_to
         from actas.schema.types.search import SimilarProposal, check_similar_first
 
         check_similar_first(first)
+        text = draft_text(self.title, self.summary)
         found = await similar_to(
-            info.context.viewer,
-            self.organisation_id,
-            f"{self.title}\n{self.summary}",
-            first=first,
-            but=self.id,
+            info.context.viewer, self.organisation_id, text, first=first, but=self.id
         )
         return [SimilarProposal.of(s) for s in found]
 

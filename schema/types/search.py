@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import strawberry
 
-from actas.api.domain.text_search import Fragment, Query, excerpt, terms
+from actas.api.domain.text_search import Fragment, Query, hit_excerpt
 from actas.api.domain.vocabulary import Language
 from actas.api.models import Proposal
 from actas.api.services.similar import Similar
 from actas.schema.context import Info
+from actas.schema.errors import ClientError
 from actas.schema.types.debate import ArgumentNode, argument_nodes
 from actas.schema.types.proposal import ProposalNode
 
@@ -47,25 +48,24 @@ class SearchHit:
         "left out."
     )
     async def excerpt(self, info: Info) -> list[TextFragment]:
-        source = await self._source(info)
-        text = source.body if isinstance(source, ArgumentNode) else source
-        return [TextFragment.of(f) for f in excerpt(text, self.query, self._language)]
+        fragments, _ = await self._excerpt(info)
+        return [TextFragment.of(f) for f in fragments]
 
     @strawberry.field(description="The argument the excerpt comes from; null for the proposal.")
     async def excerpt_argument(self, info: Info) -> ArgumentNode | None:
-        source = await self._source(info)
-        return source if isinstance(source, ArgumentNode) else None
+        _, argument = await self._excerpt(info)
+        return argument
 
-    @property
-    def _language(self) -> Language:
-        return Language(self.found.organisation.language)
-
-    async def _source(self, info: Info) -> ArgumentNode | str:
-        own = f"{self.found.summary}\n\n{self.found.body}"
-        if self.query.wanted & set(terms(f"{self.found.title}\n{own}", self._language)):
-            return own
+    async def _excerpt(self, info: Info) -> tuple[list[Fragment], ArgumentNode | None]:
         found = await self.arguments(info)
-        return found[0] if found else own
+        fragments, chosen = hit_excerpt(
+            f"{self.found.summary}\n\n{self.found.body}",
+            self.found.title,
+            [argument.body for argument in found],
+            self.query,
+            Language(self.found.organisation.language),
+        )
+        return fragments, None if chosen is None else found[chosen]
 
 
 MAX_SIMILAR = 20
@@ -86,7 +86,5 @@ class SimilarProposal:
 
 
 def check_similar_first(first: int) -> None:
-    from actas.schema.errors import ClientError
-
     if not 1 <= first <= MAX_SIMILAR:
         raise ClientError(f"`first` must be between 1 and {MAX_SIMILAR}, got {first}.")
