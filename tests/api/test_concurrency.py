@@ -44,6 +44,36 @@ async def crowd(size: int) -> tuple[World, list[int]]:
     return world, members
 
 
+async def write_at_once(
+    database: Settings, proposal_id: int, groups: list[list[int]], rounds: int, *, tag: str
+) -> None:
+    """One ``concurrent_writer.py`` process per group of users (tagged ``{tag}{n}``), all started
+    once every one has opened the database; each must end cleanly, never "locked"."""
+    runs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(WRITER),
+            database.database_url,
+            str(proposal_id),
+            f"{tag}{n}",
+            str(rounds),
+            *map(str, group),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for n, group in enumerate(groups)
+    ]
+    for run in runs:  # every writer has opened the database …
+        assert run.stdout is not None
+        assert await run.stdout.readline() == b"ready\n"
+    # … before any of them starts writing.
+    results = await asyncio.gather(*(run.communicate(b"go\n") for run in runs))
+    for run, (_, stderr) in zip(runs, results, strict=True):
+        assert run.returncode == 0, stderr.decode()
+        assert b"locked" not in stderr
+
+
 async def assert_chain_is_whole(world: World, expected_events: int) -> None:
     events = await Event.filter(organisation_id=world.organisation.id).order_by("seq")
     assert len(events) == expected_events
@@ -97,30 +127,8 @@ async def test_concurrent_writers_in_several_processes(database: Settings) -> No
     before = await world.last_seq()
     groups = [members[i * users_each : (i + 1) * users_each] for i in range(processes)]
 
-    runs = [
-        await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(WRITER),
-            database.database_url,
-            str(proposal.id),
-            f"p{n}",
-            str(rounds),
-            *map(str, group),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        for n, group in enumerate(groups)
-    ]
-    for run in runs:  # every writer has opened the database …
-        assert run.stdout is not None
-        assert await run.stdout.readline() == b"ready\n"
-    # … before any of them starts writing.
-    results = await asyncio.gather(*(run.communicate(b"go\n") for run in runs))
+    await write_at_once(database, proposal.id, groups, rounds, tag="p")
 
-    for run, (_, stderr) in zip(runs, results, strict=True):
-        assert run.returncode == 0, stderr.decode()
-        assert b"locked" not in stderr
     bodies = Counter(await Argument.filter(proposal_id=proposal.id).values_list("body", flat=True))
     assert bodies == Counter(
         f"p{n} user {user} round {r}"

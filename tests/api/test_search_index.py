@@ -4,8 +4,6 @@ writers in several processes), and a reindex that equals what the changes built.
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from typing import Any
 
 import pytest
@@ -23,7 +21,7 @@ from actas.api.models import Argument, SearchText
 from actas.api.services import debate, organisations, proposals, search_index
 from actas.api.services.search import Found, ProposalFilter, search_proposals
 from actas.api.settings import Settings
-from tests.api.test_concurrency import WRITER, crowd
+from tests.api.test_concurrency import crowd, write_at_once
 from tests.factories import World, build_world, draft, opened
 
 
@@ -280,29 +278,7 @@ async def test_concurrent_writers_in_several_processes_keep_the_index_in_step(
     world, members = await crowd(processes * users_each)
     proposal = await opened(world, "admin", title="Escribir a la vez")
     groups = [members[i * users_each : (i + 1) * users_each] for i in range(processes)]
-    runs = [
-        await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(WRITER),
-            database.database_url,
-            str(proposal.id),
-            f"proceso{n}",
-            str(rounds),
-            *map(str, group),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        for n, group in enumerate(groups)
-    ]
-    for run in runs:
-        assert run.stdout is not None and await run.stdout.readline() == b"ready\n"
-    for run in runs:
-        assert run.stdin is not None
-        run.stdin.write(b"go\n")
-        await run.stdin.drain()
-    results = [await run.communicate() for run in runs]
-    assert [run.returncode for run in runs] == [0] * processes, results
+    await write_at_once(database, proposal.id, groups, rounds, tag="proceso")
 
     arguments = await Argument.filter(proposal_id=proposal.id).count()
     indexed = await SearchText.filter(proposal_id=proposal.id, argument_id__isnull=False).count()
