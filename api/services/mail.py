@@ -36,6 +36,26 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class DebateItem:
+    """One thing still open in a debate: who said it, its opening words, where the page shows it."""
+
+    person: str
+    words: str  # an argument's opening words, a block's reason ("" when it gave none)
+    link: str
+
+
+@dataclass(frozen=True)
+class DebateGroup:
+    """One kind of what is still open (``mail.debate_state.<kind>``: questions, objections,
+    blocks): how many, the first few, and where the page lists them all."""
+
+    kind: str
+    total: int
+    items: Sequence[DebateItem]
+    all_link: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """Everything one notification email tells its reader, as facts; ``compose`` words them.
     ``what`` is the event type or the finer key ``letters.sentence_key`` gives."""
@@ -55,6 +75,7 @@ class Notice:
     summary: str = ""
     standing: str = ""  # the tally's reason, in the reader's words
     awaited: Sequence[str] = ()  # who the decision still waits for
+    debate: Sequence[DebateGroup] = ()  # a reminder: where the debate stands
     recent: Sequence[tuple[str, str]] = ()  # (author, text) of the newest arguments
     positions: Mapping[PositionStance, str] | None = None  # a position asked: a link per stance
     reply_link: str | None = None
@@ -93,6 +114,8 @@ def compose(notice: Notice, *, key: str, to: str, language: Language) -> Letter:
         body.line(f"{t.gettext('mail.standing')}: {notice.standing}")
     if notice.awaited:
         body.line(f"{t.gettext('mail.still_awaited')}: {t.format_list(notice.awaited)}.")
+    if notice.debate:
+        _debate_state(t, body, notice.debate)
     if notice.recent:
         body.line(t.gettext("mail.recent"))
         for author, text in notice.recent:
@@ -119,6 +142,27 @@ def compose(notice: Notice, *, key: str, to: str, language: Language) -> Letter:
         html=body.html(language),
         message_id=message_id(key),
     )
+
+
+def _debate_state(t: Texts, body: _Body, groups: Sequence[DebateGroup]) -> None:
+    """Where the debate stands (the page's heading): each kind counted, its first few items
+    linked to the page, the rest to the page's whole list."""
+    body.strong(t.gettext("page.debate_state"))
+    for group in groups:
+        lines = [
+            (
+                t.gettext(
+                    "page.debate_state.said",
+                    person=item.person,
+                    words=item.words or t.gettext("position.block"),
+                ),
+                item.link,
+            )
+            for item in group.items
+        ]
+        if (rest := group.total - len(group.items)) > 0:
+            lines.append((t.ngettext("mail.debate_state.more", rest), group.all_link))
+        body.listed(t.ngettext(f"mail.debate_state.{group.kind}", group.total) + ":", lines)
 
 
 def compose_link(
@@ -197,6 +241,16 @@ class _Body:
             f"<blockquote>{_e(_cut(text, 600)).replace(chr(10), '<br>')}</blockquote>"
         )
 
+    def listed(self, heading: str, links: Sequence[tuple[str, str]]) -> None:
+        """A heading over a list whose every line links somewhere (plain text: the address
+        below each line)."""
+        self._text.append("\n".join([heading, *(f"- {label}\n  {url}" for label, url in links)]))
+        self._html.append(
+            f'<p style="{LIST_HEADING}">{_e(heading)}</p><ul style="{LIST}">'
+            + "".join(f'<li><a href="{_e(url)}">{_e(label)}</a></li>' for label, url in links)
+            + "</ul>"
+        )
+
     def buttons(self, links: Sequence[tuple[str, str]]) -> None:
         self._text.append("\n".join(f"  {label}: {url}" for label, url in links))
         self._html.append(
@@ -232,6 +286,8 @@ BUTTON = (
     "color:#ffffff;text-decoration:none;font-weight:bold"
 )
 SMALL = "color:#666666;font-size:small"
+LIST_HEADING = "margin-bottom:4px"
+LIST = "margin-top:0;padding-left:20px"
 
 
 def _e(text: str) -> str:

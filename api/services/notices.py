@@ -1,9 +1,9 @@
 """What a notification email tells its reader, gathered for a whole batch of deliveries with a
 fixed number of queries: the event and who did it, the proposal and what is asked of the reader
 (their part under the rule, the deadline, one link per stance), where it stands and who it still
-waits for (the ``Electorate``), for a reminder the newest arguments since the reader was last
-told, and the reader's personal links: the proposal page, settings, one-click unsubscribe, and
-the reply address."""
+waits for (the ``Electorate``), for a reminder where the debate stands (``reminder_debates``)
+and the newest arguments since the reader was last told, and the reader's personal links: the
+proposal page, settings, one-click unsubscribe, and the reply address."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ from actas.api.models import Participant as ParticipantRow
 from actas.api.services import mail, reply_addresses
 from actas.api.services.electorates import electorates_from
 from actas.api.services.personal_links import PersonalKey, PersonalLinks, Purpose, page_link
+from actas.api.services.reminder_debates import Debates
 from actas.api.services.reply_addresses import ReplyTarget
 from actas.api.services.tallies import tally_as_read
 from actas.api.settings import Settings
@@ -70,6 +71,7 @@ PAGES = {
     Purpose.UNSUBSCRIBE: "unsubscribe",
 }
 ASKING = (Reason.INVITED, Reason.REMINDER)
+REMINDING = (Reason.REMINDER, Reason.ESCALATION)  # told where the debate stands, what is new
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class _Batch:
     people: dict[int, User]
     roles: dict[int, dict[int, ParticipantRole]]
     electorates: dict[int, Electorate]
+    debates: Debates  # of the open proposals reminded of
     recent: dict[tuple[int, int], list[tuple[str, str]]]  # (user, proposal): newest arguments
 
 
@@ -225,6 +228,15 @@ def _notice(
         standing=_standing(proposal, recipient.language) if is_open else "",
         # Others still awaited: the reader's own part is said above.
         awaited=[batch.people[u].name for u in awaited if u in batch.people and u != recipient.id],
+        debate=batch.debates.where_it_stands(
+            proposal.id,
+            author_id=proposal.author_id,
+            reader_id=recipient.id,
+            page=page,
+            language=Language(recipient.language),
+        )
+        if is_open and reason in REMINDING
+        else [],
         recent=batch.recent.get((recipient.id, proposal.id), []),
         positions=_position_links(page, proposal, electorate, recipient.id) if asked else None,
         reply_link=(f"{page}&reply={argument}#argument-{argument}" if argument else f"{page}#argue")
@@ -267,6 +279,13 @@ async def _read(deliveries: Sequence[Delivery], organisations: dict[int, str]) -
     ):
         stances[pid][user] = PositionStance(stance)
     electorates = await electorates_from([proposals[pid] for pid in open_ids], roles, stances)
+    debates = await Debates.read(
+        [
+            n.proposal_id
+            for n in notifications.values()
+            if n.reason in REMINDING and n.proposal_id in open_ids
+        ]
+    )
     recent = await _recent_arguments(notifications, proposals)
     people_ids = (
         [n.user_id for n in notifications.values()]
@@ -285,6 +304,7 @@ async def _read(deliveries: Sequence[Delivery], organisations: dict[int, str]) -
         people,
         roles,
         electorates,
+        debates,
         recent,
     )
 
@@ -295,9 +315,7 @@ async def _recent_arguments(
     """For each reminder, the newest arguments on its proposal since the reader was last told
     about it (two queries for the batch)."""
     reminders = [
-        n
-        for n in notifications.values()
-        if n.reason in (Reason.REMINDER, Reason.ESCALATION) and n.proposal_id in proposals
+        n for n in notifications.values() if n.reason in REMINDING and n.proposal_id in proposals
     ]
     if not reminders:
         return {}

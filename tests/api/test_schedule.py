@@ -7,6 +7,7 @@ run, and is recorded in the event log like any change.
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -36,9 +37,11 @@ from actas.api.domain.vocabulary import (
     ProposalState,
     Role,
     RuleKind,
+    Stance,
     Visibility,
 )
 from actas.api.models import (
+    Argument,
     Decision,
     Delivery,
     Event,
@@ -58,11 +61,13 @@ from actas.api.services import (
     proposals,
 )
 from actas.api.services.ledger import verify_chains
+from actas.api.services.letters import letters_for
 from actas.api.services.outbox import deliver_due
 from actas.api.services.schedule import ScheduleReport, run_schedule, waiting_for
 from actas.api.settings import Settings
-from tests.api.receivers import MailServer, fresh_era
-from tests.factories import World, build_world, opened
+from tests.api.receivers import Mail, MailServer, fresh_era
+from tests.factories import World, build_world, opened, unique
+from tests.schema.client import QueryLog
 
 DECIDER, REQUIRED = ParticipantRole.DECIDER, ParticipantRole.REQUIRED
 CONSULTED = ParticipantRole.CONSULTED
@@ -354,6 +359,210 @@ async def test_a_head_reminded_as_a_delegate_in_the_same_step_still_hears_who_is
     [to_mara] = mail.to(world.users["mara"].email)  # one email: asked for Ext, told of both
     assert "Sin posición todavía: Ana y Ext." in to_mara.text
     assert "Hablará en nombre de Ext" in to_mara.text
+
+
+async def argue(
+    world: World,
+    who: str,
+    proposal: Proposal,
+    stance: Stance,
+    body: str,
+    parent: Argument | None = None,
+) -> Argument:
+    return await debate.add_argument(
+        await world.viewer(who),
+        proposal.id,
+        stance=stance,
+        body=body,
+        parent_id=parent.id if parent else None,
+    )
+
+
+def personal_page(letter: Mail, opens: str) -> str:
+    """The reader's personal link to the proposal page, as the email's "Open" line gives it."""
+    [page] = re.findall(rf"^{re.escape(opens)}: (\S+)$", letter.text, re.MULTILINE)
+    return str(page)
+
+
+async def test_a_reminder_says_where_the_debate_stands_each_item_linked_to_the_page(
+    database: Settings, mail: MailServer
+) -> None:
+    era = fresh_era()
+    world = await world_in(era)
+    with clock.frozen_at(era):
+        membership = await organisations.add_member(
+            await world.viewer("admin"),
+            world.organisation.id,
+            email=f"{unique('eve')}@example.org",
+            name="Eve",
+            language=Language.EN,
+            unit_id=world.units["analitica"].id,
+        )
+    world.users["eve"] = await membership.user
+    deadline = era + 10 * DAY
+    settings = Settings(database_url=database.database_url, mail=mail.settings())
+    proposal = await debate_until(
+        world,
+        era,
+        deadline,
+        participants={"teo": DECIDER, "ana": REQUIRED, "eve": REQUIRED, "ext": REQUIRED},
+    )
+    with clock.frozen_at(era + 2 * HOUR):
+        questions = [
+            (await argue(world, "ext", proposal, Stance.QUESTION, f"¿Qué mide la prueba {n}?")).id
+            for n in range(4)
+        ]
+        answered = await argue(world, "ana", proposal, Stance.QUESTION, "¿Cuánto cuesta?")
+        await argue(world, "teo", proposal, Stance.COMMENT, "Nada: ya es nuestra.", answered)
+        objection = (await argue(world, "teo", proposal, Stance.AGAINST, "No hay presupuesto.")).id
+        # The author answers Ana's objection: only Teo's is left unanswered.
+        replied = await argue(world, "ana", proposal, Stance.AGAINST, "Es demasiado pronto.")
+        await argue(world, "mara", proposal, Stance.FOR, "Hay datos desde enero.", replied)
+        await debate.take_position(
+            await world.viewer("ext"),
+            proposal.id,
+            stance=PositionStance.BLOCK,
+            reason="Rompe el contrato con la pasarela de pago.",
+        )
+        await deliver_due(settings)  # what setting the world up queued
+    mail.clear()
+
+    assert await tick(deadline - 48 * HOUR) == {"reminder": 1}
+    with clock.frozen_at(deadline - 48 * HOUR):
+        await deliver_due(settings)
+
+    [to_teo] = mail.to(world.users["teo"].email)
+    page = personal_page(to_teo, "Abrir en actas")
+    shown = [f"- Ext: ¿Qué mide la prueba {n}?\n  {page}#argument-{questions[n]}" for n in range(3)]
+    assert (
+        "\n\n".join(
+            [
+                "Estado del debate",
+                "\n".join(
+                    ["4 preguntas sin respuesta:", *shown, f"- y 1 más\n  {page}#debate-state"]
+                ),
+                "1 objeción que la autoría no ha respondido:\n"
+                f"- Teo: No hay presupuesto.\n  {page}#argument-{objection}",
+                f"1 bloqueo:\n- Ext: “Rompe el contrato con la pasarela de pago.”\n  {page}#tally",
+            ]
+        )
+        in to_teo.text
+    )
+    for left_out in (questions[3], answered.id, replied.id):  # the fourth, and the answered
+        assert f"#argument-{left_out}" not in to_teo.text + to_teo.html
+    linked = html.escape(page)
+    assert "<p><strong>Estado del debate</strong></p>" in to_teo.html
+    assert f'<a href="{linked}#argument-{questions[0]}">Ext: ¿Qué mide la prueba 0?</a>' in (
+        to_teo.html
+    )
+    assert f'<a href="{linked}#debate-state">y 1 más</a>' in to_teo.html
+    assert f'<a href="{linked}#tally">Ext: “Rompe el contrato' in to_teo.html
+
+    [to_eve] = mail.to(world.users["eve"].email)  # in English, through her own link
+    page = personal_page(to_eve, "Open in actas")
+    for line in (
+        "Where the debate stands",
+        "4 open questions:",
+        f"- and 1 more\n  {page}#debate-state",
+        f"1 objection the author has not answered:\n- Teo: No hay presupuesto.\n"
+        f"  {page}#argument-{objection}",
+        "1 block:\n- Ext: “Rompe el contrato",
+    ):
+        assert line in to_eve.text
+
+    # The head alerted of Teo's silence is told where it stands too.
+    mail.clear()
+    assert await tick(deadline - 24 * HOUR) == {"escalation": 1}
+    with clock.frozen_at(deadline - 24 * HOUR):
+        await deliver_due(settings)
+    [to_admin] = mail.to(world.users["admin"].email)
+    assert any(s in to_admin.text for s in STILL_SILENT)
+    page = personal_page(to_admin, "Abrir en actas")
+    assert f"1 bloqueo:\n- Ext: “Rompe el contrato con la pasarela de pago.”\n  {page}#tally" in (
+        to_admin.text
+    )
+
+
+async def test_a_reminder_of_a_debate_with_nothing_open_says_nothing_of_it(
+    database: Settings, mail: MailServer
+) -> None:
+    era = fresh_era()
+    world = await world_in(era)
+    deadline = era + 10 * DAY
+    settings = Settings(database_url=database.database_url, mail=mail.settings())
+    proposal = await debate_until(
+        world, era, deadline, participants={"teo": DECIDER, "ana": REQUIRED}
+    )
+    with clock.frozen_at(era + 2 * HOUR):
+        question = await argue(world, "ana", proposal, Stance.QUESTION, "¿Cuánto cuesta?")
+        await argue(world, "teo", proposal, Stance.COMMENT, "Nada: ya es nuestra.", question)
+        objection = await argue(world, "teo", proposal, Stance.AGAINST, "Es pronto.")
+        await argue(world, "mara", proposal, Stance.FOR, "Hay datos desde enero.", objection)
+        await deliver_due(settings)
+    mail.clear()
+
+    assert await tick(deadline - 48 * HOUR) == {"reminder": 1}
+    with clock.frozen_at(deadline - 48 * HOUR):
+        await deliver_due(settings)
+
+    reminders = mail.to(world.users["teo"].email) + mail.to(world.users["ana"].email)
+    assert len(reminders) == 2
+    for letter in reminders:
+        assert texts_for("es").gettext("mail.happened.reminder") in letter.subject
+        assert "Estado del debate" not in letter.text + letter.html
+        assert "#argument-" not in letter.text + letter.html
+
+
+async def test_reminders_of_many_debates_are_written_with_the_same_queries_as_one(
+    database: Settings,
+) -> None:
+    era = fresh_era()
+    world = await world_in(era)
+    deadline = era + 10 * DAY
+    settings = Settings(database_url=database.database_url)
+    reminded = []
+    for n in range(5):
+        proposal = await debate_until(
+            world, era, deadline, participants={"teo": DECIDER, "ana": REQUIRED, "ext": REQUIRED}
+        )
+        with clock.frozen_at(era + 2 * HOUR):
+            for k in range(n + 1):
+                await argue(world, "ext", proposal, Stance.QUESTION, f"¿Y el caso {k}?")
+                await argue(world, "teo", proposal, Stance.AGAINST, f"Falla en el caso {k}.")
+            await debate.take_position(
+                await world.viewer("ext"), proposal.id, stance=PositionStance.BLOCK, reason="No."
+            )
+        reminded.append(proposal.id)
+    assert await tick(deadline - 48 * HOUR) == {"reminder": 5}
+    deliveries = await Delivery.filter(
+        organisation_id=world.organisation.id,
+        channel=DeliveryChannel.EMAIL,
+        notification__reason="reminder",
+    ).order_by("id")
+    first = [d for d in deliveries if d.id in set(await ids_about(reminded[0]))]
+    assert len(first) == 2 and len(deliveries) == 10  # Teo and Ana, on each proposal
+
+    with clock.frozen_at(deadline - 48 * HOUR):
+        with QueryLog.capture() as one:
+            await letters_for(settings, first)
+        with QueryLog.capture() as five:
+            written = await letters_for(settings, deliveries)
+
+    assert len(five.statements) == len(one.statements)
+    # Each proposal's n questions and objections, counted; the first three of each listed.
+    counted = Counter(
+        (m[1], m[2])
+        for w in written.values()
+        for m in [re.search(r"(\d) preguntas? sin .*?(\d) objeci", w.text, re.DOTALL)]
+        if m
+    )
+    assert counted == {(str(n), str(n)): 2 for n in range(1, 6)}
+    assert all("1 bloqueo:" in w.text for w in written.values())
+    assert sum(w.text.count("- y 2 más") for w in written.values()) == 2 * 2
+
+
+async def ids_about(proposal_id: int) -> list[int]:
+    return await Delivery.filter(notification__proposal_id=proposal_id).values_list("id", flat=True)
 
 
 async def test_nobody_who_has_spoken_is_reminded(database: Settings) -> None:
