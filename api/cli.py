@@ -140,9 +140,11 @@ def reindex(
         str | None, typer.Option("--organisation", "-o", help="Only this organisation's slug.")
     ] = None,
 ) -> None:
-    """Rebuild the full-text search index from every proposal's text and argument (it is kept
-    with every change; rebuild after restoring a backup or upgrading the stemmer)."""
+    """Rebuild the search index from every proposal's text and argument: its terms, its
+    keyphrases (themes) and, with the analytics extra, its embeddings. Each is kept with every
+    change; rebuild after restoring a backup, upgrading the stemmer or installing the extra."""
     from actas.api.models import Organisation
+    from actas.api.services import embeddings, similar, themes
     from actas.api.services.search_index import reindex as rebuild
 
     async def run() -> str:
@@ -152,7 +154,12 @@ def reindex(
             if found is None:
                 _fail(f"No organisation {organisation!r}.")
             organisation_id = found.id
-        return f"Indexed {await rebuild(organisation_id)} proposals."
+        indexed = await rebuild(organisation_id)
+        await themes.reindex(organisation_id)
+        if similar.engine_in_use() is similar.Engine.EMBEDDINGS:
+            await embeddings.reindex(organisation_id)
+            return f"Indexed {indexed} proposals (terms, keyphrases and embeddings)."
+        return f"Indexed {indexed} proposals (terms and keyphrases)."
 
     typer.echo(_run_with_database(_settings(), run))
 

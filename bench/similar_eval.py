@@ -8,7 +8,10 @@ Spanish and English translations) and pairs that share key words but not meaning
 organisation holds, through the services, every paraphrase's ``b`` and both sides of every false
 friend. Each paraphrase's ``a`` is then asked as a draft would be (title and summary): precision@1
 and @3 are how often its ``b`` comes first, or among the first three. For a false friend, asking
-``a`` should not put ``b`` first: the share of false friends that do is reported too.
+``a`` should not put ``b`` first: the share of false friends that do is reported too. Both
+engines answer the same questions over the same proposals (the embeddings engine needs the
+analytics extra); for it, the spread of closeness of each kind of pair is printed too, which is
+what ``embeddings.CLOSE`` is calibrated on.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from typing import Any
 from scratch import print_rows, scratch_database
 
 from actas.api import db
-from actas.api.services import organisations, proposals
+from actas.api.services import embeddings, organisations, proposals, similar
 from actas.api.services.access import load_viewer
-from actas.api.services.similar import similar_to
+from actas.api.services.similar import Engine, similar_to
 from actas.api.services.users import find_or_create_user
 
 PAIRS = Path(__file__).with_name("similar_pairs.json")
@@ -45,6 +48,10 @@ async def main() -> None:
             org = await organisations.create_organisation(viewer, slug="evaluacion", name="Eval")
             viewer = await load_viewer(admin.id)
             ids: dict[str, int] = {}
+            engines = [Engine.FULLTEXT]
+            if embeddings.available():
+                engines.append(Engine.EMBEDDINGS)
+                similar.use(Engine.EMBEDDINGS)  # so that drafting stores each vector
 
             async def add(side: dict[str, str]) -> int:
                 draft = await proposals.draft_proposal(
@@ -60,31 +67,62 @@ async def main() -> None:
             for pair in labelled["false_friends"]:
                 await add(pair["a"])
                 await add(pair["b"])
-            hits: dict[str, list[int]] = defaultdict(list)  # kind: ranks (0 when not found)
-            for pair in labelled["paraphrases"]:
-                found = await similar_to(viewer, org.id, text(pair["a"]), first=3)
-                ranked = [s.proposal.id for s in found]
-                right = ids[text(pair["b"])]
-                hits[pair["kind"]].append(ranked.index(right) + 1 if right in ranked else 0)
-            confused = 0
-            for pair in labelled["false_friends"]:
-                own = ids[text(pair["a"])]
-                found = await similar_to(viewer, org.id, text(pair["a"]), first=1, but=own)
-                confused += bool(found) and found[0].proposal.id == ids[text(pair["b"])]
+            results = {
+                engine: await _evaluate(viewer, org.id, labelled, ids, engine) for engine in engines
+            }
         finally:
             await db.close_database()
-    rows: list[tuple[str, str]] = [
+    rows: list[tuple[str, Any]] = [
         ("database", "PostgreSQL" if settings.database_url.startswith("postgres") else "SQLite"),
-        ("engine", "full-text index (the default)"),
         ("corpus", f"{len(ids)} proposals"),
     ]
-    for kind, ranks in sorted(hits.items()):
-        rows += _precision(kind, ranks)
     friends = len(labelled["false_friends"])
-    rows.append(
-        ("false friends ranked first", f"{confused} of {friends} ({confused / friends:.0%})")
-    )
+    for engine, (hits, confused) in results.items():
+        rows.append(("engine", engine.value))
+        for kind, ranks in sorted(hits.items()):
+            rows += _precision(kind, ranks)
+        rows.append(
+            ("false friends ranked first", f"{confused} of {friends} ({confused / friends:.0%})")
+        )
+    if embeddings.available():
+        rows += _spread(labelled)
     print_rows(rows)
+
+
+async def _evaluate(
+    viewer: Any, organisation_id: int, labelled: Any, ids: dict[str, int], engine: Engine
+) -> tuple[dict[str, list[int]], int]:
+    hits: dict[str, list[int]] = defaultdict(list)  # kind: ranks (0 when not found)
+    for pair in labelled["paraphrases"]:
+        found = await similar_to(viewer, organisation_id, text(pair["a"]), first=3, engine=engine)
+        ranked = [s.proposal.id for s in found]
+        right = ids[text(pair["b"])]
+        hits[pair["kind"]].append(ranked.index(right) + 1 if right in ranked else 0)
+    confused = 0
+    for pair in labelled["false_friends"]:
+        own = ids[text(pair["a"])]
+        found = await similar_to(
+            viewer, organisation_id, text(pair["a"]), first=1, but=own, engine=engine
+        )
+        confused += bool(found) and found[0].proposal.id == ids[text(pair["b"])]
+    return hits, confused
+
+
+def _spread(labelled: Any) -> list[tuple[str, Any]]:
+    """Closeness (cosine) of each kind of pair: min, median, max."""
+    kinds: dict[str, list[float]] = defaultdict(list)
+    pairs = [(p["kind"], p) for p in labelled["paraphrases"]]
+    pairs += [("false friend", p) for p in labelled["false_friends"]]
+    for kind, pair in pairs:
+        a, b = embeddings.embed([text(pair["a"]), text(pair["b"])])
+        kinds[kind].append(float(a @ b))
+    return [
+        (
+            f"closeness of {kind}s",
+            f"min {min(v):.3f}, median {sorted(v)[len(v) // 2]:.3f}, max {max(v):.3f}",
+        )
+        for kind, v in sorted(kinds.items())
+    ] + [("closeness from which close", f"{embeddings.CLOSE}")]
 
 
 def _precision(kind: str, ranks: list[int]) -> list[tuple[str, Any]]:

@@ -39,7 +39,8 @@ async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Se
         scratch = (admin_url, name)
     else:
         url = f"sqlite://{tmp_path_factory.mktemp('db') / 'actas-test.sqlite3'}"
-    settings = load_settings({"ACTAS_DATABASE_URL": url})
+    # The engine without the extra; tests/api/test_similar_embeddings.py asks for the other.
+    settings = load_settings({"ACTAS_DATABASE_URL": url, "ACTAS_SIMILAR_ENGINE": "fulltext"})
     await db.migrate(settings)
     await db.open_database(settings)
     try:

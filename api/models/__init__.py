@@ -30,7 +30,7 @@ from actas.api.models.proposals import (
     ProposalVersion,
 )
 from actas.api.models.record import Event
-from actas.api.models.search import SearchText
+from actas.api.models.search import Keyphrase, ProposalEmbedding, SearchText
 
 __all__ = [
     "RESTRICT",
@@ -47,6 +47,7 @@ __all__ = [
     "FollowUp",
     "IdempotencyKey",
     "Invitation",
+    "Keyphrase",
     "Membership",
     "Notification",
     "Organisation",
@@ -56,6 +57,7 @@ __all__ = [
     "PositionChange",
     "ProcessedMessage",
     "Proposal",
+    "ProposalEmbedding",
     "ProposalLink",
     "ProposalTag",
     "ProposalVersion",

