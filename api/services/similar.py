@@ -107,7 +107,7 @@ async def similar_to(
     if (engine or _engine) is Engine.EMBEDDINGS:
         if not text.strip():
             return []
-        close = await embeddings.closest(visible, organisation_id, text, first=first)
+        close = await embeddings.closest(visible, organisation_id, text, first=first, of=but)
         shared = await _shared(close, keys)
     elif not keys.terms:
         return []
