@@ -158,7 +158,7 @@ async def closest(
     matrix = await _matrix(organisation_id)
     if not len(matrix.ids):
         return []
-    stored = np.flatnonzero(matrix.ids == of) if of is not None else []
+    stored = np.flatnonzero(matrix.ids == of)  # none when ``of`` is None
     vector = matrix.vectors[stored[0]] if len(stored) else (await embedded([text]))[0]
     seen = [int(row[0]) for row in await visible.values_list("id")]
     allowed = np.isin(matrix.ids, np.asarray(seen, dtype=np.int64))
