@@ -13,6 +13,7 @@ from actas.api.models import ProposalEmbedding
 from actas.api.services import embeddings, similar
 from actas.api.services.proposals import revise_proposal
 from actas.api.services.similar import Engine, similar_to
+from actas.api.settings import SettingsError, load_settings
 from tests.factories import World, build_world, opened
 
 pytestmark = pytest.mark.skipif(not embeddings.available(), reason="the analytics extra")
@@ -105,3 +106,10 @@ async def test_reindex_embeds_what_was_written_before_the_extra() -> None:
     assert await embeddings.reindex(world.organisation.id) == 1
 
     assert await titles(world, question) == ["Open the stores on Sundays"]
+
+
+def test_the_engine_is_embeddings_when_the_extra_is_installed_unless_told_otherwise() -> None:
+    assert load_settings({}).similar_engine == "embeddings"
+    assert load_settings({"ACTAS_SIMILAR_ENGINE": "fulltext"}).similar_engine == "fulltext"
+    with pytest.raises(SettingsError, match="fulltext, embeddings"):
+        load_settings({"ACTAS_SIMILAR_ENGINE": "vectors"})
