@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+import stopwordsiso
 import yake
 
 from actas.api.domain.text_search import terms, words
@@ -36,6 +37,16 @@ def _extractor(language: Language) -> yake.KeywordExtractor:
     return yake.KeywordExtractor(lan=language.value, n=MAX_WORDS, top=PER_PROPOSAL * 2)
 
 
+@cache
+def _foreign_common_words(language: Language) -> frozenset[str]:
+    """Common words of the other languages actas speaks: a Spanish organisation writes English
+    too, and YAKE leaves out only its own language's (stopwords-iso's own-language lists are too
+    wide for this: its Spanish one holds "tiempo")."""
+    return frozenset(
+        stopwordsiso.stopwords([other.value for other in Language if other != language])
+    )
+
+
 @dataclass(frozen=True)
 class Keyphrase:
     key: str  # the terms of its words, space-separated
@@ -43,12 +54,16 @@ class Keyphrase:
 
 
 def keyphrases(title: str, text: str, language: Language) -> list[Keyphrase]:
-    """The text's best phrases, best first, one per key; no phrase of digits alone or of words
-    shorter than three letters. The title ends with a full stop, so no phrase spans both."""
+    """The text's best phrases, best first, one per key; none that begins or ends with a common
+    word, nor of digits or words shorter than three letters alone. The title ends with a full
+    stop, so no phrase spans both."""
+    common = _foreign_common_words(language)
     found: dict[str, Keyphrase] = {}
     for phrase, _score in _extractor(language).extract_keywords(f"{title.strip()}.\n{text}"):
         said = words(phrase)
-        if not said or all(word.isdigit() or len(word) < 3 for word in said):
+        if not said or said[0] in common or said[-1] in common:
+            continue
+        if all(word.isdigit() or len(word) < 3 for word in said):
             continue
         key = " ".join(terms(phrase, language))
         found.setdefault(key, Keyphrase(key, " ".join(phrase.split())))
@@ -96,15 +111,14 @@ def themes(held: Iterable[Held], counted: int, *, first: int) -> list[Theme]:
 
 
 def _widest(ranked: list[Theme]) -> list[Theme]:
-    """Without a theme whose words a longer one holds, over the very same proposals ("tiempo"
-    and "espera" beside "tiempo de espera"): it says nothing the longer does not."""
-    kept = []
-    for theme in ranked:
-        words_of = set(theme.key.split())
-        same = [t for t in ranked if t is not theme and t.proposal_ids == theme.proposal_ids]
-        if not any(words_of < set(t.key.split()) for t in same):
-            kept.append(theme)
-    return kept
+    """Without a theme whose words a longer one holds, of whose proposals it has no other
+    ("tiempo" and "espera" beside "tiempo de espera"): it says nothing the longer does not."""
+    held = [(t, set(t.key.split()), set(t.proposal_ids)) for t in ranked]
+    return [
+        theme
+        for theme, words, proposals in held
+        if not any(words < other and proposals <= theirs for _, other, theirs in held)
+    ]
 
 
 def _uncapitalised(phrase: str) -> str:
