@@ -26,6 +26,7 @@ from actas.api.models import (
     DecisionCitation,
     Event,
     FollowUp,
+    Keyphrase,
     OutcomeReview,
     Participant,
     Proposal,
@@ -180,6 +181,13 @@ class _BatchReader:
             await FollowUp.filter(proposal_id__in=ids).order_by("due", "id"), "proposal_id"
         )
         reviews = {r.proposal_id: r for r in await OutcomeReview.filter(proposal_id__in=ids)}
+        keyphrases: dict[int, list[data.Keyphrase]] = defaultdict(list)
+        for proposal_id, key, phrase in (
+            await Keyphrase.filter(proposal_id__in=ids)
+            .order_by("proposal_id", "id")  # best first, as they were extracted
+            .values_list("proposal_id", "key", "phrase")
+        ):
+            keyphrases[proposal_id].append(data.Keyphrase(key, phrase))
         events = await self._events(ids)
         await self._load_names(
             [p.author_id for p in proposals]
@@ -209,6 +217,7 @@ class _BatchReader:
                 follow_ups=follow_ups.get(p.id, []),
                 review=reviews.get(p.id),
                 events=events.get(p.id, []),
+                keyphrases=keyphrases.get(p.id, []),
             )
             read.append(Read(shape.decision(self.context, rows), shape.people(rows)))
         return read

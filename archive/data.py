@@ -132,6 +132,16 @@ class OutcomeReview:
 
 
 @dataclass(frozen=True, slots=True)
+class Keyphrase:
+    """A phrase that says what the decision is about, extracted from its title and text. Its
+    key is its words stemmed and unaccented, so that two wordings of one phrase share it; the
+    archive's themes are the keys that recur across decisions."""
+
+    key: str  # "tiemp de esper" for "tiempo de espera" and "tiempos de espera"
+    phrase: str  # as the text writes it
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     at: datetime
     type: str  # events.EventType value
@@ -173,6 +183,8 @@ class Decision:
     follow_ups: tuple[FollowUp, ...]  # by due date
     outcome_review: OutcomeReview | None
     events: tuple[Event, ...]
+    # Best first. Last, with a default: an export written before they were kept reads as none.
+    keyphrases: tuple[Keyphrase, ...] = ()
 
     @property
     def month(self) -> str:
@@ -234,6 +246,7 @@ class Decision:
                 if review
                 else None,
                 "events": tuple(Event(**{**e, "at": _moment(e["at"])}) for e in d["events"]),
+                "keyphrases": tuple(Keyphrase(**k) for k in d["keyphrases"]),
             }
         )
 
@@ -281,6 +294,7 @@ class Summary:
     participation: float | None
     spoke: int
     eligible: int
+    keyphrases: tuple[Keyphrase, ...] = ()  # the organisation page's themes are counted from them
 
     @property
     def month(self) -> str:
@@ -304,6 +318,7 @@ class Summary:
             participation=decision.tally.participation,
             spoke=decision.tally.spoke,
             eligible=decision.tally.eligible_count,
+            keyphrases=decision.keyphrases,
         )
 
     @classmethod
@@ -316,6 +331,7 @@ class Summary:
                 "tags": tuple(plain["tags"]),
                 "opened_at": _moment(opened) if opened else None,
                 "decided_at": _moment(plain["decided_at"]),
+                "keyphrases": tuple(Keyphrase(**k) for k in plain.get("keyphrases", ())),
             }
         )
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import orjson
 
-from actas.archive import data, shell
+from actas.archive import data, shell, themes
 from actas.archive.audience import Audience
 from actas.archive.render import Listing, Page, Renderer, decision_path
 from actas.archive.texts import Texts, month_of
@@ -26,8 +26,9 @@ def files(
     pages: list[Page] = [renderer.home(organisations, summaries)]
     for organisation in organisations:
         own = summaries[organisation.slug]
-        pages.append(renderer.organisation(organisation, own))
-        for listing in listings(organisation, own, renderer.texts):
+        found = themes.themes(own)
+        pages.append(renderer.organisation(organisation, own, found))
+        for listing in listings(organisation, own, renderer.texts, found):
             pages.extend(renderer.listing(listing, n) for n in range(1, listing.pages + 1))
     for page in pages:
         yield page.path, frames.wrap(page, renderer.site_url)
@@ -41,7 +42,10 @@ def files(
 
 
 def listings(
-    organisation: data.Organisation, summaries: Sequence[data.Summary], t: Texts
+    organisation: data.Organisation,
+    summaries: Sequence[data.Summary],
+    t: Texts,
+    found: Sequence[themes.Theme] = (),
 ) -> Iterable[Listing]:
     yield Listing(organisation, "decisions", "", t.all_decisions, tuple(summaries))
     groups: dict[tuple[str, str], list[data.Summary]] = defaultdict(list)
@@ -59,6 +63,9 @@ def listings(
             labels[kind, value] = label
     for kind, value in sorted(groups):
         yield Listing(organisation, kind, value, labels[kind, value], tuple(groups[kind, value]))
+    for theme in sorted(found, key=lambda theme: theme.slug):
+        label = t.gettext("archive.theme.label", phrase=theme.phrase)
+        yield Listing(organisation, "theme", theme.slug, label, theme.decisions)
 
 
 def archive_json(

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -27,6 +27,9 @@ from actas.api.catalogue import Message
 from actas.archive import data, sanitise
 from actas.archive.texts import month_of, texts_for
 
+if TYPE_CHECKING:
+    from actas.archive.themes import Theme
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 PAGE_SIZE = 50
 MARKDOWN_SPECIAL = "\\[]*_`<>|#"  # in a table cell or at a line's start too
@@ -34,12 +37,14 @@ LABEL_SPECIAL = "\\[]*_`<>"  # inside a link's label
 STANCES = ("agree", "abstain", "disagree", "block")  # the tally's columns, in this order
 TIMELINE_SHOWN = 12  # a longer timeline is folded, so it does not push the citation away
 OUTCOMES = ("accepted", "rejected", "abandoned", "withdrawn")
+THEME_NEWEST = 3  # decisions linked under each theme on the organisation page
 # The organisation page's sections (their anchors in organisation.html.j2) and their headings.
 ORGANISATION_SECTIONS = {
     "recent": "recent",
     "outcomes": "by_outcome",
     "units": "by_unit",
     "tags": "by_tag",
+    "themes": "archive.themes",
     "months": "per_month",
     "chain": "chain",
 }
@@ -64,7 +69,7 @@ class Listing:
     """One facet value's decisions, e.g. tag ``checkout`` of organisation ``brisa``."""
 
     organisation: data.Organisation
-    kind: str  # decisions | outcome | unit | tag | month
+    kind: str  # decisions | outcome | unit | tag | month | theme
     value: str  # a path segment ("" for all decisions)
     label: str  # plain text
     summaries: tuple[data.Summary, ...]  # newest first
@@ -262,7 +267,10 @@ class Renderer:
         return Page(path + "index.html", title, content)
 
     def organisation(
-        self, organisation: data.Organisation, summaries: Sequence[data.Summary]
+        self,
+        organisation: data.Organisation,
+        summaries: Sequence[data.Summary],
+        themes: Sequence[Theme] = (),
     ) -> Page:
         counts = Counter(s.unit_slug for s in summaries if s.unit_slug)
         units = [(u, counts[u.slug]) for u in organisation.units if counts[u.slug]]
@@ -274,6 +282,8 @@ class Renderer:
             figures=figures(summaries),
             units=units,
             tags=tags,
+            themes=themes,
+            newest=THEME_NEWEST,
             root="../",
         )
         sections = {
@@ -281,6 +291,7 @@ class Renderer:
             "outcomes": bool(summaries),
             "units": bool(summaries and units),
             "tags": bool(summaries and tags),
+            "themes": bool(summaries and themes),
             "months": bool(summaries),
             "chain": organisation.chain_head is not None,
         }

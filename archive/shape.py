@@ -73,6 +73,7 @@ class Rows:
     follow_ups: list[FollowUp]  # by due date
     review: OutcomeReview | None
     events: list[dict[str, Any]]
+    keyphrases: list[data.Keyphrase]  # best first
 
 
 def decision(context: Context, rows: Rows) -> data.Decision:
@@ -163,6 +164,7 @@ def decision(context: Context, rows: Rows) -> data.Decision:
         ),
         outcome_review=outcome_review(names, rows.review) if rows.review else None,
         events=tuple(timeline(context, rows.events, numbers, {li.reference for li in rows.links})),
+        keyphrases=tuple(rows.keyphrases),
     )
 
 

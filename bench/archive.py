@@ -2,7 +2,8 @@
 """Benchmark of the decision archive: ``python bench/archive.py [N]`` (default 10,000).
 
 Generates N synthetic closed decisions (each ~25 threaded arguments, 5 positions, ~5 KB of text,
-events on the hash chain) in a scratch SQLite database, then measures:
+events on the hash chain, 8 keyphrases drawn from a pool of 600 phrases with Zipf weights, so
+the organisation page has themes to count) in a scratch SQLite database, then measures:
 - the full build: time, peak memory of the whole process tree (sampled), output size, bytes per
   decision page, search index size;
 - the first search: what Chromium fetches for a first query on the search page (all requests,
@@ -43,11 +44,14 @@ from archive_search_bytes import search_bytes
 from actas.api import db
 from actas.api.demo import data as demo_data
 from actas.api.domain.events import GENESIS_HASH, chain
+from actas.api.domain.text_search import terms
+from actas.api.domain.vocabulary import Language
 from actas.api.models import (
     Argument,
     Decision,
     DecisionCitation,
     Event,
+    Keyphrase,
     Membership,
     Organisation,
     Position,
@@ -77,6 +81,25 @@ WEIGHTS = [1 / (rank + 1) ** 0.9 for rank in range(len(WORDS))]
 
 def text(words: int) -> str:
     return " ".join(rng.choices(WORDS, WEIGHTS, k=words)).capitalize() + "."
+
+
+# Keyphrases by their own generator, so the rest of the data is what it was before them: 8 a
+# decision, drawn from 600 phrases of one to three words, the commonest in ~7 % of decisions.
+phrase_rng = random.Random(7)
+PHRASES = sorted({" ".join(phrase_rng.sample(WORDS, phrase_rng.randint(1, 3))) for _ in range(600)})
+PHRASE_WEIGHTS = [1 / (rank + 1) ** 0.8 for rank in range(len(PHRASES))]
+PHRASE_KEYS = {phrase: " ".join(terms(phrase, Language.ES)) for phrase in PHRASES}
+
+
+def keyphrases(organisation: Organisation, proposal: Proposal) -> list[Keyphrase]:
+    chosen: dict[str, str] = {}
+    while len(chosen) < 8:
+        [phrase] = phrase_rng.choices(PHRASES, PHRASE_WEIGHTS)
+        chosen.setdefault(PHRASE_KEYS[phrase], phrase)
+    return [
+        Keyphrase(organisation=organisation, proposal=proposal, key=key, phrase=phrase)
+        for key, phrase in chosen.items()
+    ]
 
 
 class PeakMemory:
@@ -151,7 +174,9 @@ async def generate(n: int) -> tuple[int, int]:
         await Proposal.bulk_create(proposals)
         stored = await Proposal.filter(organisation=organisation, number__in=list(batch))
         versions, arguments, positions, decisions, tags, pending = [], [], [], [], [], []
+        phrases = []
         for p in stored:
+            phrases += keyphrases(organisation, p)
             versions.append(
                 ProposalVersion(
                     organisation=organisation, proposal=p, number=1, title=p.title,
@@ -199,6 +224,7 @@ async def generate(n: int) -> tuple[int, int]:
             pending.append((p.id, ids[0], f"proposal.{p.state}", {}, p.closed_at))
         await ProposalVersion.bulk_create(versions)
         await ProposalTag.bulk_create(tags)
+        await Keyphrase.bulk_create(phrases, batch_size=2000)
         await Argument.bulk_create(arguments, batch_size=2000)
         stored_arguments = await Argument.filter(proposal_id__in=[p.id for p in stored]).order_by(
             "id"

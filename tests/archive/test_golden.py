@@ -8,6 +8,7 @@ Regenerate after an intended change with
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from actas.api.catalogue import Message, Percent
 from actas.archive import data
 from actas.archive.render import Renderer
+from actas.archive.themes import themes
 
 GOLDEN = Path(__file__).with_name("golden")
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -260,7 +262,50 @@ def decision() -> data.Decision:
             ),
             data.Event(at(24 * 93), "proposal.unknown_kind", None),
         ),
+        keyphrases=(
+            data.Keyphrase("pag bizum", "pago con Bizum"),
+            data.Keyphrase("test cuatr seman", "test A/B de cuatro semanas"),
+            data.Keyphrase("checkout", "checkout"),
+        ),
     )
+
+
+def organisation_summaries() -> list[data.Summary]:
+    """Five decisions of one organisation, newest first: a theme of four (two rejected or
+    abandoned: a recurring problem, decided across three months with one empty between), one of
+    two, and phrases held once (no theme)."""
+    held = {
+        40: ("accepted", 0, ["pago con Bizum", "checkout <rápido>"]),
+        41: ("rejected", 31, ["pagos con Bizum", "checkout <rápido>"]),
+        42: ("abandoned", 33, ["pago con Bizum", "tiendas"]),
+        43: ("accepted", 95, ["Pago con Bizum", "devoluciones"]),
+        44: ("withdrawn", 96, ["plazos"]),
+    }
+    summaries = []
+    for number, (outcome, days, phrases) in held.items():
+        keyphrases = tuple(
+            data.Keyphrase(" ".join(word[:4].lower() for word in p.split()), p) for p in phrases
+        )
+        summaries.append(
+            data.Summary.of(
+                replace(
+                    decision(),
+                    number=number,
+                    reference=f"BRISA-{number}",
+                    title=f"Decisión {number} <b>",
+                    outcome=outcome,
+                    decided_at=T0 + timedelta(days=days),
+                    keyphrases=keyphrases,
+                )
+            )
+        )
+    return sorted(summaries, key=lambda s: -s.decided_at.timestamp())
+
+
+def organisation_page(language: str) -> str:
+    organisation = data.Organisation("brisa", "Almacenes <Brisa>", language, (), None)
+    summaries = organisation_summaries()
+    return renderer(language).organisation(organisation, summaries, themes(summaries)).content
 
 
 def renderer(language: str) -> Renderer:
@@ -280,6 +325,8 @@ CASES = {
     "decision.en.md": lambda: renderer("en").decision_markdown(decision()),
     "decision.search.html": lambda: renderer("es").search_document(decision()),
     "decision.svg": lambda: renderer("en").badge(decision()),
+    "organisation.es.html": lambda: organisation_page("es"),
+    "organisation.en.html": lambda: organisation_page("en"),
     "feed.xml": lambda: renderer("es").feed(
         [data.Summary.of(decision())], {"brisa": "Almacenes <Brisa> & Co"}
     ),
