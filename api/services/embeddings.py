@@ -19,10 +19,8 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
 from tortoise.queryset import QuerySet
 
 from actas.api.db import insert_rows, write_transaction
@@ -38,7 +36,12 @@ BATCH = 32  # texts embedded at once by ``reindex``
 # proposal's title and the start of its summary say what it is about.
 EMBEDDED_WORDS = 48
 
-Vectors = npt.NDArray[np.float32]
+if TYPE_CHECKING:  # numpy is imported where vectors are made: a process that makes none (the
+    # archive's build) does not load it
+    import numpy as np
+    import numpy.typing as npt
+
+    Vectors = npt.NDArray[np.float32]
 
 
 def available() -> bool:
@@ -58,6 +61,8 @@ def _model() -> Any:
 def embed(texts: Sequence[str]) -> Vectors:
     """Unit vectors of ``texts`` (their first ``EMBEDDED_WORDS``). e5 takes a "query: " prefix
     on both sides of a comparison of like with like (its model card's advice for similarity)."""
+    import numpy as np
+
     heads = [" ".join(text.split()[:EMBEDDED_WORDS]) for text in texts]
     vectors = _model().query(heads)
     return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
@@ -133,6 +138,8 @@ _matrices: dict[int, _Matrix] = {}
 
 async def _matrix(organisation_id: int) -> _Matrix:
     mine = ProposalEmbedding.filter(organisation_id=organisation_id, model=MODEL)
+    import numpy as np
+
     highest = await mine.order_by("-id").first().values_list("id")
     stamp = (await mine.count(), int(highest[0]) if highest else 0)
     held = _matrices.get(organisation_id)
@@ -155,6 +162,8 @@ async def closest(
 ) -> list[int]:
     """The ``first`` ``visible`` proposals closest to ``text``, closest first, from ``CLOSE``.
     ``of``: the proposal ``text`` is of, whose stored vector is used when it has one."""
+    import numpy as np
+
     matrix = await _matrix(organisation_id)
     if not len(matrix.ids):
         return []
