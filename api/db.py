@@ -173,6 +173,15 @@ def parameterized(query: AwaitableQuery[Any]) -> tuple[str, list[Any]]:
     return sql, list(parameters)
 
 
+def placeholders(client: BaseDBAsyncClient, sql: str) -> str:
+    """A statement's ``?`` placeholders as its database takes them (PostgreSQL's ``$1``, ``$2``…),
+    for SQL of our own run on a given client (a migration's)."""
+    if client.capabilities.dialect != "postgres":
+        return sql
+    parts = sql.split("?")
+    return parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
+
+
 def _default(field: Any) -> Any:
     if field.default is None and not field.null:
         raise ValueError(f"{field.model_field_name} needs a value")

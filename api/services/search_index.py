@@ -22,7 +22,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
-from actas.api.db import connection, insert_rows, is_postgres, parameterized, write_transaction
+from actas.api.db import (
+    connection,
+    insert_rows,
+    is_postgres,
+    parameterized,
+    placeholders,
+    write_transaction,
+)
 from actas.api.domain.events import EventType
 from actas.api.domain.text_search import Query, terms_text
 from actas.api.domain.vocabulary import Language
@@ -128,7 +135,7 @@ async def refresh(proposal_ids: Sequence[int], client: BaseDBAsyncClient | None 
     postgres = client.capabilities.dialect == "postgres"
     marks = ", ".join("?" * len(proposal_ids))
     rows = await client.execute_query_dict(
-        _placeholders(
+        placeholders(
             client,
             "SELECT proposal_id, argument_id, title, terms FROM search_text "
             f"WHERE proposal_id IN ({marks})",
@@ -178,7 +185,7 @@ async def index_everything(client: BaseDBAsyncClient) -> None:
     while ids := [
         row["id"]
         for row in await client.execute_query_dict(
-            _placeholders(client, "SELECT id FROM proposal WHERE id > ? ORDER BY id LIMIT ?"),
+            placeholders(client, "SELECT id FROM proposal WHERE id > ? ORDER BY id LIMIT ?"),
             [after, REINDEX_BATCH],
         )
     ]:
@@ -189,7 +196,7 @@ async def index_everything(client: BaseDBAsyncClient) -> None:
 async def _index_batch(client: BaseDBAsyncClient, proposal_ids: list[int]) -> None:
     marks = ", ".join("?" * len(proposal_ids))
     proposals = await client.execute_query_dict(
-        _placeholders(
+        placeholders(
             client,
             f"""SELECT p.id, p.organisation_id, p.title, p.summary, p.body, o.language
                 FROM proposal p JOIN organisation o ON o.id = p.organisation_id
@@ -199,7 +206,7 @@ async def _index_batch(client: BaseDBAsyncClient, proposal_ids: list[int]) -> No
     )
     language = {row["id"]: Language(row["language"]) for row in proposals}
     arguments = await client.execute_query_dict(
-        _placeholders(
+        placeholders(
             client,
             f"SELECT id, organisation_id, proposal_id, body FROM argument "
             f"WHERE proposal_id IN ({marks})",
@@ -210,14 +217,6 @@ async def _index_batch(client: BaseDBAsyncClient, proposal_ids: list[int]) -> No
     rows += [_argument_terms(row, language[row["proposal_id"]]) for row in arguments]
     await insert_rows(SearchText, rows, client=client)
     await refresh(proposal_ids, client)
-
-
-def _placeholders(client: BaseDBAsyncClient, sql: str) -> str:
-    """``?`` placeholders as PostgreSQL's ``$1``, ``$2``…"""
-    if client.capabilities.dialect != "postgres":
-        return sql
-    parts = sql.split("?")
-    return parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
 
 
 # --- asking ------------------------------------------------------------------------------------

@@ -17,14 +17,13 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Subquery
 
-from actas.api.db import insert_rows, write_transaction
+from actas.api.db import insert_rows, placeholders, write_transaction
 from actas.api.domain import themes as rule
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import Language, ProposalState
 from actas.api.models import Event, Keyphrase, Organisation, Proposal
 from actas.api.services.search import ProposalFilter, find_proposals
 from actas.api.services.search_index import PROPOSAL_TEXT, language_of
-from actas.api.services.search_index import _placeholders as placeholders
 
 BATCH = 200  # proposals whose phrases are extracted at a time by ``reindex``
 CACHED = 256  # answers kept
