@@ -212,3 +212,33 @@ def test_the_filters_work_from_the_keyboard(browser: Any, served: str) -> None:
     assert narrowed < unfiltered and closed
     assert TOGGLE in back_on and TOGGLE in after_chip  # the keyboard is back on the button
     assert restored == unfiltered
+
+
+def test_the_words_and_filters_are_kept_in_the_address_and_read_back_from_it(
+    site: Built, browser: Any, served: str
+) -> None:
+    accepted = ES["outcome.accepted"]
+    page = opened(browser, served + "search/?q=" + COMMON)
+    settled(page)
+    choose(page, GROUPS["outcome"], accepted)
+    address = page.url
+    chosen = every_result(page)
+    page.close()
+
+    shared = browser.new_page()  # the address, bookmarked or pasted into a report
+    shared.goto(address, wait_until="load")
+    shared.wait_for_selector(".actas-result__title", timeout=15_000)
+    settled(shared)
+    read_back = every_result(shared)
+    chip = shared.text_content(".actas-chip")
+    box = shared.input_value("#actas-search input")
+    shared.close()
+
+    wanted = sorted(
+        d["reference"]
+        for d in decisions(site)
+        if accepted in facets(d)["outcome"] and COMMON in orjson.dumps(d).decode().lower()
+    )
+    assert "outcome=" in address and f"q={COMMON}" in address
+    assert read_back == chosen and chip == accepted and box == COMMON
+    assert chosen and set(chosen) <= set(wanted)

@@ -287,7 +287,21 @@
       if (choice.group === group && choice.value === value) choice.checkbox.checked = on;
     }
     drawChips();
+    keepInAddress();
     search(input.value);
+  }
+
+  // The words and the chosen filters in the page's address (?q=…&outcome=…&year=…, a value per
+  // parameter), so that a search can be bookmarked, shared or put in a report as it is.
+  function keepInAddress() {
+    const url = new URL(window.location.href);
+    url.searchParams.delete("q");
+    for (const group of GROUPS) url.searchParams.delete(group);
+    if (input.value.trim()) url.searchParams.set("q", input.value);
+    for (const group of GROUPS) {
+      for (const value of chosen[group]) url.searchParams.append(group, value);
+    }
+    history.replaceState(null, "", url);
   }
 
   // Each chosen filter as a chip that removes it; the keyboard then goes to the next chip.
@@ -330,9 +344,7 @@
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const url = new URL(window.location.href);
-      url.searchParams.set("q", input.value);
-      history.replaceState(null, "", url);
+      keepInAddress();
       search(input.value);
     }, 300);
   });
@@ -341,10 +353,12 @@
     search(input.value);
   });
   more.addEventListener("click", () => draw(latest));
-  const query = new URLSearchParams(window.location.search).get("q");
-  if (query) {
-    input.value = query;
-    search(query);
+  const asked = new URLSearchParams(window.location.search);
+  for (const group of GROUPS) {
+    for (const value of asked.getAll(group)) chosen[group].add(value);
   }
+  input.value = asked.get("q") || "";
+  drawChips();
+  if (input.value || GROUPS.some((group) => chosen[group].size)) search(input.value);
   input.focus();
 })();
