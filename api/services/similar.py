@@ -17,6 +17,7 @@ the extra is installed); both answer through ``similar_to``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -125,17 +126,53 @@ async def similar_to(
 async def _by_terms(
     visible: QuerySet[Proposal], keys: KeyTerms, first: int
 ) -> tuple[list[int], dict[int, tuple[str, ...]]]:
-    """The full-text engine: ranked by the index, close when sharing enough key terms."""
+    """The full-text engine: ranked by the index, close when sharing enough key terms.
+
+    On SQLite, the key terms in more than half the index's rows are left out of the match when
+    others remain: bm25 gives them no weight (its idf is floored at 10⁻⁶), so every proposal
+    holding one of the others ranks above any holding only them, and they were only ranked to
+    be dropped (#13). Only when fewer than enough proposals hold the others are all matched."""
     sub_sql, params = parameterized(visible.values("id"))
-    index = search_sql.dialect(is_postgres())
-    any_term = Query((), (frozenset(keys.terms),))
-    rows = await connection().execute_query_dict(
-        index.similar(sub_sql, len(params)),
-        [*params, index.match(any_term), first * CANDIDATES],
-    )
-    ranked = [int(row["id"]) for row in rows]
+    postgres = is_postgres()
+    index = search_sql.dialect(postgres)
+    limit = first * CANDIDATES
+
+    async def ranked_by(matched: Iterable[str]) -> list[int]:
+        any_term = Query((), (frozenset(matched),))
+        rows = await connection().execute_query_dict(
+            index.similar(sub_sql, len(params)), [*params, index.match(any_term), limit]
+        )
+        return [int(row["id"]) for row in rows]
+
+    weightless = set() if postgres or keys.needed == 1 else await _weightless(keys.terms)
+    weighed = [t for t in keys.terms if t not in weightless]
+    ranked = await ranked_by(weighed or keys.terms)
+    if weightless and weighed and len(ranked) < limit:
+        ranked = await ranked_by(keys.terms)
     shared = await _shared(ranked, keys)
     return [pid for pid in ranked if len(shared[pid]) >= keys.needed][:first], shared
+
+
+_VOCABULARY = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.similar_vocabulary "
+    "USING fts5vocab(main, proposal_fts, col)"
+)
+
+
+async def _weightless(key: Sequence[str]) -> set[str]:
+    """The key terms in the title or text of more than half the rows of SQLite's index, which
+    bm25 weighs ~0 (the rows holding one in the title or in the text: at most as many as hold it
+    in either)."""
+    client = connection()
+    await client.execute_script(_VOCABULARY)  # per connection; the index's own vocabulary
+    marks = ", ".join("?" * len(key))
+    rows = await client.execute_query_dict(
+        f"""SELECT term, max(doc) AS held, (SELECT count(*) FROM proposal_fts_docsize) AS rows_
+            FROM temp.similar_vocabulary
+            WHERE term IN ({marks}) AND col IN ('title', 'text') GROUP BY term""",
+        list(key),
+    )
+    return {row["term"] for row in rows if 2 * row["held"] > row["rows_"]}
 
 
 def draft_text(title: str, summary: str) -> str:

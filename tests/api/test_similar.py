@@ -74,3 +74,22 @@ async def test_a_text_of_only_common_words_finds_nothing() -> None:
     await opened(world, title="Para todos los que", summary="De la y el.")
 
     assert await titles(world, "para todos los que de la") == []
+
+
+async def test_a_word_in_most_proposals_is_still_a_shared_word() -> None:
+    world = await build_world()
+    for place in ("centro", "puerto", "norte", "sur", "playa"):
+        await opened(world, title=f"Abrir las tiendas del {place} los domingos", summary="Piloto.")
+    await opened(world, title="Cerrar las tiendas en agosto", summary="Vacaciones del equipo.")
+
+    found = await similar_to(
+        await world.viewer("ana"),
+        world.organisation.id,
+        "Tiendas del centro, puerto, norte y sur en agosto",
+        first=1,
+    )
+
+    # "tiendas" is in every proposal: not what ranks them, but still a word they share.
+    assert [(s.proposal.title, s.shared) for s in found] == [
+        ("Cerrar las tiendas en agosto", ("tiendas", "agosto"))
+    ]
