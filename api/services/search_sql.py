@@ -102,6 +102,19 @@ class Sqlite:
             WHERE proposal_fts MATCH '{{title text}} : ' || ?
             ORDER BY bm25(proposal_fts, 10.0, 4.0, 0.0), f.rowid DESC LIMIT ?"""
 
+    def weightless(self, terms: int) -> tuple[str, str]:
+        """How many rows hold each of ``terms`` terms in their title or text (at most as many as
+        hold it in either), and how many rows there are: FTS5's own vocabulary, through a
+        table of the connection's temporary schema (nothing is written to the database)."""
+        marks = ", ".join("?" * terms)
+        return (
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.similar_vocabulary "
+            "USING fts5vocab(main, proposal_fts, col)",
+            f"""SELECT term, max(doc) AS held, (SELECT count(*) FROM proposal_fts_docsize) AS rows_
+                FROM temp.similar_vocabulary
+                WHERE term IN ({marks}) AND col IN ('title', 'text') GROUP BY term""",
+        )
+
     def matching_ids(self, query: Query) -> str:
         """A subquery of the ids of every proposal that matches, the terms written in (they are
         letters and digits, which FTS5 takes within double quotes, and SQL within single)."""

@@ -153,25 +153,12 @@ async def _by_terms(
     return [pid for pid in ranked if len(shared[pid]) >= keys.needed][:first], shared
 
 
-_VOCABULARY = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.similar_vocabulary "
-    "USING fts5vocab(main, proposal_fts, col)"
-)
-
-
 async def _weightless(key: Sequence[str]) -> set[str]:
-    """The key terms in the title or text of more than half the rows of SQLite's index, which
-    bm25 weighs ~0 (the rows holding one in the title or in the text: at most as many as hold it
-    in either)."""
+    """The key terms in the title or text of more than half the rows of SQLite's index."""
     client = connection()
-    await client.execute_script(_VOCABULARY)  # per connection; the index's own vocabulary
-    marks = ", ".join("?" * len(key))
-    rows = await client.execute_query_dict(
-        f"""SELECT term, max(doc) AS held, (SELECT count(*) FROM proposal_fts_docsize) AS rows_
-            FROM temp.similar_vocabulary
-            WHERE term IN ({marks}) AND col IN ('title', 'text') GROUP BY term""",
-        list(key),
-    )
+    statements = search_sql.Sqlite().weightless(len(key))
+    await client.execute_script(statements[0])  # the index's own vocabulary, per connection
+    rows = await client.execute_query_dict(statements[1], list(key))
     return {row["term"] for row in rows if 2 * row["held"] > row["rows_"]}
 
 
