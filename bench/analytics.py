@@ -35,7 +35,7 @@ TARGET_THEMES, TARGET_SIMILAR = 2.0, 50.0
 
 
 def p(samples: list[float], unit: str = "ms") -> str:
-    return f"{percentile(samples, 50):.1f} / {percentile(samples, 99):.1f} {unit}"
+    return f"{percentile(samples, 0.5):.1f} / {percentile(samples, 0.99):.1f} {unit}"
 
 
 async def changed(viewer_id: int, organisation_id: int, n: int) -> None:
@@ -91,6 +91,8 @@ async def main(n: int) -> None:
                         ", ".join(f"{t.phrase} ({len(t.proposal_ids)})" for t in found[:3]),
                     ),
                 ]
+            print_rows(rows)  # before the embeddings, which take longest
+            rows = []
             if embeddings.available():
                 rows += await by_meaning(viewer, organisation_id)
             rows.append(
