@@ -95,6 +95,15 @@ class Held:
     phrase: str
 
 
+def most_proposals(counted: int) -> int:
+    """The most proposals a theme may have, of ``counted``: beyond it a phrase is too common."""
+    ceiling = int(counted * TOO_COMMON) if counted >= TOO_COMMON_FROM else counted
+    return max(ceiling, RECURRING)
+
+
+CANDIDATES = 4  # times as many themes as asked for, of which those a longer one holds are left out
+
+
 def themes(held: Iterable[Held], counted: int, *, first: int) -> list[Theme]:
     """The ``first`` themes of ``held`` keyphrases (one per proposal and key), of ``counted``
     proposals: most proposals first, then by key. ``held`` comes newest proposal first, as each
@@ -104,12 +113,10 @@ def themes(held: Iterable[Held], counted: int, *, first: int) -> list[Theme]:
     for row in held:
         grouped.setdefault(row.key, Theme(row.key, row.phrase)).proposal_ids.append(row.proposal_id)
         wordings.setdefault(row.key, Counter())[_uncapitalised(row.phrase)] += 1
-    ceiling = counted * TOO_COMMON if counted >= TOO_COMMON_FROM else counted
-    recurring = [
-        t for t in grouped.values() if RECURRING <= len(t.proposal_ids) <= max(ceiling, RECURRING)
-    ]
+    ceiling = most_proposals(counted)
+    recurring = [t for t in grouped.values() if RECURRING <= len(t.proposal_ids) <= ceiling]
     recurring.sort(key=lambda t: (-len(t.proposal_ids), t.key))
-    chosen = _widest(recurring[: first * 4])[:first]
+    chosen = _widest(recurring[: first * CANDIDATES])[:first]
     for theme in chosen:
         # The most common wording; of equally common ones, the shortest ("tiempo", not "tiempos").
         counts = wordings[theme.key]

@@ -16,6 +16,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Subquery
+from tortoise.functions import Count
 
 from actas.api.db import insert_rows, placeholders, write_transaction
 from actas.api.domain import themes as rule
@@ -147,8 +148,20 @@ async def _count(
 ) -> list[FoundTheme]:
     visible = find_proposals(viewer, organisation_id, wanted)
     counted = await visible.count()
+    mine = Keyphrase.filter(proposal_id__in=Subquery(visible.values("id")))
+    # The rule's candidates counted in SQL, so that only their phrases are read (at 10,000
+    # proposals, 80,000 phrases): the same themes as from every phrase, but for which of the keys
+    # tied at the cut make it, which the database's collation decides.
+    candidates = (
+        mine.annotate(held=Count("id"))
+        .group_by("key")
+        .filter(held__gte=rule.RECURRING, held__lte=rule.most_proposals(counted))
+        .order_by("-held", "key")
+        .limit(first * rule.CANDIDATES)
+        .values_list("key", flat=True)
+    )
     held = await (
-        Keyphrase.filter(proposal_id__in=Subquery(visible.values("id")))
+        mine.filter(key__in=list(await candidates))
         .order_by("-proposal_id", "id")
         .values_list("proposal_id", "key", "phrase")
     )
