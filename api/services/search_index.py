@@ -13,7 +13,7 @@ hidden proposal never changes what, or how many, anyone finds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,23 +159,37 @@ async def refresh(proposal_ids: Sequence[int], client: BaseDBAsyncClient | None 
 
 async def reindex(organisation_id: int | None = None) -> int:
     """Stem every text again and rebuild the index (of one organisation, or all); the number of
-    proposals indexed. A transaction per batch of proposals, which writers queue behind."""
+    proposals indexed."""
+
+    async def rebuild(_organisation: int, batch: list[int]) -> None:
+        await SearchText.filter(proposal_id__in=batch).delete()
+        await _index_batch(connection(), batch)
+
+    return await in_batches(organisation_id, REINDEX_BATCH, rebuild)
+
+
+async def in_batches(
+    organisation_id: int | None,
+    size: int,
+    rebuild: Callable[[int, list[int]], Awaitable[None]],
+) -> int:
+    """Every proposal's id (of one organisation, or all), ``size`` at a time, handed to
+    ``rebuild`` with its organisation's id, each batch in a transaction of its own, which
+    writers queue behind; how many proposals. What each ``reindex`` shares."""
     organisations = Organisation.all()
     if organisation_id is not None:
         organisations = organisations.filter(id=organisation_id)
-    indexed = 0
+    done = 0
     for org in [int(row[0]) for row in await organisations.order_by("id").values_list("id")]:
         ids = [
             int(row[0])
             for row in await Proposal.filter(organisation_id=org).order_by("id").values_list("id")
         ]
-        for start in range(0, len(ids), REINDEX_BATCH):
-            async with write_transaction(org) as client:
-                batch = ids[start : start + REINDEX_BATCH]
-                await SearchText.filter(proposal_id__in=batch).delete()
-                await _index_batch(client, batch)
-            indexed += len(batch)
-    return indexed
+        for start in range(0, len(ids), size):
+            async with write_transaction(org):
+                await rebuild(org, ids[start : start + size])
+        done += len(ids)
+    return done
 
 
 async def index_everything(client: BaseDBAsyncClient) -> None:

@@ -18,13 +18,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Subquery
 from tortoise.functions import Count
 
-from actas.api.db import insert_rows, placeholders, write_transaction
+from actas.api.db import insert_rows, placeholders
 from actas.api.domain import themes as rule
 from actas.api.domain.visibility import Viewer
 from actas.api.domain.vocabulary import Language, ProposalState
-from actas.api.models import Event, Keyphrase, Organisation, Proposal
+from actas.api.models import Event, Keyphrase, Proposal
 from actas.api.services.search import ProposalFilter, find_proposals
-from actas.api.services.search_index import PROPOSAL_TEXT, language_of
+from actas.api.services.search_index import PROPOSAL_TEXT, in_batches, language_of
 
 BATCH = 200  # proposals whose phrases are extracted at a time by ``reindex``
 CACHED = 256  # answers kept
@@ -33,13 +33,15 @@ CACHED = 256  # answers kept
 async def keep_keyphrases(events: Sequence[Event]) -> None:
     """``recording``'s handler: a proposal's phrases follow its text, in the same transaction."""
     ids = sorted({e.proposal_id for e in events if e.type in PROPOSAL_TEXT and e.proposal_id})
-    if not ids:
-        return
-    language = await language_of(events[0].organisation_id)
-    rows = await Proposal.filter(id__in=ids).values(
+    if ids:
+        await _extract(ids, await language_of(events[0].organisation_id))
+
+
+async def _extract(proposal_ids: list[int], language: Language) -> None:
+    rows = await Proposal.filter(id__in=proposal_ids).values(
         "id", "organisation_id", "title", "summary", "body"
     )
-    await Keyphrase.filter(proposal_id__in=ids).delete()
+    await Keyphrase.filter(proposal_id__in=proposal_ids).delete()
     await insert_rows(Keyphrase, [p for row in rows for p in _phrases(row, language)])
 
 
@@ -57,30 +59,12 @@ def _phrases(row: dict[str, Any], language: Language) -> list[dict[str, Any]]:
 
 
 async def reindex(organisation_id: int | None = None) -> int:
-    """Extract every proposal's phrases again (of one organisation, or all); how many proposals.
-    A transaction per batch, which writers queue behind."""
-    organisations = Organisation.all()
-    if organisation_id is not None:
-        organisations = organisations.filter(id=organisation_id)
-    done = 0
-    for org in await organisations.order_by("id").values_list("id", "language"):
-        ids = [
-            int(row[0])
-            for row in await Proposal.filter(organisation_id=org[0])
-            .order_by("id")
-            .values_list("id")
-        ]
-        for start in range(0, len(ids), BATCH):
-            batch = ids[start : start + BATCH]
-            async with write_transaction(org[0]):
-                await Keyphrase.filter(proposal_id__in=batch).delete()
-                rows = await Proposal.filter(id__in=batch).values(
-                    "id", "organisation_id", "title", "summary", "body"
-                )
-                language = Language(org[1])
-                await insert_rows(Keyphrase, [p for row in rows for p in _phrases(row, language)])
-            done += len(batch)
-    return done
+    """Extract every proposal's phrases again (of one organisation, or all); how many proposals."""
+
+    async def rebuild(organisation: int, batch: list[int]) -> None:
+        await _extract(batch, await language_of(organisation))
+
+    return await in_batches(organisation_id, BATCH, rebuild)
 
 
 async def extract_everything(client: BaseDBAsyncClient) -> None:
