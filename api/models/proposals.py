@@ -65,7 +65,12 @@ class Proposal(Model):
     class Meta:
         table = "proposal"
         unique_together = (("organisation", "number"),)
-        indexes = (("organisation_id", "state"),)
+        # The second covers who may see a proposal (``visibility``), so a search lists the
+        # visible ids from the index alone.
+        indexes = (
+            ("organisation_id", "state"),
+            ("organisation_id", "visibility", "opened_at", "author_id", "unit_id", "id"),
+        )
 
 
 class ProposalTag(Model):
