@@ -75,9 +75,13 @@ def _argument_of(event: Event) -> dict[str, Any]:
 
 
 async def language_of(organisation_id: int) -> Language:
-    """The language an organisation's texts are indexed in."""
-    found = await Organisation.filter(id=organisation_id).first().values_list("language")
-    return Language(found[0]) if found else Language.ES
+    """The language an organisation's texts are indexed in. Read in plain SQL, as every change
+    that writes a text asks it (through the ORM it took a fifth of the index's overhead)."""
+    client = connection()
+    rows = await client.execute_query_dict(
+        placeholders(client, "SELECT language FROM organisation WHERE id = ?"), [organisation_id]
+    )
+    return Language(rows[0]["language"]) if rows else Language.ES
 
 
 async def _proposal_texts(ids: Sequence[int]) -> list[dict[str, Any]]:
