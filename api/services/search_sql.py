@@ -22,7 +22,9 @@ word matches every row and scans the table, reading each 5 KB document out of li
 GIN index answers without them (170 ms against 60), and ``to_tsquery`` in ``ts_rank`` would
 parse it again for every row. The visible ids' test is ``(... IN visible) IS TRUE``, which the
 planner keeps as one hashed list rather than turning it into a join: misled by the scalar
-subquery, it expects 50 matches and looks each one's proposal up by key.
+subquery, it expects 50 matches and looks each one's proposal up by key. The list is hashed
+while it fits in ``work_mem`` (some 100,000 visible proposals at the default 4 MB; past that,
+raise ``work_mem`` for the server's role).
 
 Each statement takes the visible proposals' query (its SQL and parameters, from Tortoise) first,
 then its own parameters.
