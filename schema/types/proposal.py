@@ -164,6 +164,7 @@ class DecisionNode:
     rule: RuleKind
     tally: TallyNode = strawberry.field(description="The tally at the moment of the decision.")
     decision_id: strawberry.Private[int]
+    proposal_id: strawberry.Private[int]
     decided_by_id: strawberry.Private[int | None]
 
     @classmethod
@@ -175,6 +176,7 @@ class DecisionNode:
             rule=vocabulary.RuleKind(decision.rule),
             tally=TallyNode.from_json(decision.tally),
             decision_id=decision.id,
+            proposal_id=decision.proposal_id,
             decided_by_id=decision.decided_by_id,
         )
 
@@ -185,6 +187,9 @@ class DecisionNode:
     @strawberry.field(description="The arguments the statement cites as decisive.")
     async def cited_arguments(self, info: Info) -> list[ArgumentNode]:
         ids = await info.context.loaders.citations.load(self.decision_id)
+        # The debate first (``argument_nodes`` reads it for the depths): it primes the arguments
+        # by id, so the cited ones are not read again, as they were when they came first.
+        await info.context.loaders.arguments.load(self.proposal_id)
         return await argument_nodes(info, ids)
 
 
