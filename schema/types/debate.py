@@ -85,8 +85,15 @@ class ArgumentNode(relay.Node):
         ]
 
 
-async def argument_nodes(info: Info, ids: Sequence[int]) -> list[ArgumentNode]:
-    """The visible arguments among ``ids``, in order, with their depth in their thread."""
+async def argument_nodes(
+    info: Info, ids: Sequence[int], *, of_proposal: int | None = None
+) -> list[ArgumentNode]:
+    """The visible arguments among ``ids``, in order, with their depth in their thread.
+    ``of_proposal``: the proposal they all belong to, when the caller knows it. Its debate,
+    which the depths need anyway, is then read first and primes them, so they are not read
+    again by id (which they were whenever they were asked for before the debate was read)."""
+    if of_proposal is not None:
+        await info.context.loaders.arguments.load(of_proposal)
     rows = [row for row in await info.context.loaders.argument.load_many(list(ids)) if row]
     threads = await info.context.loaders.arguments.load_many(sorted({r.proposal_id for r in rows}))
     depths = {argument.id: depth for thread in threads for argument, depth in thread}

@@ -187,10 +187,7 @@ class DecisionNode:
     @strawberry.field(description="The arguments the statement cites as decisive.")
     async def cited_arguments(self, info: Info) -> list[ArgumentNode]:
         ids = await info.context.loaders.citations.load(self.decision_id)
-        # The debate first (``argument_nodes`` reads it for the depths): it primes the arguments
-        # by id, so the cited ones are not read again, as they were when they came first.
-        await info.context.loaders.arguments.load(self.proposal_id)
-        return await argument_nodes(info, ids)
+        return await argument_nodes(info, ids, of_proposal=self.proposal_id)
 
 
 @strawberry.enum(description="How another proposal relates to this one.")

@@ -40,7 +40,7 @@ class SearchHit:
     @strawberry.field(description="Arguments of this proposal whose own text holds every word.")
     async def arguments(self, info: Info) -> list[ArgumentNode]:
         ids = await info.context.loaders.matching_arguments.load((self.found.id, self.text))
-        return await argument_nodes(info, ids)
+        return await argument_nodes(info, ids, of_proposal=self.found.id)
 
     @strawberry.field(
         description="About 30 words around the first word found: from the proposal's summary "
