@@ -80,9 +80,9 @@ async def search_proposals(
         raise ValidationFailed("Search for at least one word.", field="text")
     visible = find_proposals(viewer, organisation_id, wanted)
     page = await search_index.ranked(visible, query, first=first, skip=skip)
-    rows = await Proposal.filter(id__in=page.ids).select_related(
-        "organisation", "author", "decision"
-    )
+    # The organisation only: a hit's node names it (its reference) and its excerpt stems in its
+    # language; the author and decision are read by the API's loaders, for every hit at once.
+    rows = await Proposal.filter(id__in=page.ids).select_related("organisation")
     by_id = {row.id: row for row in rows}
     return Found([by_id[i] for i in page.ids if i in by_id], query, page.more)
 

@@ -114,12 +114,8 @@ async def similar_to(
         return []
     else:
         close, shared = await _by_terms(visible, keys, first)
-    found = {
-        p.id: p
-        for p in await Proposal.filter(id__in=close).select_related(
-            "organisation", "author", "decision"
-        )
-    }
+    # The organisation only, as a search's hits: the API reads authors and decisions by loader.
+    found = {p.id: p for p in await Proposal.filter(id__in=close).select_related("organisation")}
     return [Similar(found[pid], shared[pid]) for pid in close if pid in found]
 
 
