@@ -13,6 +13,7 @@ hidden proposal never changes what, or how many, anyone finds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,11 @@ from actas.api.services import search_sql
 PROPOSAL_TEXT = {EventType.PROPOSAL_DRAFTED, EventType.PROPOSAL_REVISED}
 ARGUMENT_TEXT = {EventType.ARGUMENT_ADDED, EventType.ARGUMENT_EDITED}
 REINDEX_BATCH = 500  # proposals stemmed and written at a time by ``reindex``
+# Times a term of a title or text counts in the ranked index. bm25 saturates (k1 = 1.2, the
+# text weighed 4): a fourth mention adds 2 to 4% to a proposal's score, yet each mention is
+# read by every search for the term; a word in every proposal, said 24 times in each, ranked
+# in 18.5 ms rather than 11.9 at 10,000 on SQLite.
+MENTIONS = 3
 
 
 async def keep_index(events: Sequence[Event]) -> None:
@@ -132,7 +138,8 @@ async def refresh(proposal_ids: Sequence[int], client: BaseDBAsyncClient | None 
     """Rebuild the ranked index's entries of these proposals from their ``search_text`` rows.
     A debate counts each of its terms once, in order: whether it was said, not how often, so a
     word in every argument costs a search no more than a word in one (at 10,000 debates of 25
-    arguments, bm25 over the whole debates took 29 ms for a word in all of them)."""
+    arguments, bm25 over the whole debates took 29 ms for a word in all of them); a title and a
+    text count each at most ``MENTIONS`` times."""
     if not proposal_ids:
         return
     client = client or connection()
@@ -150,7 +157,7 @@ async def refresh(proposal_ids: Sequence[int], client: BaseDBAsyncClient | None 
     debates: dict[int, set[str]] = {pid: set() for pid in proposal_ids}
     for row in rows:
         if row["argument_id"] is None:
-            heads[row["proposal_id"]] = (row["title"], row["terms"])
+            heads[row["proposal_id"]] = (_mentioned(row["title"]), _mentioned(row["terms"]))
         else:
             debates[row["proposal_id"]].update(row["terms"].split())
     entries = [
@@ -159,6 +166,23 @@ async def refresh(proposal_ids: Sequence[int], client: BaseDBAsyncClient | None 
     if entries:
         for sql, parameters in search_sql.dialect(postgres).write(entries):
             await client.execute_query(sql, parameters)
+
+
+def _mentioned(terms: str) -> str:
+    """The terms in order, each at most ``MENTIONS`` times."""
+    said: Counter[str] = Counter()
+    kept = []
+    for term in terms.split():
+        said[term] += 1
+        if said[term] <= MENTIONS:
+            kept.append(term)
+    return " ".join(kept)
+
+
+async def refresh_everything(client: BaseDBAsyncClient) -> None:
+    """Rebuild every proposal's entry of the ranked index on ``client`` from the terms stored
+    (a migration that changes what an entry holds)."""
+    await _every_batch(client, lambda ids: refresh(ids, client))
 
 
 async def reindex(organisation_id: int | None = None) -> int:
@@ -199,6 +223,13 @@ async def in_batches(
 async def index_everything(client: BaseDBAsyncClient) -> None:
     """Index every proposal on ``client``, whose ``search_text`` is empty (the migration that
     creates the index). Plain SQL of the columns it reads, since it runs inside a migration."""
+    await _every_batch(client, lambda ids: _index_batch(client, ids))
+
+
+async def _every_batch(
+    client: BaseDBAsyncClient, index: Callable[[list[int]], Awaitable[None]]
+) -> None:
+    """Every proposal's id on ``client``, ``REINDEX_BATCH`` at a time, to ``index``."""
     after = 0
     while ids := [
         row["id"]
@@ -207,7 +238,7 @@ async def index_everything(client: BaseDBAsyncClient) -> None:
             [after, REINDEX_BATCH],
         )
     ]:
-        await _index_batch(client, ids)
+        await index(ids)
         after = ids[-1]
 
 
