@@ -1,7 +1,8 @@
 """What a query may cost, known before it runs: GitHub's node model.
 
 A connection field may return ``first`` nodes (its default page size when ``first`` is absent),
-each of which resolves its own selection: nested connections multiply. ``nodes(ids:)`` may return
+each of which resolves its own selection: nested connections multiply. So does a list that takes
+``first`` (``similarProposals``, ``Proposal.similar``, ``themes``). ``nodes(ids:)`` may return
 one node per id. Objects, scalars and plain lists (a proposal's versions, a viewer's
 organisations: their length is bounded by the data, not by the query) count nothing of their
 own. A query's *nodes* are the sum over its connections of ``first`` times the nodes its
@@ -176,12 +177,15 @@ class _Walk:
 
     def _list_size(self, node: FieldNode, definition: GraphQLField) -> int | None:
         """How many nodes the field may return, if its arguments bound a list of them."""
-        if "first" in definition.args and get_named_type(definition.type).name.endswith(
-            "Connection"
+        listed = isinstance(get_nullable_type(definition.type), GraphQLList)
+        if "first" in definition.args and (
+            listed or get_named_type(definition.type).name.endswith("Connection")
         ):
+            # A list that takes ``first`` (similar proposals, themes, a theme's proposals) is
+            # bounded by it, as a connection is: what each item selects is asked that often.
             first = self._argument(node, definition, "first")
             return max(1, first) if isinstance(first, int) else 1
-        if "ids" in definition.args and isinstance(get_nullable_type(definition.type), GraphQLList):
+        if "ids" in definition.args and listed:
             ids = self._argument(node, definition, "ids")
             return len(ids) if isinstance(ids, list) else 1
         return None

@@ -129,6 +129,26 @@ async def test_fragments_cost_what_they_select_where_they_are_spread(api: Api) -
     assert ids_cost["cost"]["requested"] == 3 + 3 * 100  # events default to pages of 100
 
 
+async def test_a_list_that_takes_first_multiplies_what_its_items_select(api: Api) -> None:
+    world = await build_world()
+    await opened(world, title="Abrir los domingos")
+    secret = await token(world, "ana")
+    similar = """query($o: ID!) { similarProposals(organisation: $o, text: "domingos", first: 20) {
+        proposal { arguments(first: 100) { nodes { id } } similar(first: 10) { sharedWords } }
+    } }"""
+    themes = """query($s: String!) { organisation(slug: $s) { themes(first: 10) {
+        proposals(first: 50) { events(first: 100) { nodes { seq } } } } } }"""
+
+    priced = (
+        await api.post(similar, {"o": gid("Organisation", world.organisation.id)}, token=secret)
+    ).json()["extensions"]["cost"]["requested"]
+    themed = (await api.post(themes, {"s": world.organisation.slug}, token=secret)).json()
+
+    assert priced == 20 + 20 * 100 + 20 * 10
+    assert themed["extensions"]["cost"]["requested"] == 10 + 10 * 50 + 10 * 50 * 100
+    assert themed["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
+
+
 async def test_a_limit_set_lower_refuses_what_the_default_allows(database: Settings) -> None:
     world = await build_world()
     proposal = await with_arguments(world, 2)
