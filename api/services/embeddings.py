@@ -154,22 +154,12 @@ async def closest(
     ``of``: the proposal ``text`` is of, whose stored vector is used when it has one."""
     import numpy as np
 
-    seen_ids = visible.values_list("id", flat=True)
-    if of is None:
-        # A draft is embedded while the vectors and the visible ids are read: it waits for the
-        # model alone, not for the model and then the database.
-        matrix, drafted, seen = await asyncio.gather(
-            _matrix(organisation_id), embedded([text]), seen_ids
-        )
-        vector = drafted[0]
-    else:
-        matrix, seen = await asyncio.gather(_matrix(organisation_id), seen_ids)
-        stored = np.flatnonzero(matrix.ids == of)
-        vector = matrix.vectors[stored[0]] if len(stored) else None
+    matrix = await _matrix(organisation_id)
     if not len(matrix.ids):
         return []
-    if vector is None:  # a proposal written before the extra was installed
-        vector = (await embedded([text]))[0]
+    stored = np.flatnonzero(matrix.ids == of)  # none when ``of`` is None
+    vector = matrix.vectors[stored[0]] if len(stored) else (await embedded([text]))[0]
+    seen = await visible.values_list("id", flat=True)
     allowed = np.isin(matrix.ids, np.asarray(seen, dtype=np.int64))
     scores = np.where(allowed, matrix.vectors @ vector, -1.0)
     best = np.argsort(-scores, kind="stable")[:first]
